@@ -1,0 +1,60 @@
+// swift-tools-version:6.0
+// The ONNX conversion toolkit. See README.md for the layout and DESIGN notes.
+import PackageDescription
+
+let package = Package(
+    name: "onnx-convert",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "ONNX", targets: ["ONNX"]),
+        .library(name: "ONNXSerialization", targets: ["ONNXSerialization"]),
+        .library(name: "ConversionKit", targets: ["ConversionKit"]),
+        .executable(name: "convert-cli", targets: ["convert-cli"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // System libraries, found with pkg-config (Debian: libprotobuf-c-dev, zlib1g-dev).
+        .systemLibrary(
+            name: "CProtobufC", path: "Sources/CProtobufC", pkgConfig: "libprotobuf-c",
+            providers: [.apt(["libprotobuf-c-dev"])]),
+        .systemLibrary(
+            name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]),
+        // C code that protoc-c generates from proto/onnx.proto (`make proto`).
+        .target(name: "ONNXProtoC", dependencies: ["CProtobufC"], path: "Sources/ONNXProtoC"),
+
+        // The model IR, graph builder and checker. Pure Swift, no I/O.
+        .target(name: "ONNX", path: "Sources/ONNX"),
+        // Swift IR <-> protobuf-c structs; .onnx files; external data.
+        .target(
+            name: "ONNXSerialization",
+            dependencies: ["ONNX", "ONNXProtoC", "CProtobufC"],
+            path: "Sources/ONNXSerialization"),
+        // Converter protocol, format sniffing, registry.
+        .target(
+            name: "ConversionKit",
+            dependencies: ["ONNX", "ONNXSerialization"],
+            path: "Sources/ConversionKit"),
+        .executableTarget(
+            name: "convert-cli",
+            dependencies: [
+                "ONNX", "ONNXSerialization", "ConversionKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Sources/convert-cli"),
+
+        // Shared helpers for the test targets: fixture paths, temporary folders.
+        .target(name: "TestSupport", dependencies: ["ONNX"], path: "Tests/TestSupport"),
+        .testTarget(name: "ONNXTests", dependencies: ["ONNX", "TestSupport"], path: "Tests/ONNXTests"),
+        .testTarget(
+            name: "ONNXSerializationTests",
+            dependencies: ["ONNX", "ONNXSerialization", "TestSupport"],
+            path: "Tests/ONNXSerializationTests"),
+        .testTarget(
+            name: "CLITests", dependencies: ["TestSupport", "ONNX", "ONNXSerialization"],
+            path: "Tests/CLITests"),
+    ],
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,96 @@
+/// What the ONNX specification says about one version of one operator: how many
+/// inputs and outputs it takes and which attributes it accepts.
+///
+/// The table is generated from the onnx package's schema registry
+/// (`scripts/gen_op_schemas.py`, `make schemas`); these are facts of the
+/// specification, used by the checker and the graph builder.
+public struct OpSchema: Hashable, Sendable {
+    /// How a formal input or output may be supplied.
+    public enum ParameterOption: Character, Sendable { case single = "s", optional = "o", variadic = "v" }
+    public struct Parameter: Hashable, Sendable {
+        public var name: String
+        public var option: ParameterOption
+    }
+    public struct AttributeSpec: Hashable, Sendable {
+        public var name: String
+        public var type: AttributeType
+        public var required: Bool
+    }
+
+    public var domain: String
+    public var name: String
+    public var sinceVersion: Int64
+    public var deprecated: Bool
+    public var minInputs: Int
+    /// nil: unbounded (variadic).
+    public var maxInputs: Int?
+    public var minOutputs: Int
+    public var maxOutputs: Int?
+    public var attributes: [String: AttributeSpec]
+    public var inputs: [Parameter]
+    public var outputs: [Parameter]
+}
+
+/// Looks up operator schemas by domain, name and the opset version a model imports.
+public enum OpSchemaRegistry {
+    /// The onnx release the table was generated from.
+    public static var sourceVersion: String { opSchemaSourceVersion }
+
+    /// All versions of every operator, keyed by "domain|name", sorted by since version.
+    static let table: [String: [OpSchema]] = parse(opSchemaData)
+
+    /// The schema in force for `name` in `domain` at opset `version`: the one with the
+    /// greatest since-version not above it. nil when the op does not exist there.
+    public static func schema(domain: String, name: String, version: Int64) -> OpSchema? {
+        guard let versions = table[Domain.normalize(domain) + "|" + name] else { return nil }
+        return versions.last { $0.sinceVersion <= version }
+    }
+
+    /// Every version of an operator, oldest first.
+    public static func versions(domain: String, name: String) -> [OpSchema] {
+        table[Domain.normalize(domain) + "|" + name] ?? []
+    }
+
+    /// True when the registry knows the domain at all.
+    public static func knowsDomain(_ domain: String) -> Bool {
+        let d = Domain.normalize(domain)
+        return knownDomains.contains(d)
+    }
+    static let knownDomains: Set<String> = Set(table.values.compactMap { $0.first?.domain })
+
+    static func parse(_ text: String) -> [String: [OpSchema]] {
+        var out: [String: [OpSchema]] = [:]
+        for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
+            let f = line.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+            guard f.count == 11, let since = Int64(f[2]) else { continue }
+            func count(_ s: String) -> Int? { let v = Int(s) ?? -1; return v < 0 ? nil : v }
+            var attrs: [String: OpSchema.AttributeSpec] = [:]
+            for a in f[8].split(separator: ",") {
+                let p = a.split(separator: ":").map(String.init)
+                guard p.count == 3, let t = attributeTypes[p[1]] else { continue }
+                attrs[p[0]] = .init(name: p[0], type: t, required: p[2] == "1")
+            }
+            func params(_ s: String) -> [OpSchema.Parameter] {
+                s.split(separator: ",").compactMap { item in
+                    let p = item.split(separator: ":")
+                    guard p.count == 2, let c = p[1].first, let o = OpSchema.ParameterOption(rawValue: c) else { return nil }
+                    return .init(name: String(p[0]), option: o)
+                }
+            }
+            let s = OpSchema(
+                domain: f[0], name: f[1], sinceVersion: since, deprecated: f[3] == "1",
+                minInputs: Int(f[4]) ?? 0, maxInputs: count(f[5]), minOutputs: Int(f[6]) ?? 0,
+                maxOutputs: count(f[7]), attributes: attrs, inputs: params(f[9]), outputs: params(f[10]))
+            out[f[0] + "|" + f[1], default: []].append(s)
+        }
+        for k in out.keys { out[k]!.sort { $0.sinceVersion < $1.sinceVersion } }
+        return out
+    }
+
+    static let attributeTypes: [String: AttributeType] = [
+        "FLOAT": .float, "INT": .int, "STRING": .string, "TENSOR": .tensor, "GRAPH": .graph,
+        "FLOATS": .floats, "INTS": .ints, "STRINGS": .strings, "TENSORS": .tensors, "GRAPHS": .graphs,
+        "SPARSE_TENSOR": .sparseTensor, "SPARSE_TENSORS": .sparseTensors, "TYPE_PROTO": .typeProto,
+        "TYPE_PROTOS": .typeProtos,
+    ]
+}
