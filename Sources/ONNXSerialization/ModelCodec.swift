@@ -1,0 +1,83 @@
+import CProtobufC
+import Foundation
+import ONNX
+import ONNXProtoC
+
+/// Decodes and encodes ONNX models with libprotobuf-c.
+public enum ModelCodec {
+    /// protobuf's hard limit for one serialized message.
+    public static let protobufLimit = Int(Int32.max)
+
+    /// Decodes a model from its serialized bytes. Tensor data stored externally is left
+    /// as a reference (see `Model(contentsOf:)` to load it).
+    public static func decode(_ bytes: UnsafeRawBufferPointer, source: String = "<memory>") throws -> Model {
+        let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)
+        guard let raw = onnx__model_proto__unpack(nil, bytes.count, base) else {
+            let problem = withUnsafePointer(to: onnx__model_proto__descriptor) { WireScanner(bytes: bytes).scan(descriptor: $0) }
+            if let problem {
+                throw ONNXSerializationError.malformed(source: source, offset: problem.offset, field: problem.field, problem: problem.message)
+            }
+            throw ONNXSerializationError.malformed(source: source, offset: 0, field: "ModelProto", problem: "protobuf-c could not unpack the message")
+        }
+        defer { onnx__model_proto__free_unpacked(raw, nil) }
+        let model = CDecoder().model(raw)
+        if model.irVersion == nil && model.graph == nil && model.opsetImport.isEmpty {
+            throw ONNXSerializationError.notAModel(
+                source: source,
+                reason: bytes.isEmpty ? "the file is empty" : "it has no ir_version, no graph and no opset_import (\(sniff(bytes)))")
+        }
+        return model
+    }
+
+    /// Decodes a model from an array of bytes.
+    public static func decode(_ bytes: [UInt8], source: String = "<memory>") throws -> Model {
+        try bytes.withUnsafeBytes { try decode($0, source: source) }
+    }
+
+    /// The size of the model's encoding, in bytes.
+    public static func encodedSize(_ model: Model) -> Int {
+        let arena = CArena()
+        let m = CEncoder(arena: arena).model(model)
+        return onnx__model_proto__get_packed_size(m)
+    }
+
+    /// Encodes a model into memory. The same model always gives the same bytes.
+    public static func encode(_ model: Model, source: String = "<memory>") throws -> [UInt8] {
+        let arena = CArena()
+        let m = CEncoder(arena: arena).model(model)
+        let size = onnx__model_proto__get_packed_size(m)
+        guard size <= protobufLimit else { throw ONNXSerializationError.tooLarge(source: source, bytes: size, limit: protobufLimit) }
+        return [UInt8](unsafeUninitializedCapacity: size) { buf, initialized in
+            initialized = onnx__model_proto__pack(m, buf.baseAddress)
+        }
+    }
+
+    /// Encodes a model straight into an open file descriptor; returns the bytes written.
+    static func encode(_ model: Model, toDescriptor fd: Int32, path: String) throws -> Int {
+        let arena = CArena()
+        let m = CEncoder(arena: arena).model(model)
+        let size = onnx__model_proto__get_packed_size(m)
+        guard size <= protobufLimit else { throw ONNXSerializationError.tooLarge(source: path, bytes: size, limit: protobufLimit) }
+        let capacity = 1 << 20
+        let staging = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+        defer { staging.deallocate() }
+        var sink = OnnxFileSink()
+        onnx_file_sink_init(&sink, fd, staging, capacity)
+        let packed = withUnsafeMutablePointer(to: &m.pointee.base) { onnx_pack_to_sink($0, &sink) }
+        let err = onnx_file_sink_flush(&sink)
+        if err != 0 { throw ONNXSerializationError.io(path: path, message: String(cString: strerror(err))) }
+        return packed
+    }
+
+    /// A guess at what a non-ONNX file is, for the error message.
+    static func sniff(_ b: UnsafeRawBufferPointer) -> String {
+        func starts(_ s: [UInt8]) -> Bool { b.count >= s.count && zip(b, s).allSatisfy { $0 == $1 } }
+        if starts([0x50, 0x4B, 0x03, 0x04]) { return "it looks like a zip archive" }
+        if starts([0x80]) { return "it looks like a Python pickle" }
+        if starts([0x1F, 0x8B]) { return "it looks like a gzip file" }
+        if starts([0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59]) { return "it looks like a .npy array" }
+        if let first = b.first, first == UInt8(ascii: "{") || first == UInt8(ascii: "[") { return "it looks like JSON" }
+        if b.prefix(64).allSatisfy({ ($0 >= 0x20 && $0 < 0x7f) || $0 == 0x0a || $0 == 0x0d || $0 == 0x09 }) { return "it looks like text" }
+        return "unrecognised content"
+    }
+}
