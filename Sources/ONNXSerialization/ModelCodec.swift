@@ -13,6 +13,7 @@ public enum ModelCodec {
     public static func decode(_ bytes: UnsafeRawBufferPointer, source: String = "<memory>") throws -> Model {
         let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)
         guard let raw = onnx__model_proto__unpack(nil, bytes.count, base) else {
+            if let other = sniffOtherFormat(bytes) { throw ONNXSerializationError.notAModel(source: source, reason: other) }
             let problem = withUnsafePointer(to: onnx__model_proto__descriptor) { WireScanner(bytes: bytes).scan(descriptor: $0) }
             if let problem {
                 throw ONNXSerializationError.malformed(source: source, offset: problem.offset, field: problem.field, problem: problem.message)
@@ -67,6 +68,12 @@ public enum ModelCodec {
         let err = onnx_file_sink_flush(&sink)
         if err != 0 { throw ONNXSerializationError.io(path: path, message: String(cString: strerror(err))) }
         return packed
+    }
+
+    /// A name for content that is clearly another format, or nil.
+    static func sniffOtherFormat(_ b: UnsafeRawBufferPointer) -> String? {
+        let s = sniff(b)
+        return s == "unrecognised content" ? nil : s
     }
 
     /// A guess at what a non-ONNX file is, for the error message.
