@@ -55,14 +55,15 @@ public func runProcess(_ executable: URL, _ arguments: [String], environment: [S
     p.standardError = err
     try p.run()
     // Read both pipes before waiting so a chatty child cannot block on a full pipe.
-    var outData = Data(), errData = Data()
+    final class Box: @unchecked Sendable { var data = Data() }
+    let outBox = Box()
     let group = DispatchGroup()
     group.enter()
-    DispatchQueue.global().async { outData = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-    errData = err.fileHandleForReading.readDataToEndOfFile()
+    DispatchQueue.global().async { outBox.data = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+    let errData = err.fileHandleForReading.readDataToEndOfFile()
     group.wait()
     p.waitUntilExit()
-    return ProcessResult(status: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+    return ProcessResult(status: p.terminationStatus, stdout: String(decoding: outBox.data, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
 }
 
 /// Models written by tests are also copied here when `ONNX_WRITTEN_DIR` is set, so that
