@@ -7,6 +7,9 @@ import ONNXProtoC
 // so that `protobuf_c_message_free_unpacked` frees everything else and nothing twice.
 
 struct CDecoder {
+    /// Swaps a raw_data marker left by `LargePayloadStripper` for the bytes it stands for.
+    var payloadForMarker: ((ByteBuffer) -> ByteBuffer?)? = nil
+
     func string(_ p: UnsafeMutablePointer<CChar>?) -> String? { p.map { String(cString: $0) } }
 
     func strings(_ n: Int, _ p: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> [String] {
@@ -236,7 +239,10 @@ struct CDecoder {
         r.int64Data = array(t.pointee.n_int64_data, t.pointee.int64_data)
         r.name = string(t.pointee.name)
         r.docString = string(t.pointee.doc_string)
-        r.rawData = t.pointee.has_raw_data != 0 ? take(&t.pointee.raw_data) : nil
+        if t.pointee.has_raw_data != 0 {
+            let raw = take(&t.pointee.raw_data)
+            r.rawData = (raw.count == 16 ? payloadForMarker?(raw) : nil) ?? raw
+        }
         r.externalData = entries(t.pointee.n_external_data, t.pointee.external_data)
         r.dataLocation = t.pointee.has_data_location != 0
             ? Tensor.DataLocation(rawValue: Int32(bitPattern: UInt32(truncatingIfNeeded: t.pointee.data_location.rawValue))) : nil

@@ -22,12 +22,39 @@ public enum ModelCodec {
         }
         defer { onnx__model_proto__free_unpacked(raw, nil) }
         let model = CDecoder().model(raw)
+        try requireModel(model, bytes: bytes, source: source)
+        return model
+    }
+
+    /// Decodes a mapped file; large tensors keep pointing into the mapping.
+    static func decode(mapped file: MappedFile, source: String) throws -> Model {
+        var stripper = LargePayloadStripper(input: file.bytes)
+        if let stripped = stripper.strip() {
+            let unpacked = stripped.withUnsafeBufferPointer { onnx__model_proto__unpack(nil, $0.count, $0.baseAddress) }
+            if let raw = unpacked {
+                defer { onnx__model_proto__free_unpacked(raw, nil) }
+                let s = stripper
+                var decoder = CDecoder()
+                decoder.payloadForMarker = { marker in
+                    marker.withUnsafeBytes { b -> ByteBuffer? in
+                        guard let i = s.index(ofMarker: b.baseAddress!, count: b.count) else { return nil }
+                        return ByteBuffer(borrowing: file.base + s.payloads[i].offset, count: s.payloads[i].count, owner: file)
+                    }
+                }
+                let model = decoder.model(raw)
+                try requireModel(model, bytes: file.bytes, source: source)
+                return model
+            }
+        }
+        return try decode(file.bytes, source: source)
+    }
+
+    static func requireModel(_ model: Model, bytes: UnsafeRawBufferPointer, source: String) throws {
         if model.irVersion == nil && model.graph == nil && model.opsetImport.isEmpty {
             throw ONNXSerializationError.notAModel(
                 source: source,
                 reason: bytes.isEmpty ? "the file is empty" : "it has no ir_version, no graph and no opset_import (\(sniff(bytes)))")
         }
-        return model
     }
 
     /// Decodes a model from an array of bytes.

@@ -41,8 +41,13 @@ extension Model {
     /// files are read in; their paths must stay inside the model's folder.
     public init(contentsOf url: URL, loadExternalData: Bool = true) throws {
         let path = url.path
-        let bytes = try FileBytes(path: path)
-        var model = try bytes.withUnsafeBytes { try ModelCodec.decode($0, source: path) }
+        var model: Model
+        if let mapped = try FileBytes.mapIfLarge(path: path) {
+            model = try ModelCodec.decode(mapped: mapped, source: path)
+        } else {
+            let bytes = try FileBytes(path: path)
+            model = try bytes.withUnsafeBytes { try ModelCodec.decode($0, source: path) }
+        }
         if loadExternalData {
             try ExternalDataResolver(modelURL: url).loadAll(into: &model)
         }
@@ -163,6 +168,19 @@ final class FileBytes {
     }
 
     deinit { free(pointer) }
+
+    /// Files at least this large are mapped rather than read.
+    static let mapThreshold = 1 << 20
+
+    /// Maps the file when it is large enough to be worth it; nil means read it instead.
+    static func mapIfLarge(path: String) throws -> MappedFile? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw ONNXSerializationError.io(path: path, message: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, Int(st.st_size) >= mapThreshold else { return nil }
+        return MappedFile(fd: fd, count: Int(st.st_size))
+    }
 
     func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
         try body(UnsafeRawBufferPointer(start: pointer, count: count))
