@@ -30,17 +30,12 @@ struct LargePayloadStripper {
         self.threshold = threshold
         var g = SystemRandomNumberGenerator()
         nonce = g.next() | 1
-        func ptr(_ d: UnsafePointer<ProtobufCMessageDescriptor>) -> UnsafeRawPointer { UnsafeRawPointer(d) }
-        tensorDescriptor = withUnsafePointer(to: onnx__tensor_proto__descriptor) { UnsafeRawPointer($0) }
-        var holders: Set<UnsafeRawPointer> = []
-        holders.insert(withUnsafePointer(to: onnx__model_proto__descriptor) { UnsafeRawPointer($0) })
-        holders.insert(withUnsafePointer(to: onnx__graph_proto__descriptor) { UnsafeRawPointer($0) })
-        holders.insert(withUnsafePointer(to: onnx__node_proto__descriptor) { UnsafeRawPointer($0) })
-        holders.insert(withUnsafePointer(to: onnx__attribute_proto__descriptor) { UnsafeRawPointer($0) })
-        holders.insert(withUnsafePointer(to: onnx__sparse_tensor_proto__descriptor) { UnsafeRawPointer($0) })
-        holders.insert(withUnsafePointer(to: onnx__function_proto__descriptor) { UnsafeRawPointer($0) })
-        holders.insert(withUnsafePointer(to: onnx__training_info_proto__descriptor) { UnsafeRawPointer($0) })
-        tensorHolders = holders
+        tensorDescriptor = UnsafeRawPointer(onnx_descriptor_tensor())
+        let holders: [UnsafePointer<ProtobufCMessageDescriptor>] = [
+            onnx_descriptor_model(), onnx_descriptor_graph(), onnx_descriptor_node(), onnx_descriptor_attribute(),
+            onnx_descriptor_sparse_tensor(), onnx_descriptor_function(), onnx_descriptor_training_info(),
+        ]
+        tensorHolders = Set(holders.map { UnsafeRawPointer($0) })
     }
 
     /// The rewritten stream, or nil when nothing was large enough to strip or the input
@@ -48,8 +43,7 @@ struct LargePayloadStripper {
     mutating func strip() -> [UInt8]? {
         var out: [UInt8] = []
         out.reserveCapacity(min(input.count, 1 << 20))
-        let model = withUnsafePointer(to: onnx__model_proto__descriptor) { UnsafeRawPointer($0) }
-        guard rewrite(from: 0, to: input.count, descriptor: model, into: &out, depth: 0), !payloads.isEmpty else { return nil }
+        guard rewrite(from: 0, to: input.count, descriptor: UnsafeRawPointer(onnx_descriptor_model()), into: &out, depth: 0), !payloads.isEmpty else { return nil }
         return out
     }
 

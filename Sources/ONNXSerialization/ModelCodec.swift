@@ -14,7 +14,7 @@ public enum ModelCodec {
         let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)
         guard let raw = onnx__model_proto__unpack(nil, bytes.count, base) else {
             if let other = sniffOtherFormat(bytes) { throw ONNXSerializationError.notAModel(source: source, reason: other) }
-            let problem = withUnsafePointer(to: onnx__model_proto__descriptor) { WireScanner(bytes: bytes).scan(descriptor: $0) }
+            let problem = WireScanner(bytes: bytes).scan(descriptor: onnx_descriptor_model())
             if let problem {
                 throw ONNXSerializationError.malformed(source: source, offset: problem.offset, field: problem.field, problem: problem.message)
             }
