@@ -268,13 +268,13 @@ struct CDecoder {
 
     func shape(_ s: UnsafeMutablePointer<Onnx__TensorShapeProto>) -> TensorShape {
         var r = TensorShape(messages(s.pointee.n_dim, s.pointee.dim) { d in
-            let v: Dimension.Value
+            let v: ShapeDimension.Value
             switch d.pointee.value_case {
             case ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_VALUE: v = .value(d.pointee.dim_value)
             case ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_PARAM: v = .param(string(d.pointee.dim_param) ?? "")
             default: v = .unknown
             }
-            var dim = Dimension(v, denotation: string(d.pointee.denotation))
+            var dim = ShapeDimension(v, denotation: string(d.pointee.denotation))
             dim.unknownFields = unknown(&d.pointee.base)
             return dim
         })

@@ -6,12 +6,11 @@ import XCTest
 
 final class GraphBuilderTests: XCTestCase {
     typealias Value = GraphBuilder.Value
-    // Foundation (imported by XCTest) has its own `Dimension` class.
-    typealias Dimension = ONNX.Dimension
+    // Foundation (imported by XCTest) has its own `ShapeDimension` class.
 
-    private let batch = Dimension.symbolic("batch")
+    private let batch = ShapeDimension.symbolic("batch")
 
-    private func dims(_ v: Value) -> [Dimension.Value]? { v.shape?.map(\.value) }
+    private func dims(_ v: Value) -> [ShapeDimension.Value]? { v.shape?.map(\.value) }
 
     /// Asserts that `body` throws a GraphBuilderError that `matches` accepts.
     private func assertThrows(
@@ -249,7 +248,7 @@ final class GraphBuilderTests: XCTestCase {
     }
 
     func testDeprecatedOperatorThrows() throws {
-        let x4: [Dimension] = [batch, .fixed(4)]
+        let x4: [ShapeDimension] = [batch, .fixed(4)]
         let attrs: [String: AttributeValue] = [
             "nodes_treeids": .ints([0]), "nodes_nodeids": .ints([0]), "nodes_featureids": .ints([0]),
             "nodes_modes": .strings(["LEAF"]), "nodes_values": .floats([0]), "nodes_truenodeids": .ints([0]),

@@ -38,7 +38,7 @@ public final class GraphBuilder {
         /// The element type, for a tensor value whose element type is known.
         public var elementType: DataType? { type?.tensorElementType }
         /// The dims, for a tensor value whose shape is known.
-        public var shape: [Dimension]? { type?.tensorShape?.dims }
+        public var shape: [ShapeDimension]? { type?.tensorShape?.dims }
         /// The rank, for a tensor value whose shape is known.
         public var rank: Int? { shape?.count }
 
@@ -153,7 +153,7 @@ public final class GraphBuilder {
     /// - Returns: the input's handle.
     /// - Throws: `GraphBuilderError.duplicateName` when the name is taken,
     ///   `.emptyName` for "".
-    public func input(_ name: String, _ elementType: DataType, _ dims: [Dimension]?) throws -> Value {
+    public func input(_ name: String, _ elementType: DataType, _ dims: [ShapeDimension]?) throws -> Value {
         try input(name, type: .tensor(elementType, dims))
     }
 
@@ -215,7 +215,7 @@ public final class GraphBuilder {
         let final = context.unique(hint.isEmpty ? "init" : hint, in: .value)
         var stored = tensor
         stored.name = final
-        let type = TypeProto.tensor(tensor.dataType ?? .undefined, tensor.dims.map { Dimension.fixed($0) })
+        let type = TypeProto.tensor(tensor.dataType ?? .undefined, tensor.dims.map { ShapeDimension.fixed($0) })
         define(final, kind: .initializer, type: type)
         constants[final] = stored
         initializers.append(stored)
@@ -270,9 +270,8 @@ public final class GraphBuilder {
                 throw GraphBuilderError.tensorShapeMismatch(name: t.name, elementCount: raw.count * 8 / bits, dims: t.dims)
             }
         } else {
-            let per = type.typedValuesPerElement
-            if t.typedValueCount != n * per {
-                throw GraphBuilderError.tensorShapeMismatch(name: t.name, elementCount: t.typedValueCount / per, dims: t.dims)
+            if let need = type.typedValueCount(elements: n), t.typedValueCount != need {
+                throw GraphBuilderError.tensorShapeMismatch(name: t.name, elementCount: t.typedValueCount, dims: t.dims)
             }
         }
     }

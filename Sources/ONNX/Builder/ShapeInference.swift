@@ -44,7 +44,7 @@ struct NodeInference {
         guard let e = type(i)?.tensorElementType, e != .undefined else { return nil }
         return e
     }
-    func shape(_ i: Int) -> [Dimension]? { type(i)?.tensorShape?.dims }
+    func shape(_ i: Int) -> [ShapeDimension]? { type(i)?.tensorShape?.dims }
     func rank(_ i: Int) -> Int? { shape(i)?.count }
     func constant(_ i: Int) -> Tensor? { i < constants.count ? constants[i] : nil }
     func constInts(_ i: Int) -> [Int64]? { constant(i).flatMap(ConstantReader.int64s) }
@@ -53,7 +53,7 @@ struct NodeInference {
     func ints(_ name: String) -> [Int64]? { attributes[name]?.intsValue }
     func string(_ name: String) -> String? { attributes[name]?.stringValue }
 
-    func tensor(_ e: DataType?, _ dims: [Dimension]?) -> TypeProto? {
+    func tensor(_ e: DataType?, _ dims: [ShapeDimension]?) -> TypeProto? {
         if e == nil && dims == nil { return nil }
         return TypeProto(.tensor(elemType: e, shape: dims.map { TensorShape($0) }))
     }
@@ -78,11 +78,11 @@ struct NodeInference {
         }
     }
 
-    // MARK: Dimension algebra
+    // MARK: ShapeDimension algebra
 
-    static func broadcastDim(_ ds: [Dimension]) throws -> Dimension {
+    static func broadcastDim(_ ds: [ShapeDimension]) throws -> ShapeDimension {
         var fixed: Int64?
-        var symbolic: [Dimension.Value] = []
+        var symbolic: [ShapeDimension.Value] = []
         for d in ds {
             if let v = d.fixedValue {
                 if v == 1 { continue }
@@ -99,7 +99,7 @@ struct NodeInference {
     }
 
     /// Multidirectional (numpy) broadcasting.
-    static func broadcast(_ shapes: [[Dimension]]) throws -> [Dimension] {
+    static func broadcast(_ shapes: [[ShapeDimension]]) throws -> [ShapeDimension] {
         let r = shapes.map(\.count).max() ?? 0
         return try (0..<r).map { i in
             try broadcastDim(shapes.compactMap { s in
@@ -110,29 +110,29 @@ struct NodeInference {
     }
 
     /// Broadcast of all the given inputs when all their shapes are known.
-    func broadcastInputs(_ idx: [Int]) throws -> [Dimension]? {
-        var shapes: [[Dimension]] = []
+    func broadcastInputs(_ idx: [Int]) throws -> [ShapeDimension]? {
+        var shapes: [[ShapeDimension]] = []
         for i in idx { guard let s = shape(i) else { return nil }; shapes.append(s) }
         return try Self.broadcast(shapes)
     }
 
     /// Two dims that must be equal: the more precise one; a conflict when both fixed and different.
-    static func unify(_ a: Dimension, _ b: Dimension) throws -> Dimension {
+    static func unify(_ a: ShapeDimension, _ b: ShapeDimension) throws -> ShapeDimension {
         switch (a.value, b.value) {
         case let (.value(x), .value(y)):
             if x != y { throw ShapeConflict(reason: "dimensions \(x) and \(y) must be equal") }
             return .fixed(x)
-        case (.value, _): return Dimension(a.value)
-        case (_, .value): return Dimension(b.value)
-        case (.param, _): return Dimension(a.value)
-        default: return Dimension(b.value)
+        case (.value, _): return ShapeDimension(a.value)
+        case (_, .value): return ShapeDimension(b.value)
+        case (.param, _): return ShapeDimension(a.value)
+        default: return ShapeDimension(b.value)
         }
     }
 
     /// Product of dims: fixed when all fixed, the symbol when one symbol times 1.
-    static func product(_ ds: ArraySlice<Dimension>) -> Dimension {
+    static func product(_ ds: ArraySlice<ShapeDimension>) -> ShapeDimension {
         var p: Int64 = 1
-        var others: [Dimension] = []
+        var others: [ShapeDimension] = []
         for d in ds {
             if let v = d.fixedValue {
                 let (r, o) = p.multipliedReportingOverflow(by: v)
@@ -144,12 +144,12 @@ struct NodeInference {
         }
         if others.isEmpty { return .fixed(p) }
         if p == 0 { return .fixed(0) }
-        if others.count == 1 && p == 1 { return Dimension(others[0].value) }
+        if others.count == 1 && p == 1 { return ShapeDimension(others[0].value) }
         return .unknown
     }
 
     /// Fixed product and symbol multiset of dims; nil when a dim is unknown.
-    static func factor(_ ds: [Dimension]) -> (Int64, [String])? {
+    static func factor(_ ds: [ShapeDimension]) -> (Int64, [String])? {
         var p: Int64 = 1
         var syms: [String] = []
         for d in ds {
@@ -302,7 +302,7 @@ struct NodeInference {
 
     // MARK: Individual operators
 
-    func matmul() throws -> [Dimension]? {
+    func matmul() throws -> [ShapeDimension]? {
         guard var a = shape(0), var b = shape(1), !a.isEmpty, !b.isEmpty else { return nil }
         let aVector = a.count == 1, bVector = b.count == 1
         if aVector { a.insert(.fixed(1), at: 0) }
@@ -314,7 +314,7 @@ struct NodeInference {
         return out
     }
 
-    func gemm() throws -> [Dimension]? {
+    func gemm() throws -> [ShapeDimension]? {
         guard let a = shape(0), let b = shape(1) else { return nil }
         guard a.count == 2, b.count == 2 else { throw ShapeConflict(reason: "Gemm needs rank-2 A and B, got ranks \(a.count) and \(b.count)") }
         let ta = int("transA", 0) != 0, tb = int("transB", 0) != 0
@@ -333,14 +333,14 @@ struct NodeInference {
         return out
     }
 
-    func reshape() throws -> [Dimension]? {
+    func reshape() throws -> [ShapeDimension]? {
         guard let target = constInts(1) else {
             if let k = shape(1)?.first?.fixedValue, shape(1)?.count == 1 { return Array(repeating: .unknown, count: Int(k)) }
             return nil
         }
         let input = shape(0)
         let allowZero = int("allowzero", 0) != 0
-        var out: [Dimension] = []
+        var out: [ShapeDimension] = []
         var inferred: Int?
         for (i, v) in target.enumerated() {
             if v == -1 {
@@ -350,7 +350,7 @@ struct NodeInference {
             } else if v == 0 && !allowZero {
                 if let input {
                     guard i < input.count else { throw ShapeConflict(reason: "Reshape shape \(target) copies dimension \(i) of a rank-\(input.count) input") }
-                    out.append(Dimension(input[i].value))
+                    out.append(ShapeDimension(input[i].value))
                 } else {
                     out.append(.unknown)
                 }
@@ -384,7 +384,7 @@ struct NodeInference {
         return out
     }
 
-    func flatten() throws -> [Dimension]? {
+    func flatten() throws -> [ShapeDimension]? {
         guard let s = shape(0) else { return nil }
         let a = int("axis", 1)
         let r = Int64(s.count)
@@ -393,7 +393,7 @@ struct NodeInference {
         return [Self.product(s[..<k]), Self.product(s[k...])]
     }
 
-    func transpose() throws -> [Dimension]? {
+    func transpose() throws -> [ShapeDimension]? {
         guard let s = shape(0) else { return nil }
         let perm = ints("perm") ?? (0..<Int64(s.count)).reversed()
         guard perm.count == s.count, Set(perm) == Set(0..<Int64(s.count)) else {
@@ -402,7 +402,7 @@ struct NodeInference {
         return perm.map { s[Int($0)] }
     }
 
-    func concat() throws -> [Dimension]? {
+    func concat() throws -> [ShapeDimension]? {
         guard let a = int("axis") else { return nil }
         let shapes = (0..<inputTypes.count).compactMap { shape($0) }
         guard let r = shapes.first?.count else { return nil }
@@ -434,7 +434,7 @@ struct NodeInference {
         return ints("axes").map { .known($0) } ?? .absent
     }
 
-    func squeeze() throws -> [Dimension]? {
+    func squeeze() throws -> [ShapeDimension]? {
         guard let s = shape(0) else { return nil }
         switch axesOperand(inputIndex: 1, inputSince: 13) {
         case .unknown: return nil
@@ -450,7 +450,7 @@ struct NodeInference {
         }
     }
 
-    func unsqueeze() throws -> [Dimension]? {
+    func unsqueeze() throws -> [ShapeDimension]? {
         guard let s = shape(0) else { return nil }
         guard case .known(let axes) = axesOperand(inputIndex: 1, inputSince: 13) else { return nil }
         let r = s.count + axes.count
@@ -479,14 +479,14 @@ struct NodeInference {
             }
         }
         let set = Set(axes)
-        var out: [Dimension] = []
+        var out: [ShapeDimension] = []
         for (i, d) in s.enumerated() {
             if set.contains(i) { if keep { out.append(.fixed(1)) } } else { out.append(d) }
         }
         return tensor(elem(0), out)
     }
 
-    func argReduce() throws -> [Dimension]? {
+    func argReduce() throws -> [ShapeDimension]? {
         guard let s = shape(0) else { return nil }
         let k = try axis(int("axis", 0), rank: s.count)
         var out = s
@@ -494,14 +494,14 @@ struct NodeInference {
         return out
     }
 
-    func gather() throws -> [Dimension]? {
+    func gather() throws -> [ShapeDimension]? {
         guard let data = shape(0), let indices = shape(1) else { return nil }
         guard !data.isEmpty else { throw ShapeConflict(reason: "Gather data must have rank at least 1") }
         let k = try axis(int("axis", 0), rank: data.count)
         return Array(data[..<k]) + indices + Array(data[(k + 1)...])
     }
 
-    func slice() throws -> [Dimension]? {
+    func slice() throws -> [ShapeDimension]? {
         guard let s = shape(0) else { return nil }
         let starts: [Int64]?, ends: [Int64]?, axesList: [Int64]?, steps: [Int64]?
         if opset >= 10 {
@@ -554,7 +554,7 @@ struct NodeInference {
         return out
     }
 
-    func shapeLength() -> Dimension {
+    func shapeLength() -> ShapeDimension {
         guard let r = rank(0) else { return .unknown }
         let r64 = Int64(r)
         var start = opset >= 15 ? int("start", 0) : 0
@@ -566,7 +566,7 @@ struct NodeInference {
         return .fixed(max(0, end - start))
     }
 
-    func convolution(pool: Bool) throws -> [Dimension]? {
+    func convolution(pool: Bool) throws -> [ShapeDimension]? {
         guard let x = shape(0), x.count >= 3 else { return nil }
         let n = x.count - 2
         let w = pool ? nil : shape(1)
@@ -576,7 +576,7 @@ struct NodeInference {
         } else if let w, w.count == x.count, case let k = w.dropFirst(2).compactMap(\.fixedValue), k.count == n {
             kernel = k
         } else {
-            let channels: Dimension = pool ? x[1] : (w?.first ?? .unknown)
+            let channels: ShapeDimension = pool ? x[1] : (w?.first ?? .unknown)
             return [x[0], channels] + Array(repeating: .unknown, count: n)
         }
         guard kernel.count == n else { throw invalid("kernel_shape", "\(kernel) has \(kernel.count) entries for \(n) spatial dims") }
@@ -588,7 +588,7 @@ struct NodeInference {
         guard pads.count == 2 * n else { throw invalid("pads", "\(pads) must have \(2 * n) entries") }
         let autoPad = string("auto_pad") ?? "NOTSET"
         let ceilMode = pool && int("ceil_mode", 0) != 0
-        var out: [Dimension] = [x[0]]
+        var out: [ShapeDimension] = [x[0]]
         if pool {
             out.append(x[1])
         } else {
@@ -646,7 +646,7 @@ struct NodeInference {
         } else {
             sizes = ints("split")
         }
-        func with(_ d: Dimension) -> TypeProto? { var o = s; o[k] = d; return tensor(e, o) }
+        func with(_ d: ShapeDimension) -> TypeProto? { var o = s; o[k] = d; return tensor(e, o) }
         if let sizes {
             guard sizes.count == outputCount else { throw ShapeConflict(reason: "Split sizes \(sizes) do not match \(outputCount) outputs") }
             if let total = s[k].fixedValue, sizes.reduce(0, +) != total {
@@ -664,7 +664,7 @@ struct NodeInference {
         return Array(repeating: with(.fixed(total / parts)), count: outputCount)
     }
 
-    func topK() throws -> [Dimension]? {
+    func topK() throws -> [ShapeDimension]? {
         guard let s = shape(0) else { return nil }
         let k = try axis(int("axis", -1), rank: s.count)
         let kValue: Int64? = opset >= 10 ? constInts(1)?.first : int("k")
@@ -673,7 +673,7 @@ struct NodeInference {
         return out
     }
 
-    func pad() throws -> [Dimension]? {
+    func pad() throws -> [ShapeDimension]? {
         guard let s = shape(0) else { return nil }
         let pads: [Int64]?
         if opset >= 11 { pads = constInts(1) } else { pads = ints("pads") ?? ints("paddings") }
@@ -706,9 +706,9 @@ struct NodeInference {
         guard let a, let b else { return a ?? b }
         guard case .tensor(let ea, let sa, _) = a.value, case .tensor(let eb, let sb, _) = b.value else { return a == b ? a : nil }
         let e = (ea == eb) ? ea : nil
-        var dims: [Dimension]?
+        var dims: [ShapeDimension]?
         if let sa, let sb, sa.rank == sb.rank {
-            dims = zip(sa.dims, sb.dims).map { $0.value == $1.value ? Dimension($0.value) : .unknown }
+            dims = zip(sa.dims, sb.dims).map { $0.value == $1.value ? ShapeDimension($0.value) : .unknown }
         }
         return TypeProto(.tensor(elemType: e, shape: dims.map { TensorShape($0) }))
     }

@@ -49,13 +49,13 @@ extension NodeInference {
     }
 
     /// Dim 0 of a rank-2 input 0, else unknown.
-    func batch() -> Dimension {
+    func batch() -> ShapeDimension {
         guard let s = shape(0), s.count == 2 else { return .unknown }
-        return Dimension(s[0].value)
+        return ShapeDimension(s[0].value)
     }
 
     /// The label type (int64 unless string labels are given) and the class count.
-    func classLabels(ints intsName: String, strings stringsName: String) -> (type: DataType, count: Dimension) {
+    func classLabels(ints intsName: String, strings stringsName: String) -> (type: DataType, count: ShapeDimension) {
         if let s = attributes[stringsName]?.stringsValue, !s.isEmpty { return (.string, .fixed(Int64(s.count))) }
         if let i = ints(intsName), !i.isEmpty { return (.int64, .fixed(Int64(i.count))) }
         return (.int64, .unknown)
@@ -80,9 +80,9 @@ extension NodeInference {
     }
 
     /// X [..., C] with C replaced by the number of indices; a 1-D X gives [1, count].
-    func arrayFeatureExtractor() -> [Dimension]? {
+    func arrayFeatureExtractor() -> [ShapeDimension]? {
         guard let x = shape(0) else { return nil }
-        var count: Dimension = .unknown
+        var count: ShapeDimension = .unknown
         if let y = shape(1), let sizes = TensorShape(y).fixedSizes { count = .fixed(sizes.reduce(1, *)) }
         if x.count <= 1 { return [.fixed(1), count] }
         return Array(x.dropLast()) + [count]

@@ -2,19 +2,6 @@
 // size that matches the dims, external data locations, and sparse tensor structure.
 
 extension CheckRun {
-    /// Values the typed field must hold for `count` elements: packed sub-byte types share
-    /// an int32 entry (two 4-bit or four 2-bit elements, as onnx.proto and
-    /// `onnx.helper.make_tensor` have it); complex types take two entries per element.
-    static func typedValueCount(_ dt: DataType, elements n: Int) -> Int? {
-        switch dt.rawValue {
-        case 21, 22, 23: return n / 2 + n % 2
-        case 25, 26: return n / 4 + (n % 4 == 0 ? 0 : 1)
-        default:
-            let (r, o) = n.multipliedReportingOverflow(by: dt.typedValuesPerElement)
-            return o ? nil : r
-        }
-    }
-
     static func dimsText(_ dims: [Int64]) -> String { "[" + dims.map(String.init).joined(separator: ", ") + "]" }
 
     func checkTensor(_ t: Tensor, location at: String) {
@@ -109,7 +96,7 @@ extension CheckRun {
         case .doubleData: have = t.doubleData.count
         case .uint64Data: have = t.uint64Data.count
         }
-        guard let want = Self.typedValueCount(dt, elements: n) else {
+        guard let want = dt.typedValueCount(elements: n) else {
             report(.tensorDataSize, "\(label) has dims \(Self.dimsText(t.dims)), too many elements to store", at: at)
             return
         }

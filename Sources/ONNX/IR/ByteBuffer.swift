@@ -36,7 +36,7 @@ public struct ByteBuffer: Hashable, Sendable, CustomStringConvertible {
         guard n > 0 else { self.init(); return }
         let p = UnsafeMutableRawPointer.allocate(byteCount: n, alignment: 16)
         let buf = UnsafeMutableRawBufferPointer(start: p, count: n)
-        _ = buf.copyBytes(from: bytes)
+        buf.copyBytes(from: bytes)
         self.init(storage: Storage(base: p, count: n, release: { $0.deallocate() }, owner: nil))
     }
 
@@ -103,7 +103,12 @@ public struct ByteBuffer: Hashable, Sendable, CustomStringConvertible {
 
     public func hash(into hasher: inout Hasher) {
         hasher.combine(count)
-        withUnsafeBytes { hasher.combine(bytes: UnsafeRawBufferPointer(rebasing: $0.prefix(64))) }
+        // The ends are enough to spread initializers that share a header or a tail;
+        // equal buffers still compare in full.
+        withUnsafeBytes {
+            hasher.combine(bytes: UnsafeRawBufferPointer(rebasing: $0.prefix(64)))
+            if $0.count > 64 { hasher.combine(bytes: UnsafeRawBufferPointer(rebasing: $0.suffix(64))) }
+        }
     }
 
     public var description: String { "\(count) bytes" }

@@ -77,16 +77,26 @@ public struct DataType: RawRepresentable, Hashable, Sendable, CustomStringConver
         }
     }
 
-    /// Bytes `raw_data` must hold for `count` elements (sub-byte types pack, rounding up).
-    /// 6-bit types are stored one element per byte by the specification's packing rules
-    /// for float6 (padded): we count them as 8 bits here only if the spec says so.
+    /// Bytes `raw_data` must hold for `count` elements. Sub-byte types are packed:
+    /// two 4-bit or four 2-bit elements per byte, four 6-bit elements in three bytes,
+    /// rounding up. nil for strings, unknown types, or a count too large to hold.
     public func rawByteCount(elements count: Int) -> Int? {
-        guard let bits = bitWidth else { return nil }
-        switch bits {
-        case 4: return (count + 1) / 2
-        case 2: return (count + 3) / 4
-        case 6: return (count * 6 + 7) / 8
-        default: return count * bits / 8
+        guard let bits = bitWidth, count >= 0 else { return nil }
+        let (total, overflow) = count.multipliedReportingOverflow(by: bits)
+        guard !overflow else { return nil }
+        return (total + 7) / 8
+    }
+
+    /// Entries the typed field holds for `count` elements: complex types take two
+    /// values per element; 4-bit types pack two and 2-bit types four elements into one
+    /// int32_data entry. nil when the count is too large to hold.
+    public func typedValueCount(elements count: Int) -> Int? {
+        guard count >= 0 else { return nil }
+        switch rawValue {
+        case 14, 15: let (r, o) = count.multipliedReportingOverflow(by: 2); return o ? nil : r
+        case 21, 22, 23: return (count + 1) / 2
+        case 25, 26: return (count + 3) / 4
+        default: return count
         }
     }
 
@@ -109,9 +119,6 @@ public struct DataType: RawRepresentable, Hashable, Sendable, CustomStringConver
         case floatData = "float_data", int32Data = "int32_data", stringData = "string_data"
         case int64Data = "int64_data", doubleData = "double_data", uint64Data = "uint64_data"
     }
-
-    /// Values one element takes in its typed field (complex types store two).
-    public var typedValuesPerElement: Int { (rawValue == 14 || rawValue == 15) ? 2 : 1 }
 
     /// Element types that are floating point (any width).
     public var isFloatingPoint: Bool {

@@ -106,7 +106,7 @@ public struct ShardedDim: Hashable, Sendable {
 
 /// `SimpleShardedDimProto`.
 public struct SimpleShardedDim: Hashable, Sendable {
-    public var dim: Dimension.Value = .unknown
+    public var dim: ShapeDimension.Value = .unknown
     public var numShards: Int64?
     public var unknownFields: [UnknownField] = []
     public init() {}

@@ -1,5 +1,5 @@
 /// One dimension of a shape: a number, a symbolic name, or unknown.
-public struct Dimension: Hashable, Sendable, CustomStringConvertible {
+public struct ShapeDimension: Hashable, Sendable, CustomStringConvertible {
     public enum Value: Hashable, Sendable {
         case value(Int64)
         case param(String)
@@ -13,9 +13,9 @@ public struct Dimension: Hashable, Sendable, CustomStringConvertible {
         self.value = value
         self.denotation = denotation
     }
-    public static func fixed(_ n: Int64) -> Dimension { Dimension(.value(n)) }
-    public static func symbolic(_ s: String) -> Dimension { Dimension(.param(s)) }
-    public static var unknown: Dimension { Dimension(.unknown) }
+    public static func fixed(_ n: Int64) -> ShapeDimension { ShapeDimension(.value(n)) }
+    public static func symbolic(_ s: String) -> ShapeDimension { ShapeDimension(.param(s)) }
+    public static var unknown: ShapeDimension { ShapeDimension(.unknown) }
 
     /// The fixed size, if the dimension has one.
     public var fixedValue: Int64? { if case .value(let v) = value { return v } else { return nil } }
@@ -31,9 +31,9 @@ public struct Dimension: Hashable, Sendable, CustomStringConvertible {
 
 /// A tensor shape (`TensorShapeProto`). A type without a shape has `shape == nil`.
 public struct TensorShape: Hashable, Sendable, CustomStringConvertible {
-    public var dims: [Dimension]
+    public var dims: [ShapeDimension]
     public var unknownFields: [UnknownField] = []
-    public init(_ dims: [Dimension]) { self.dims = dims }
+    public init(_ dims: [ShapeDimension]) { self.dims = dims }
     public init(fixed: [Int64]) { self.dims = fixed.map { .fixed($0) } }
     public var rank: Int { dims.count }
     public var description: String { "[" + dims.map(\.description).joined(separator: ", ") + "]" }
@@ -77,7 +77,7 @@ public struct TypeProto: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// A tensor type with the given element type and dims.
-    public static func tensor(_ t: DataType, _ dims: [Dimension]?) -> TypeProto {
+    public static func tensor(_ t: DataType, _ dims: [ShapeDimension]?) -> TypeProto {
         TypeProto(.tensor(elemType: t, shape: dims.map { TensorShape($0) }))
     }
 
