@@ -11,11 +11,12 @@ BACKEND := $(BUILD_DATA)/backend
 CLI_DEBUG := .build/debug/convert-cli
 CLI_RELEASE := .build/release/convert-cli
 JOBS ?= 2
+WRITTEN := $(BUILD_DATA)/written
 
 APT_PACKAGES := libprotobuf-c-dev protobuf-c-compiler zlib1g-dev pkg-config
 PIP_PACKAGES := onnx==1.23.2 onnxruntime==1.32.0 numpy==2.4.6
 
-.PHONY: all deps build release test swift-test roundtrip checker-agreement interop demo \
+.PHONY: all deps venv build release test roundtrip checker-agreement interop interop-check demo \
         proto proto-check schemas backend-data bench-io clean
 
 all: build
@@ -53,21 +54,26 @@ backend-data: $(VENV)/.stamp
 test: deps $(VENV)/.stamp
 	$(SWIFT) build
 	$(MAKE) proto-check
-	$(SWIFT) test
-	$(MAKE) roundtrip checker-agreement interop
+	rm -rf $(WRITTEN) && mkdir -p $(WRITTEN)
+	ONNX_WRITTEN_DIR=$(CURDIR)/$(WRITTEN) $(SWIFT) test
+	$(MAKE) roundtrip checker-agreement interop-check
 
 roundtrip: backend-data build
 	$(VPY) scripts/roundtrip.py --cli $(CLI_DEBUG) --models $(BACKEND) --jobs $(JOBS)
 
 checker-agreement: backend-data build
-	$(VPY) scripts/checker_agreement.py --cli $(CLI_DEBUG) --models $(BACKEND) --broken Fixtures/onnx/broken
+	$(VPY) scripts/checker_agreement.py --cli $(CLI_DEBUG) --models $(BACKEND) --broken Fixtures/onnx/broken --jobs $(JOBS)
 
-## onnx.checker (full_check) and onnxruntime on every .onnx the project ships or writes.
-interop: $(VENV)/.stamp build
-	rm -rf $(BUILD_DATA)/written && mkdir -p $(BUILD_DATA)/written
+## onnx.checker (full_check) and onnxruntime on every .onnx the project ships and every
+## model the Swift tests write (they copy them into build-data/written).
+interop: deps $(VENV)/.stamp
 	$(SWIFT) build --build-tests
-	ONNX_WRITTEN_DIR=$(CURDIR)/$(BUILD_DATA)/written $(SWIFT) test --skip-build --filter WrittenModels
-	$(VPY) scripts/interop.py --models Fixtures/onnx/valid --models $(BUILD_DATA)/written
+	rm -rf $(WRITTEN) && mkdir -p $(WRITTEN)
+	ONNX_WRITTEN_DIR=$(CURDIR)/$(WRITTEN) $(SWIFT) test --skip-build
+	$(MAKE) interop-check
+
+interop-check: $(VENV)/.stamp
+	$(VPY) scripts/interop.py --models Fixtures/onnx/valid --models $(WRITTEN)
 
 ## The main job: today, inspect and check every ONNX fixture (frontends add conversions).
 demo: build

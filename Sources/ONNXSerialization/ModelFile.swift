@@ -20,6 +20,8 @@ public struct WriteOptions: Sendable {
     public var externalDataAlignment: Int = 64
     /// Threshold used when `.automatic` has to move tensors out.
     public static let automaticThreshold = 1024
+    /// Encoded size above which `.automatic` moves tensors out: protobuf's 2 GiB limit.
+    public var inlineSizeLimit: Int = ModelCodec.protobufLimit
 
     public init(externalData: ExternalData = .automatic, externalDataFileName: String? = nil) {
         self.externalData = externalData
@@ -72,7 +74,7 @@ extension Model {
         case .always(let t): threshold = t
         case .never: threshold = nil
         case .automatic:
-            threshold = ModelCodec.encodedSize(model) > ModelCodec.protobufLimit ? WriteOptions.automaticThreshold : nil
+            threshold = ModelCodec.encodedSize(model) > options.inlineSizeLimit ? WriteOptions.automaticThreshold : nil
         }
         var dataFile: URL?
         var dataBytes = 0

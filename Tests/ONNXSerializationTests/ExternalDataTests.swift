@@ -45,6 +45,22 @@ final class ExternalDataTests: XCTestCase {
         WrittenModels.record(dir.file("m.onnx.data"), as: "m.onnx.data")
     }
 
+    /// Past the inline size limit (protobuf's 2 GiB; lowered here to keep the test
+    /// small) `.automatic` moves tensors of 1 KiB and more to a side file by itself.
+    func testAutomaticExternalDataPastTheSizeLimit() throws {
+        let dir = TemporaryFolder("auto")
+        let m = model()
+        var options = WriteOptions()
+        options.inlineSizeLimit = 10_000
+        let small = try m.write(to: dir.file("inline.onnx"), options: options)
+        XCTAssertNil(small.externalDataFile, "3.6 KB of tensors fit under 10,000 bytes")
+        options.inlineSizeLimit = 3_000
+        let split = try m.write(to: dir.file("split.onnx"), options: options)
+        XCTAssertEqual(split.externalTensorCount, 2, "the 1200- and 2400-byte tensors move; the 8-byte one stays")
+        XCTAssertEqual(split.externalDataFile?.lastPathComponent, "split.onnx.data")
+        XCTAssertEqual(try Model(contentsOf: dir.file("split.onnx")), m)
+    }
+
     func testLocationOutsideFolderIsRefused() throws {
         let dir = TemporaryFolder("escape")
         try Data(count: 1200).write(to: dir.url.deletingLastPathComponent().appendingPathComponent("outside-\(UUID().uuidString)"))
