@@ -20,7 +20,7 @@ struct LargePayloadStripper {
 
     let input: UnsafeRawBufferPointer
     let threshold: Int
-    let nonce: (UInt64)
+    let nonce: UInt64
     private(set) var payloads: [Payload] = []
     private let tensorHolders: Set<UnsafeRawPointer>
     private let tensorDescriptor: UnsafeRawPointer
@@ -62,30 +62,10 @@ struct LargePayloadStripper {
         return i < payloads.count ? i : nil
     }
 
-    private func varint(at p: Int, end: Int) -> (UInt64, Int)? {
-        var result: UInt64 = 0
-        var shift: UInt64 = 0
-        var i = p
-        while i < end && i - p < 10 {
-            let b = input[i]
-            result |= UInt64(b & 0x7f) << shift
-            i += 1
-            if b & 0x80 == 0 { return (result, i - p) }
-            shift += 7
-        }
-        return nil
-    }
-
     private func appendVarint(_ v: UInt64, _ out: inout [UInt8]) {
         var v = v
         while v >= 0x80 { out.append(UInt8(v & 0x7f) | 0x80); v >>= 7 }
         out.append(UInt8(v))
-    }
-
-    private func field(_ d: UnsafePointer<ProtobufCMessageDescriptor>, _ number: UInt32) -> UnsafePointer<ProtobufCFieldDescriptor>? {
-        guard let fields = d.pointee.fields else { return nil }
-        for i in 0..<Int(d.pointee.n_fields) where fields[i].id == number { return fields + i }
-        return nil
     }
 
     private mutating func rewrite(from start: Int, to end: Int, descriptor raw: UnsafeRawPointer, into out: inout [UInt8], depth: Int) -> Bool {
@@ -95,17 +75,17 @@ struct LargePayloadStripper {
         var p = start
         while p < end {
             let fieldStart = p
-            guard let (tag, n) = varint(at: p, end: end) else { return false }
+            guard let (tag, n) = WireFormat.varint(in: input, at: p, end: end) else { return false }
             p += n
             let wire = tag & 7
             switch wire {
             case 0:
-                guard let (_, m) = varint(at: p, end: end) else { return false }
+                guard let (_, m) = WireFormat.varint(in: input, at: p, end: end) else { return false }
                 p += m
             case 1: p += 8
             case 5: p += 4
             case 2:
-                guard let (len, m) = varint(at: p, end: end), len <= UInt64(end - p - m) else { return false }
+                guard let (len, m) = WireFormat.varint(in: input, at: p, end: end), len <= UInt64(end - p - m) else { return false }
                 let bodyStart = p + m
                 let bodyEnd = bodyStart + Int(len)
                 let number = UInt32(truncatingIfNeeded: tag >> 3)
@@ -118,7 +98,7 @@ struct LargePayloadStripper {
                     p = bodyEnd
                     continue
                 }
-                if let f = field(d, number), f.pointee.type == PROTOBUF_C_TYPE_MESSAGE, let sub = f.pointee.descriptor,
+                if let f = WireFormat.field(of: d, number: number), f.pointee.type == PROTOBUF_C_TYPE_MESSAGE, let sub = f.pointee.descriptor,
                    sub == tensorDescriptor || tensorHolders.contains(sub) {
                     var child: [UInt8] = []
                     guard rewrite(from: bodyStart, to: bodyEnd, descriptor: sub, into: &child, depth: depth + 1) else { return false }

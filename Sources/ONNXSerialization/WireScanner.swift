@@ -24,27 +24,6 @@ struct WireScanner {
         scan(from: 0, to: bytes.count, descriptor: descriptor, path: String(cString: descriptor.pointee.short_name), depth: 0)
     }
 
-    private func varint(at p: Int, end: Int) -> (UInt64, Int)? {
-        var result: UInt64 = 0
-        var shift: UInt64 = 0
-        var i = p
-        while i < end && i - p < 10 {
-            let b = bytes[i]
-            result |= UInt64(b & 0x7f) << shift
-            i += 1
-            if b & 0x80 == 0 { return (result, i - p) }
-            shift += 7
-        }
-        return nil
-    }
-
-    private func field(_ d: UnsafePointer<ProtobufCMessageDescriptor>, _ number: UInt32) -> UnsafePointer<ProtobufCFieldDescriptor>? {
-        let n = Int(d.pointee.n_fields)
-        guard let fields = d.pointee.fields else { return nil }
-        for i in 0..<n where fields[i].id == number { return fields + i }
-        return nil
-    }
-
     /// The wire type a field's declared type uses when not packed.
     private func expectedWireType(_ t: ProtobufCType) -> UInt64 {
         switch t {
@@ -66,7 +45,7 @@ struct WireScanner {
         var p = start
         while p < end {
             let tagOffset = p
-            guard let (tag, n) = varint(at: p, end: end) else {
+            guard let (tag, n) = WireFormat.varint(in: bytes, at: p, end: end) else {
                 return Problem(offset: tagOffset, field: path, message: "truncated field tag")
             }
             p += n
@@ -75,7 +54,7 @@ struct WireScanner {
             if number == 0 || tag >> 3 > 0x1FFF_FFFF {
                 return Problem(offset: tagOffset, field: path, message: "invalid field number \(tag >> 3)")
             }
-            let f = field(d, number)
+            let f = WireFormat.field(of: d, number: number)
             var fieldPath = path + "." + (f.map { String(cString: $0.pointee.name) } ?? "field#\(number)")
             if let f, f.pointee.label == PROTOBUF_C_LABEL_REPEATED {
                 let i = counts[number, default: 0]
@@ -92,10 +71,10 @@ struct WireScanner {
             }
             switch wire {
             case 0:
-                guard varint(at: p, end: end) != nil else {
+                guard let (_, n) = WireFormat.varint(in: bytes, at: p, end: end) else {
                     return Problem(offset: p, field: fieldPath, message: "truncated varint")
                 }
-                p += varint(at: p, end: end)!.1
+                p += n
             case 1, 5:
                 let size = wire == 1 ? 8 : 4
                 guard end - p >= size else {
@@ -104,7 +83,7 @@ struct WireScanner {
                 p += size
             case 2:
                 let lengthOffset = p
-                guard let (len, ln) = varint(at: p, end: end) else {
+                guard let (len, ln) = WireFormat.varint(in: bytes, at: p, end: end) else {
                     return Problem(offset: p, field: fieldPath, message: "truncated length")
                 }
                 p += ln
@@ -138,7 +117,7 @@ struct WireScanner {
         case 0:
             var p = start
             while p < end {
-                guard let (_, n) = varint(at: p, end: end) else {
+                guard let (_, n) = WireFormat.varint(in: bytes, at: p, end: end) else {
                     return Problem(offset: p, field: path, message: "truncated varint in packed values")
                 }
                 p += n
