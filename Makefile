@@ -11,6 +11,7 @@ BACKEND := $(BUILD_DATA)/backend
 CLI_DEBUG := .build/debug/convert-cli
 CLI_RELEASE := .build/release/convert-cli
 JOBS ?= 2
+PROTOS := onnx onnx-data
 WRITTEN := $(BUILD_DATA)/written
 
 APT_PACKAGES := libprotobuf-c-dev protobuf-c-compiler zlib1g-dev pkg-config
@@ -80,16 +81,18 @@ demo: build
 	@set -e; for f in $$(find Fixtures/onnx/valid -name '*.onnx' | sort); do \
 	  echo "== $$f"; $(CLI_DEBUG) inspect $$f; $(CLI_DEBUG) check $$f; done
 
-## Regenerate the protobuf-c code from proto/onnx.proto.
+## Regenerate the protobuf-c code from proto/*.proto.
 proto: deps
-	cd proto && protoc-c --c_out=../Sources/ONNXProtoC onnx.proto
-	mv Sources/ONNXProtoC/onnx.pb-c.h Sources/ONNXProtoC/include/onnx.pb-c.h
+	cd proto && protoc-c --c_out=../Sources/ONNXProtoC $(PROTOS:%=%.proto)
+	for p in $(PROTOS); do mv Sources/ONNXProtoC/$$p.pb-c.h Sources/ONNXProtoC/include/$$p.pb-c.h; done
 
-## Fails when the committed generated code is not what protoc-c makes from onnx.proto.
+## Fails when the committed generated code is not what protoc-c makes from proto/*.proto.
 proto-check: deps
-	@tmp=$$(mktemp -d); (cd proto && protoc-c --c_out=$$tmp onnx.proto) && \
-	  cmp $$tmp/onnx.pb-c.c Sources/ONNXProtoC/onnx.pb-c.c && cmp $$tmp/onnx.pb-c.h Sources/ONNXProtoC/include/onnx.pb-c.h \
-	  && echo "proto-check: generated code is current" || { echo "proto-check: run 'make proto'"; rm -rf $$tmp; exit 1; }; rm -rf $$tmp
+	@tmp=$$(mktemp -d); (cd proto && protoc-c --c_out=$$tmp $(PROTOS:%=%.proto)) || exit 1; \
+	  for p in $(PROTOS); do \
+	    cmp $$tmp/$$p.pb-c.c Sources/ONNXProtoC/$$p.pb-c.c && cmp $$tmp/$$p.pb-c.h Sources/ONNXProtoC/include/$$p.pb-c.h \
+	    || { echo "proto-check: $$p is stale; run 'make proto'"; rm -rf $$tmp; exit 1; }; done; \
+	  rm -rf $$tmp; echo "proto-check: generated code is current"
 
 ## Regenerate the operator schema table from the onnx package.
 schemas: $(VENV)/.stamp

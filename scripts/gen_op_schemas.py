@@ -21,11 +21,45 @@ def params(ps):
     return ",".join(f"{p.name}:{OPT[p.option.name]}" for p in ps)
 
 
+def enc(text):
+    """Percent-encodes the characters the table uses as separators."""
+    out = []
+    for ch in text:
+        if ch in "%|,:;=\n\r" or ord(ch) < 0x20:
+            out.append("%%%02X" % ord(ch))
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def default_text(a):
+    """The schema default of an attribute as `=value` (lists joined by ';'), or ''."""
+    dv = a.default_value
+    if not dv.type:
+        return ""
+    v = onnx.helper.get_attribute_value(dv)
+    t = dv.type
+    A = onnx.AttributeProto
+    if t == A.FLOAT:
+        return "=" + repr(float(v))
+    if t == A.INT:
+        return "=" + str(int(v))
+    if t == A.STRING:
+        return "=" + enc(v.decode("utf-8"))
+    if t == A.FLOATS:
+        return "=" + ";".join(repr(float(x)) for x in v)
+    if t == A.INTS:
+        return "=" + ";".join(str(int(x)) for x in v)
+    if t == A.STRINGS:
+        return "=" + ";".join(enc(x.decode("utf-8")) for x in v)
+    return ""  # tensor/graph defaults: none in the registry; ops state their own
+
+
 def main(out):
     rows = []
     for s in onnx.defs.get_all_schemas_with_history():
         attrs = ",".join(
-            f"{name}:{ATTR[a.type.name]}:{1 if a.required else 0}"
+            f"{name}:{ATTR[a.type.name]}:{1 if a.required else 0}{(':' + default_text(a)) if default_text(a) else ''}"
             for name, a in sorted(s.attributes.items()))
         mx_in = s.max_input if s.max_input < 2**31 - 1 else -1
         mx_out = s.max_output if s.max_output < 2**31 - 1 else -1
@@ -39,7 +73,8 @@ def main(out):
                 % (onnx.__version__, onnx.defs.onnx_opset_version()))
         f.write("// regenerate with `make schemas`. One schema per line:\n")
         f.write("// domain|op|since|deprecated|min_in|max_in|min_out|max_out|attrs|inputs|outputs\n")
-        f.write("// attrs: name:TYPE:required; inputs/outputs: name:s(ingle)|o(ptional)|v(ariadic).\n\n")
+        f.write("// attrs: name:TYPE:required[:=default] (lists joined by ';', text percent-encoded);\n")
+        f.write("// inputs/outputs: name:s(ingle)|o(ptional)|v(ariadic).\n\n")
         f.write("let opSchemaSourceVersion = \"onnx %s\"\n\n" % onnx.__version__)
         f.write("let opSchemaData = #\"\"\"\n")
         f.write("\n".join(rows))

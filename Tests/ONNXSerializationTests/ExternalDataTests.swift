@@ -157,15 +157,17 @@ final class AtomicWriteTests: XCTestCase {
 
 final class GeneratedCodeTests: XCTestCase {
     /// The committed protobuf-c code must be what protoc-c makes from proto/onnx.proto
-    /// (`make proto` regenerates it).
+    /// and proto/onnx-data.proto (`make proto` regenerates it).
     func testCommittedProtobufCCodeIsCurrent() throws {
         let protoc = ["/usr/bin/protoc-c", "/usr/local/bin/protoc-c"].first { FileManager.default.isExecutableFile(atPath: $0) }
         guard let protoc else { return XCTFail("protoc-c is not installed (Debian: protobuf-c-compiler; `make deps` installs it)") }
         let out = TemporaryFolder("protoc")
-        let r = try runProcess(URL(fileURLWithPath: "/bin/sh"), ["-c", "cd '\(TestPaths.root.path)/proto' && '\(protoc)' --c_out='\(out.url.path)' onnx.proto"])
+        let r = try runProcess(URL(fileURLWithPath: "/bin/sh"), ["-c", "cd '\(TestPaths.root.path)/proto' && '\(protoc)' --c_out='\(out.url.path)' onnx.proto onnx-data.proto"])
         XCTAssertEqual(r.status, 0, r.stderr)
         let gen = TestPaths.root.appendingPathComponent("Sources/ONNXProtoC")
-        XCTAssertEqual(try Data(contentsOf: out.file("onnx.pb-c.c")), try Data(contentsOf: gen.appendingPathComponent("onnx.pb-c.c")), "run `make proto`")
-        XCTAssertEqual(try Data(contentsOf: out.file("onnx.pb-c.h")), try Data(contentsOf: gen.appendingPathComponent("include/onnx.pb-c.h")), "run `make proto`")
+        for name in ["onnx", "onnx-data"] {
+            XCTAssertEqual(try Data(contentsOf: out.file("\(name).pb-c.c")), try Data(contentsOf: gen.appendingPathComponent("\(name).pb-c.c")), "run `make proto`")
+            XCTAssertEqual(try Data(contentsOf: out.file("\(name).pb-c.h")), try Data(contentsOf: gen.appendingPathComponent("include/\(name).pb-c.h")), "run `make proto`")
+        }
     }
 }

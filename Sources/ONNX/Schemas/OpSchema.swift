@@ -15,6 +15,8 @@ public struct OpSchema: Hashable, Sendable {
         public var name: String
         public var type: AttributeType
         public var required: Bool
+        /// The specification's default, when it gives one.
+        public var defaultValue: Attribute.Value?
     }
 
     public var domain: String
@@ -66,9 +68,10 @@ public enum OpSchemaRegistry {
             func count(_ s: String) -> Int? { let v = Int(s) ?? -1; return v < 0 ? nil : v }
             var attrs: [String: OpSchema.AttributeSpec] = [:]
             for a in f[8].split(separator: ",") {
-                let p = a.split(separator: ":").map(String.init)
-                guard p.count == 3, let t = attributeTypes[p[1]] else { continue }
-                attrs[p[0]] = .init(name: p[0], type: t, required: p[2] == "1")
+                let p = a.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+                guard p.count == 3 || p.count == 4, let t = attributeTypes[p[1]] else { continue }
+                let d = p.count == 4 && p[3].hasPrefix("=") ? defaultValue(String(p[3].dropFirst()), type: t) : nil
+                attrs[p[0]] = .init(name: p[0], type: t, required: p[2] == "1", defaultValue: d)
             }
             func params(_ s: String) -> [OpSchema.Parameter] {
                 s.split(separator: ",").compactMap { item in
@@ -85,6 +88,35 @@ public enum OpSchemaRegistry {
         }
         for k in out.keys { out[k]!.sort { $0.sinceVersion < $1.sinceVersion } }
         return out
+    }
+
+    /// Decodes a default written by scripts/gen_op_schemas.py.
+    static func defaultValue(_ text: String, type: AttributeType) -> Attribute.Value? {
+        func list(_ t: String) -> [String] { t.isEmpty ? [] : t.split(separator: ";", omittingEmptySubsequences: false).map(String.init) }
+        switch type {
+        case .float: return Float(text).map { .float($0) }
+        case .int: return Int64(text).map { .int($0) }
+        case .string: return .string(ByteBuffer(utf8: unescape(text)))
+        case .floats: return .floats(list(text).compactMap { Float($0) })
+        case .ints: return .ints(list(text).compactMap { Int64($0) })
+        case .strings: return .strings(list(text).map { ByteBuffer(utf8: unescape($0)) })
+        default: return nil
+        }
+    }
+
+    static func unescape(_ s: String) -> String {
+        guard s.contains("%") else { return s }
+        var out: [UInt8] = []
+        var bytes = Array(s.utf8)[...]
+        while let b = bytes.popFirst() {
+            if b == UInt8(ascii: "%"), bytes.count >= 2, let v = UInt8(String(decoding: bytes.prefix(2), as: UTF8.self), radix: 16) {
+                out.append(v)
+                bytes = bytes.dropFirst(2)
+            } else {
+                out.append(b)
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     static let attributeTypes: [String: AttributeType] = [
