@@ -8,6 +8,7 @@ let package = Package(
     products: [
         .library(name: "ONNX", targets: ["ONNX"]),
         .library(name: "ONNXSerialization", targets: ["ONNXSerialization"]),
+        .library(name: "Interpreter", targets: ["Interpreter"]),
         .library(name: "ConversionKit", targets: ["ConversionKit"]),
         .executable(name: "convert-cli", targets: ["convert-cli"]),
     ],
@@ -32,6 +33,8 @@ let package = Package(
             name: "ONNXSerialization",
             dependencies: ["ONNX", "ONNXProtoC", "CProtobufC"],
             path: "Sources/ONNXSerialization"),
+        // The reference interpreter: tensors, op registry, one op per file under Ops/.
+        .target(name: "Interpreter", dependencies: ["ONNX"], path: "Sources/Interpreter"),
         // Converter protocol, format sniffing, registry.
         .target(
             name: "ConversionKit",
@@ -40,7 +43,7 @@ let package = Package(
         .executableTarget(
             name: "convert-cli",
             dependencies: [
-                "ONNX", "ONNXSerialization", "ConversionKit",
+                "ONNX", "ONNXSerialization", "ConversionKit", "Interpreter",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/convert-cli"),
@@ -52,6 +55,9 @@ let package = Package(
             name: "ONNXSerializationTests",
             dependencies: ["ONNX", "ONNXSerialization", "TestSupport"],
             path: "Tests/ONNXSerializationTests"),
+        .testTarget(
+            name: "InterpreterTests", dependencies: ["ONNX", "ONNXSerialization", "Interpreter", "TestSupport"],
+            path: "Tests/InterpreterTests"),
         .testTarget(
             name: "CLITests", dependencies: ["TestSupport", "ONNX", "ONNXSerialization"],
             path: "Tests/CLITests"),

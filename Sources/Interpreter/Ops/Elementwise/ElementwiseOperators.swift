@@ -1,0 +1,3 @@
+let elementwiseOperators: [any Operator.Type] = [
+    Add.self, Relu.self,
+]

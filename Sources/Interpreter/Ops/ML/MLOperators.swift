@@ -1,0 +1,2 @@
+let mlOperators: [any Operator.Type] = [
+]

@@ -1,0 +1,2 @@
+let neuralNetworkOperators: [any Operator.Type] = [
+]

@@ -1,0 +1,3 @@
+let tensorOperators: [any Operator.Type] = [
+    Reshape.self,
+]
