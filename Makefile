@@ -17,7 +17,7 @@ WRITTEN := $(BUILD_DATA)/written
 APT_PACKAGES := libprotobuf-c-dev protobuf-c-compiler zlib1g-dev pkg-config
 PIP_PACKAGES := onnx==1.23.2 onnxruntime==1.32.0 numpy==2.4.6
 
-.PHONY: all deps venv build release test roundtrip checker-agreement interop interop-check demo \
+.PHONY: all deps venv build release test roundtrip checker-agreement interop interop-check backend-tests demo \
         proto proto-check schemas backend-data bench-io clean
 
 all: build
@@ -57,13 +57,19 @@ test: deps $(VENV)/.stamp
 	$(MAKE) proto-check
 	rm -rf $(WRITTEN) && mkdir -p $(WRITTEN)
 	ONNX_WRITTEN_DIR=$(CURDIR)/$(WRITTEN) $(SWIFT) test
-	$(MAKE) roundtrip checker-agreement interop-check
+	$(MAKE) roundtrip checker-agreement interop-check backend-tests
 
 roundtrip: backend-data build
 	$(VPY) scripts/roundtrip.py --cli $(CLI_DEBUG) --models $(BACKEND) --jobs $(JOBS)
 
 checker-agreement: backend-data build
 	$(VPY) scripts/checker_agreement.py --cli $(CLI_DEBUG) --models $(BACKEND) --broken Fixtures/onnx/broken --jobs $(JOBS)
+
+## The ONNX backend node suite through the interpreter, as a ratchet: every case in
+## Tests/BackendRatchet/passing.txt must pass; UPDATE=1 adds newly passing cases.
+backend-tests: backend-data build
+	$(VPY) scripts/backend_tests.py --cli $(CLI_DEBUG) --cases $(BACKEND)/node --jobs $(JOBS) \
+	  --report-dir $(BUILD_DATA) $(if $(UPDATE),--update,)
 
 ## onnx.checker (full_check) and onnxruntime on every .onnx the project ships and every
 ## model the Swift tests write (they copy them into build-data/written).

@@ -198,6 +198,10 @@ def write_node_cases(out: str) -> int:
         with open(os.path.join(case_dir, "model.onnx"), "wb") as f:
             f.write(case.model.SerializeToString())
         graph = case.model.graph
+        # The comparison tolerance onnx's own runner uses for this case.
+        with open(os.path.join(case_dir, "tolerance.json"), "w") as f:
+            json.dump({"rtol": float(case.rtol), "atol": float(case.atol)}, f, sort_keys=True)
+            f.write("\n")
         for k, (inputs, outputs) in enumerate(case.data_sets or []):
             data_dir = os.path.join(case_dir, f"test_data_set_{k}")
             os.makedirs(data_dir)

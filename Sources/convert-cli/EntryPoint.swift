@@ -18,7 +18,7 @@ struct ConvertCLI: ParsableCommand {
 
             Exit status: 0 success, 1 bad input or failed check, 2 bad usage.
             """,
-        subcommands: [Convert.self, Inspect.self, Check.self, Pack.self, Formats.self],
+        subcommands: [Convert.self, Inspect.self, Check.self, Pack.self, Run.self, Formats.self],
         defaultSubcommand: Convert.self)
 
     /// Runs the command line with the project's exit codes (ArgumentParser would use 64
