@@ -18,7 +18,7 @@ APT_PACKAGES := libprotobuf-c-dev protobuf-c-compiler zlib1g-dev pkg-config
 PIP_PACKAGES := onnx==1.23.2 onnxruntime==1.32.0 numpy==2.4.6
 
 .PHONY: all deps venv build release test roundtrip checker-agreement interop interop-check backend-tests demo \
-        proto proto-check schemas backend-data bench-io clean
+        proto proto-check schemas backend-data bench-io bench-interpreter clean
 
 all: build
 
@@ -107,6 +107,10 @@ schemas: $(VENV)/.stamp
 ## Decode/encode throughput and peak memory against onnx (Python), in one run.
 bench-io: release $(VENV)/.stamp
 	$(VPY) scripts/bench_io.py --cli $(CLI_RELEASE) --gib $${GIB:-1.0}
+
+## Interpreter against onnxruntime (1 and 2 threads) on trees, an MLP and a CNN, in one run.
+bench-interpreter: release $(VENV)/.stamp
+	$(VPY) scripts/bench_interpreter.py --cli $(CLI_RELEASE)
 
 clean:
 	rm -rf .build $(BUILD_DATA)

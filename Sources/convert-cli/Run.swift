@@ -41,10 +41,26 @@ struct Run: ParsableCommand {
     @Option(help: "How many leading values of each output to print.")
     var show: Int = 8
 
+    @Option(name: .customLong("repeat"), help: "Run the model this many times (for timing; the outputs of the last run are shown).")
+    var repeats: Int = 1
+
+    @Option(help: "Worker threads for batch-parallel ops (default: one per core).")
+    var threads: Int?
+
+    @Flag(help: "Print prepare_seconds and run_seconds (best of --repeat) on standard error.")
+    var timings = false
+
+    func validate() throws {
+        guard repeats >= 1 else { throw ValidationError("--repeat must be at least 1") }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+    }
+
     func run() throws {
         let url = URL(fileURLWithPath: model)
         let m: Model
         do { m = try Model(contentsOf: url) } catch { throw CLIFailure.from(error, file: model) }
+        if let threads { Parallel.workers = threads }
+        let prepareStart = DispatchTime.now()
         let session: Session
         do { session = try Session(model: m) } catch let e as InterpreterError {
             if case .unsupportedOperator = e { throw CLIFailure(message: "error: \(model): \(e)", code: 3) }
@@ -65,8 +81,17 @@ struct Run: ParsableCommand {
             }
             do { feeds[name] = try readValue(file, type: type) } catch { throw CLIFailure.from(error, file: file) }
         }
-        let outputs: [String: Value]
-        do { outputs = try session.run(feeds) } catch { throw CLIFailure(message: "error: \(model): \(error)") }
+        let prepared = DispatchTime.now()
+        var outputs: [String: Value] = [:]
+        var best = Double.infinity
+        for _ in 0..<repeats {
+            let t0 = DispatchTime.now()
+            do { outputs = try session.run(feeds) } catch { throw CLIFailure(message: "error: \(model): \(error)") }
+            best = min(best, Double(DispatchTime.now().uptimeNanoseconds - t0.uptimeNanoseconds) / 1e9)
+        }
+        if timings {
+            printError("prepare_seconds=\(Double(prepared.uptimeNanoseconds - prepareStart.uptimeNanoseconds) / 1e9) run_seconds=\(best)")
+        }
         for name in session.outputNames {
             guard let v = outputs[name] else { continue }
             print(describe(name, v))

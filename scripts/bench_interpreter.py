@@ -1,0 +1,204 @@
+#!/usr/bin/env python3
+"""Times the bundled interpreter against onnxruntime on the same models and inputs, in
+one run, and prints the ratio interpreter/onnxruntime for each (below 1: faster).
+
+Models (generated here with fixed seeds, in a temporary folder, never committed):
+  trees  TreeEnsembleRegressor (ai.onnx.ml 3), 500 full trees of depth 8, over
+         20,000 rows x 28 features
+  mlp    784-512-512-10 (MatMul + Add + Relu), 4,096 rows
+  cnn    Conv(3->16, 3x3) Relu MaxPool Conv(16->32, 3x3) Relu MaxPool Flatten Gemm(->10),
+         64 images 3x32x32
+Each side runs --repeat times and the best time counts: onnxruntime in this process
+(intra_op_num_threads 1 and 2, default graph optimizations), the interpreter as
+`convert-cli run MODEL --input x=x.npy --repeat N --threads T --timings` (its own
+run_seconds, excluding process start and model preparation). The interpreter's
+peak RSS is compared with the model's weights plus input plus the largest activation.
+
+The Makefile calls it as:
+    .venv/bin/python scripts/bench_interpreter.py --cli .build/release/convert-cli
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+SEED = 20261201
+
+
+def tree_model(n_trees=500, depth=8, n_features=28, rng=None):
+    internal = 2 ** depth - 1
+    nodes_treeids, nodes_nodeids, nodes_featureids, nodes_values = [], [], [], []
+    nodes_modes, nodes_true, nodes_false = [], [], []
+    target_treeids, target_nodeids, target_ids, target_weights = [], [], [], []
+    for t in range(n_trees):
+        total = 2 ** (depth + 1) - 1
+        for n in range(total):
+            nodes_treeids.append(t)
+            nodes_nodeids.append(n)
+            if n < internal:
+                nodes_featureids.append(int(rng.integers(n_features)))
+                nodes_values.append(float(rng.normal()))
+                nodes_modes.append("BRANCH_LEQ")
+                nodes_true.append(2 * n + 1)
+                nodes_false.append(2 * n + 2)
+            else:
+                nodes_featureids.append(0)
+                nodes_values.append(0.0)
+                nodes_modes.append("LEAF")
+                nodes_true.append(0)
+                nodes_false.append(0)
+                target_treeids.append(t)
+                target_nodeids.append(n)
+                target_ids.append(0)
+                target_weights.append(float(rng.normal() * 0.01))
+    node = helper.make_node(
+        "TreeEnsembleRegressor", ["x"], ["y"], domain="ai.onnx.ml", n_targets=1, aggregate_function="SUM",
+        nodes_treeids=nodes_treeids, nodes_nodeids=nodes_nodeids, nodes_featureids=nodes_featureids,
+        nodes_values=nodes_values, nodes_modes=nodes_modes, nodes_truenodeids=nodes_true,
+        nodes_falsenodeids=nodes_false, nodes_missing_value_tracks_true=[0] * len(nodes_nodeids),
+        target_treeids=target_treeids, target_nodeids=target_nodeids, target_ids=target_ids,
+        target_weights=target_weights, post_transform="NONE")
+    g = helper.make_graph([node], "trees", [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["N", n_features])],
+                          [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["N", 1])])
+    m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 17), helper.make_opsetid("ai.onnx.ml", 3)])
+    m.ir_version = 8
+    return m, 0
+
+
+def mlp_model(rng):
+    sizes = [784, 512, 512, 10]
+    nodes, inits, prev, weights = [], [], "x", 0
+    for i in range(3):
+        w = (rng.standard_normal((sizes[i], sizes[i + 1])) / np.sqrt(sizes[i])).astype(np.float32)
+        b = (rng.standard_normal(sizes[i + 1]) * 0.1).astype(np.float32)
+        inits += [numpy_helper.from_array(w, f"w{i}"), numpy_helper.from_array(b, f"b{i}")]
+        weights += w.nbytes + b.nbytes
+        nodes.append(helper.make_node("MatMul", [prev, f"w{i}"], [f"m{i}"]))
+        out = "y" if i == 2 else f"a{i}"
+        nodes.append(helper.make_node("Add", [f"m{i}", f"b{i}"], [out if i == 2 else f"h{i}"]))
+        if i < 2:
+            nodes.append(helper.make_node("Relu", [f"h{i}"], [out]))
+        prev = out
+    g = helper.make_graph(nodes, "mlp", [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["N", 784])],
+                          [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["N", 10])], inits)
+    m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)])
+    m.ir_version = 8
+    return m, weights
+
+
+def cnn_model(rng):
+    def conv(name, cin, cout):
+        w = (rng.standard_normal((cout, cin, 3, 3)) / np.sqrt(cin * 9)).astype(np.float32)
+        b = (rng.standard_normal(cout) * 0.1).astype(np.float32)
+        return [numpy_helper.from_array(w, name + "_w"), numpy_helper.from_array(b, name + "_b")], w.nbytes + b.nbytes
+    i1, s1 = conv("c1", 3, 16)
+    i2, s2 = conv("c2", 16, 32)
+    fw = (rng.standard_normal((32 * 8 * 8, 10)) / 45).astype(np.float32)
+    fb = np.zeros(10, np.float32)
+    inits = i1 + i2 + [numpy_helper.from_array(fw, "fw"), numpy_helper.from_array(fb, "fb")]
+    nodes = [
+        helper.make_node("Conv", ["x", "c1_w", "c1_b"], ["c1"], pads=[1, 1, 1, 1], kernel_shape=[3, 3]),
+        helper.make_node("Relu", ["c1"], ["r1"]),
+        helper.make_node("MaxPool", ["r1"], ["p1"], kernel_shape=[2, 2], strides=[2, 2]),
+        helper.make_node("Conv", ["p1", "c2_w", "c2_b"], ["c2"], pads=[1, 1, 1, 1], kernel_shape=[3, 3]),
+        helper.make_node("Relu", ["c2"], ["r2"]),
+        helper.make_node("MaxPool", ["r2"], ["p2"], kernel_shape=[2, 2], strides=[2, 2]),
+        helper.make_node("Flatten", ["p2"], ["f"], axis=1),
+        helper.make_node("Gemm", ["f", "fw", "fb"], ["y"]),
+    ]
+    g = helper.make_graph(nodes, "cnn", [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["N", 3, 32, 32])],
+                          [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["N", 10])], inits)
+    m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)])
+    m.ir_version = 8
+    return m, s1 + s2 + fw.nbytes + fb.nbytes
+
+
+def time_ort(path, x, threads, repeat):
+    import onnxruntime as ort
+    so = ort.SessionOptions()
+    so.intra_op_num_threads = threads
+    so.inter_op_num_threads = 1
+    s = ort.InferenceSession(path, so, providers=["CPUExecutionProvider"])
+    s.run(None, {"x": x})
+    best = float("inf")
+    for _ in range(repeat):
+        t = time.perf_counter()
+        out = s.run(None, {"x": x})
+        best = min(best, time.perf_counter() - t)
+    return best, out[0]
+
+
+def time_cli(cli, path, xpath, threads, repeat, outdir):
+    cmd = [cli, "run", path, "--input", f"x={xpath}", "--repeat", str(repeat), "--threads", str(threads),
+           "--timings", "--output-dir", outdir, "--show", "0"]
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    out, err = p.communicate()
+    _, status, usage = os.wait4(p.pid, 0) if False else (None, p.returncode, None)
+    if p.returncode != 0:
+        raise SystemExit(f"error: {' '.join(cmd)} failed: {err.strip()}")
+    m = re.search(r"run_seconds=([0-9.eE+-]+)", err)
+    return float(m.group(1)), None
+
+
+def peak_rss_cli(cli, path, xpath, outdir):
+    cmd = [cli, "run", path, "--input", f"x={xpath}", "--threads", "1", "--output-dir", outdir, "--show", "0"]
+    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, ru = os.wait4(p.pid, 0)
+    return ru.ru_maxrss * 1024
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--cli", required=True)
+    ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--only", choices=["trees", "mlp", "cnn"], action="append")
+    args = ap.parse_args(argv)
+    cli = os.path.abspath(args.cli)
+    rng = np.random.default_rng(SEED)
+    cases = {
+        "trees": (lambda: tree_model(rng=rng), lambda: rng.standard_normal((20000, 28)).astype(np.float32), 20000 * 28 * 4),
+        "mlp": (lambda: mlp_model(rng), lambda: rng.standard_normal((4096, 784)).astype(np.float32), 4096 * 512 * 4),
+        "cnn": (lambda: cnn_model(rng), lambda: rng.standard_normal((64, 3, 32, 32)).astype(np.float32), 64 * 16 * 32 * 32 * 4),
+    }
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="bench-interp-") as tmp:
+        for name, (make, data, activation) in cases.items():
+            if args.only and name not in args.only:
+                continue
+            model, weights = make()
+            path = os.path.join(tmp, f"{name}.onnx")
+            onnx.save(model, path)
+            x = data()
+            xpath = os.path.join(tmp, f"{name}_x.npy")
+            np.save(xpath, x)
+            outdir = os.path.join(tmp, f"{name}_out")
+            ort1, ref = time_ort(path, x, 1, args.repeat)
+            ort2, _ = time_ort(path, x, 2, args.repeat)
+            us1, _ = time_cli(cli, path, xpath, 1, args.repeat, outdir)
+            us2, _ = time_cli(cli, path, xpath, 2, args.repeat, outdir)
+            got = np.load(os.path.join(outdir, "y.npy"))
+            err = float(np.max(np.abs(got - ref)))
+            rss = peak_rss_cli(cli, path, xpath, outdir)
+            budget = 1.5 * (os.path.getsize(path) + x.nbytes + activation)
+            rows.append((name, ort1, us1, ort2, us2, err, rss, budget))
+    print(f"{'model':6} {'ort 1t s':>10} {'interp 1t s':>12} {'ratio 1t':>9} {'ort 2t s':>10} {'interp 2t s':>12} {'ratio 2t':>9} "
+          f"{'max|diff|':>10} {'peak MiB':>9} {'budget MiB':>11}")
+    for name, o1, u1, o2, u2, err, rss, budget in rows:
+        print(f"{name:6} {o1:10.4f} {u1:12.4f} {u1 / o1:9.2f} {o2:10.4f} {u2:12.4f} {u2 / o2:9.2f} {err:10.2e} "
+              f"{rss / 2**20:9.1f} {budget / 2**20:11.1f}")
+    print("targets: trees ratio 1t <= 1.0; mlp and cnn ratio <= 3.0; peak <= budget "
+          "(1.5 x (model file + input + largest activation))")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
