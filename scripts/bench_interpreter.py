@@ -140,19 +140,18 @@ def time_ort(path, x, threads, repeat):
 def time_cli(cli, path, xpath, threads, repeat, outdir):
     cmd = [cli, "run", path, "--input", f"x={xpath}", "--repeat", str(repeat), "--threads", str(threads),
            "--timings", "--output-dir", outdir, "--show", "0"]
-    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    out, err = p.communicate()
-    _, status, usage = os.wait4(p.pid, 0) if False else (None, p.returncode, None)
+    p = subprocess.run(cmd, capture_output=True, text=True)
+    err = p.stderr
     if p.returncode != 0:
         raise SystemExit(f"error: {' '.join(cmd)} failed: {err.strip()}")
     m = re.search(r"run_seconds=([0-9.eE+-]+)", err)
-    return float(m.group(1)), None
+    return float(m.group(1))
 
 
 def peak_rss_cli(cli, path, xpath, outdir):
     cmd = [cli, "run", path, "--input", f"x={xpath}", "--threads", "1", "--output-dir", outdir, "--show", "0"]
-    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, ru = os.wait4(p.pid, 0)
+    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, _, ru = os.wait4(p.pid, 0)
     return ru.ru_maxrss * 1024
 
 
@@ -183,8 +182,8 @@ def main(argv=None):
             outdir = os.path.join(tmp, f"{name}_out")
             ort1, ref = time_ort(path, x, 1, args.repeat)
             ort2, _ = time_ort(path, x, 2, args.repeat)
-            us1, _ = time_cli(cli, path, xpath, 1, args.repeat, outdir)
-            us2, _ = time_cli(cli, path, xpath, 2, args.repeat, outdir)
+            us1 = time_cli(cli, path, xpath, 1, args.repeat, outdir)
+            us2 = time_cli(cli, path, xpath, 2, args.repeat, outdir)
             got = np.load(os.path.join(outdir, "y.npy"))
             err = float(np.max(np.abs(got - ref)))
             rss = peak_rss_cli(cli, path, xpath, outdir)
