@@ -44,7 +44,10 @@ public enum NPYFile {
         let d = descr.trimmingCharacters(in: CharacterSet(charactersIn: "'\" "))
         guard let kind = d.dropFirst().first, let size = Int(d.dropFirst(2)) else { throw bad("dtype '\(d)' is not understood") }
         if d.first == ">" && size > 1 { throw bad("big-endian arrays are not supported") }
-        let need = n * size
+        // 'U' counts UTF-32 characters, every other kind bytes.
+        let itemBytes = kind == "U" ? size * 4 : size
+        let (need, tooBig) = n.multipliedReportingOverflow(by: itemBytes)
+        guard !tooBig else { throw bad("shape \(dims) is too large") }
         guard body.count >= need else { throw bad("\(n) elements of \(d) need \(need) bytes; the file has \(body.count)") }
         let raw = ByteBuffer(body.prefix(need))
         let storage: TensorStorage
