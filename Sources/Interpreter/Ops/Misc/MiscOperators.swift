@@ -1,0 +1,2 @@
+let miscOperators: [any Operator.Type] = [
+]
