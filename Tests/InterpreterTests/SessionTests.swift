@@ -71,13 +71,23 @@ final class SessionTests: XCTestCase {
     func testUnsupportedOperatorNamesDomainOpAndVersions() {
         var g = Graph(name: "main")
         g.input = [ValueInfo(name: "x", type: nil)]
-        g.node = [Node(opType: "Relu", input: ["x"], output: ["y"])]
+        g.node = [Node(opType: "Gelu", input: ["x"], output: ["y"])]
         g.output = [ValueInfo(name: "y", type: nil)]
-        // Relu's schema at opset 5 is Relu-1, which the interpreter does not implement.
-        XCTAssertThrowsError(try Session(model: model(g, opset: 5))) { e in
-            guard case InterpreterError.unsupportedOperator("", "Relu", 5, let impl)? = e as? InterpreterError else { return XCTFail("\(e)") }
-            XCTAssertFalse(impl.contains(1))
-            XCTAssertTrue("\(e)".contains("ai.onnx.Relu at opset 5"), "\(e)")
+        // Gelu first appears in opset 20, so a model importing opset 19 cannot use it.
+        XCTAssertThrowsError(try Session(model: model(g, opset: 19))) { e in
+            guard case InterpreterError.unsupportedOperator("", "Gelu", 19, let impl)? = e as? InterpreterError else { return XCTFail("\(e)") }
+            XCTAssertTrue(impl.allSatisfy { $0 > 19 }, "\(impl)")
+            XCTAssertTrue("\(e)".contains("ai.onnx.Gelu"), "\(e)")
+        }
+        var custom = Graph(name: "main")
+        custom.input = [ValueInfo(name: "x", type: nil)]
+        custom.node = [Node(opType: "Frobnicate", domain: "com.example", input: ["x"], output: ["y"])]
+        custom.output = [ValueInfo(name: "y", type: nil)]
+        var m = model(custom)
+        m.opsetImport.append(OperatorSetID(domain: "com.example", version: 1))
+        XCTAssertThrowsError(try Session(model: m)) { e in
+            XCTAssertEqual(e as? InterpreterError, .unsupportedOperator(domain: "com.example", op: "Frobnicate", opset: 1, implemented: []))
+            XCTAssertEqual("\(e)", "operator com.example.Frobnicate (opset 1) is not implemented by the interpreter")
         }
     }
 

@@ -1,10 +1,12 @@
-/// Add: a + b with broadcasting (integers wrap).
+/// Add: a + b with broadcasting (integers wrap). Opsets 1 and 6 use the legacy
+/// `broadcast`/`axis` attributes.
 struct Add: Operator {
     static let opType = "Add"
-    static let sinceVersions: [Int64] = [7, 13, 14]
-    init(_ c: OpContext) throws {}
+    static let sinceVersions: [Int64] = [1, 6, 7, 13, 14]
+    let legacy: LegacyBroadcast
+    init(_ c: OpContext) throws { legacy = try LegacyBroadcast(c) }
     func run(_ inputs: [Value?], _ context: RunContext) throws -> [Value] {
-        [.tensor(try Arithmetic.binary(try context.tensor(inputs, 0), try context.tensor(inputs, 1), context,
-                                       float: +, double: +, integer: { $0 &+ $1 }))]
+        let (a, b) = try legacy.operands(inputs, context)
+        return [.tensor(try Arithmetic.binary(a, b, context, float: +, double: +, integer: { $0 &+ $1 }))]
     }
 }

@@ -1,2 +1,3 @@
 let mlOperators: [any Operator.Type] = [
+    TreeEnsemble.self, TreeEnsembleRegressor.self, TreeEnsembleClassifier.self,
 ]

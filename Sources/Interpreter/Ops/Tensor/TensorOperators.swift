@@ -1,3 +1,15 @@
 let tensorOperators: [any Operator.Type] = [
-    Reshape.self,
+    Reshape.self, Flatten.self, Transpose.self, Squeeze.self, Unsqueeze.self,
+    Concat.self, Split.self, SliceOp.self,
+    Gather.self, GatherElements.self, GatherND.self,
+    ScatterND.self, ScatterElements.self, Scatter.self,
+    Expand.self, Tile.self, Pad.self,
+    Shape.self, Size.self, ConstantOfShape.self, RangeOp.self, OneHot.self,
+    Trilu.self, NonZero.self, Compress.self,
+    DepthToSpace.self, SpaceToDepth.self, ReverseSequence.self, EyeLike.self,
+    Unique.self, CenterCropPad.self, Col2Im.self,
+    SequenceConstruct.self, SequenceEmpty.self, SequenceAt.self, SequenceInsert.self,
+    SequenceErase.self, SequenceLength.self, SplitToSequence.self, ConcatFromSequence.self,
+    OptionalOp.self, OptionalHasElement.self, OptionalGetElement.self,
+    Resize.self, Upsample.self,
 ]

@@ -1,0 +1,9 @@
+/// Ceil: rounds up (float types keep their type; float16 and bfloat16 compute in Float).
+struct Ceil: Operator {
+    static let opType = "Ceil"
+    static let sinceVersions: [Int64] = [1, 6, 13]
+    init(_ c: OpContext) throws {}
+    func run(_ inputs: [Value?], _ context: RunContext) throws -> [Value] {
+        [.tensor(try Arithmetic.floatUnary(try context.tensor(inputs, 0), context, float: { $0.rounded(.up) }, double: { $0.rounded(.up) }))]
+    }
+}

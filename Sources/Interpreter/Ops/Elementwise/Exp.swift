@@ -1,0 +1,11 @@
+import Foundation
+
+/// Exp: e^x (float types keep their type; float16 and bfloat16 compute in Float).
+struct Exp: Operator {
+    static let opType = "Exp"
+    static let sinceVersions: [Int64] = [1, 6, 13]
+    init(_ c: OpContext) throws {}
+    func run(_ inputs: [Value?], _ context: RunContext) throws -> [Value] {
+        [.tensor(try Arithmetic.floatUnary(try context.tensor(inputs, 0), context, float: { exp($0) }, double: { exp($0) }))]
+    }
+}

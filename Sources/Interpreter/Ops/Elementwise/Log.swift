@@ -1,0 +1,11 @@
+import Foundation
+
+/// Log: the natural logarithm (float types keep their type; float16 and bfloat16 compute in Float).
+struct Log: Operator {
+    static let opType = "Log"
+    static let sinceVersions: [Int64] = [1, 6, 13]
+    init(_ c: OpContext) throws {}
+    func run(_ inputs: [Value?], _ context: RunContext) throws -> [Value] {
+        [.tensor(try Arithmetic.floatUnary(try context.tensor(inputs, 0), context, float: { log($0) }, double: { log($0) }))]
+    }
+}

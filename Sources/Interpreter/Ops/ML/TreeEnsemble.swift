@@ -1,0 +1,110 @@
+import ONNX
+
+/// TreeEnsemble (ai.onnx.ml 5): trees given by `tree_roots` and per-node arrays, leaves
+/// in separate `leaf_*` arrays; modes BRANCH_LEQ/LT/GTE/GT/EQ/NEQ/MEMBER (members
+/// listed in `membership_values`, sets separated by NaN); NaN inputs follow the true
+/// branch where `nodes_missing_value_tracks_true` is 1. Aggregation 0 AVERAGE, 1 SUM,
+/// 2 MIN, 3 MAX; post_transform 0 NONE, 1 SOFTMAX, 2 LOGISTIC, 3 SOFTMAX_ZERO,
+/// 4 PROBIT, with onnxruntime's rules. Splits and leaf weights are typed like the
+/// input (float or double); Y is [N, n_targets] of the input's type.
+struct TreeEnsemble: Operator {
+    static let domain = "ai.onnx.ml"
+    static let opType = "TreeEnsemble"
+    static let sinceVersions: [Int64] = [5]
+
+    let engines: TreeEngines
+    let aggregate: TreeAggregate
+    let post: MLPostTransform
+    let nTargets: Int
+    let nTrees: Int
+
+    init(_ c: OpContext) throws {
+        func bad(_ a: String, _ m: String) -> InterpreterError { .badAttribute(node: c.nodeName, attribute: a, message: m) }
+        switch try c.int("aggregate_function", default: 1) {
+        case 0: aggregate = .average
+        case 1: aggregate = .sum
+        case 2: aggregate = .min
+        case 3: aggregate = .max
+        case let v: throw bad("aggregate_function", "\(v) is not in 0...3")
+        }
+        post = try MLPostTransform.parse(try c.int("post_transform", default: 0), c)
+        let n = try c.int("n_targets")
+        guard n >= 1, n < Int64(Int32.max) else { throw bad("n_targets", "must be at least 1") }
+        nTargets = Int(n)
+        let roots = try c.ints("tree_roots")
+        let features = try c.ints("nodes_featureids")
+        guard let splits = try c.mlTensorDoubles("nodes_splits") else { throw bad("nodes_splits", "is required") }
+        guard let modesT = try c.tensorIfPresent("nodes_modes") else { throw bad("nodes_modes", "is required") }
+        let modes = try modesT.int64s()
+        let trueIds = try c.ints("nodes_truenodeids"), trueLeafs = try c.ints("nodes_trueleafs")
+        let falseIds = try c.ints("nodes_falsenodeids"), falseLeafs = try c.ints("nodes_falseleafs")
+        let missing = try c.ints("nodes_missing_value_tracks_true", default: [])
+        let members = try c.mlTensorDoubles("membership_values")?.values ?? []
+        let leafTargets = try c.ints("leaf_targetids")
+        guard let leafWeights = try c.mlTensorDoubles("leaf_weights") else { throw bad("leaf_weights", "is required") }
+        let count = features.count
+        for (name, k) in [("nodes_splits", splits.values.count), ("nodes_modes", modes.count), ("nodes_truenodeids", trueIds.count),
+                          ("nodes_trueleafs", trueLeafs.count), ("nodes_falsenodeids", falseIds.count), ("nodes_falseleafs", falseLeafs.count)]
+        where k != count {
+            throw bad(name, "has \(k) entries; nodes_featureids has \(count)")
+        }
+        if !missing.isEmpty && missing.count != count { throw bad("nodes_missing_value_tracks_true", "has \(missing.count) entries; nodes_featureids has \(count)") }
+        guard leafWeights.values.count == leafTargets.count else { throw bad("leaf_weights", "has \(leafWeights.values.count) entries; leaf_targetids has \(leafTargets.count)") }
+
+        var ir = TreeForestIR()
+        ir.nTargets = nTargets
+        let leafBase = count
+        var nextMember = 0
+        for i in 0..<count {
+            guard modes[i] >= 0, modes[i] <= 6, let mode = TreeNodeMode(rawValue: UInt8(modes[i])) else { throw bad("nodes_modes", "\(modes[i]) is not in 0...6") }
+            guard features[i] >= 0, features[i] < Int64(Int32.max) else { throw bad("nodes_featureids", "feature \(features[i]) is out of range") }
+            func child(_ id: Int64, _ isLeaf: Int64, _ attr: String) throws -> Int {
+                if isLeaf != 0 {
+                    guard id >= 0, id < Int64(leafTargets.count) else { throw bad(attr, "leaf \(id) is out of range") }
+                    return leafBase + Int(id)
+                }
+                guard id >= 0, id < Int64(count) else { throw bad(attr, "node \(id) is out of range") }
+                return Int(id)
+            }
+            var node = TreeForestIR.Node(mode: mode)
+            node.feature = Int(features[i])
+            node.threshold = splits.values[i]
+            node.trueChild = try child(trueIds[i], trueLeafs[i], "nodes_truenodeids")
+            node.falseChild = try child(falseIds[i], falseLeafs[i], "nodes_falsenodeids")
+            node.missingTrue = !missing.isEmpty && missing[i] == 1
+            if mode == .member {
+                while nextMember < members.count && !members[nextMember].isNaN { node.members.append(members[nextMember]); nextMember += 1 }
+                nextMember += 1
+            }
+            ir.nodes.append(node)
+        }
+        for (k, t) in leafTargets.enumerated() {
+            guard t >= 0, t < n else { throw bad("leaf_targetids", "\(t) is out of range for \(n) targets") }
+            var leaf = TreeForestIR.Node(mode: .leaf)
+            leaf.weights = [(Int(t), leafWeights.values[k])]
+            ir.nodes.append(leaf)
+        }
+        for r in roots {
+            guard r >= 0, r < Int64(count) else { throw bad("tree_roots", "root \(r) is out of range") }
+            ir.roots.append(Int(r))
+        }
+        nTrees = ir.roots.count
+        engines = try TreeEngines(ir, aggregate: aggregate, thresholdsDouble: splits.type == .double || leafWeights.type == .double,
+                                  nodeName: c.nodeName)
+    }
+
+    func run(_ inputs: [Value?], _ context: RunContext) throws -> [Value] {
+        let x = try context.tensor(inputs, 0)
+        let (rows, cols) = try engines.rowsAndColumns(x, context)
+        func compute<T: BinaryFloatingPoint & Sendable>(_ e: TreeEngine<T>) throws -> [T] {
+            let (s, h) = try TreeInput.with(x, as: T.self) { e.scores($0, rows: rows, cols: cols) }
+            return TreeRegressorOutput.finalize(s, h, rows: rows, k: nTargets, aggregate: aggregate, nTrees: nTrees, base: [], post: post)
+        }
+        let shape = [rows, nTargets]
+        if engines.usesDouble(x) {
+            let y = try compute(try engines.double.get())
+            return [.tensor(x.dataType == .double ? TensorValue(doubles: y, shape: shape) : TensorValue(floats: y.map { Float($0) }, shape: shape))]
+        }
+        return [.tensor(TensorValue(floats: try compute(try engines.float.get()), shape: shape))]
+    }
+}

@@ -1,0 +1,605 @@
+import ONNX
+
+// The shared engine of TreeEnsemble (ml 5), TreeEnsembleRegressor and
+// TreeEnsembleClassifier (ml 1, 3, 5).
+//
+// Each op first reads its attributes into `TreeForestIR` (one node list, tree roots,
+// leaf weights), which is checked once. `TreeEngine<T>` then compiles it into a flat
+// array of 16-byte nodes (threshold, feature, true child, false child), leaves being
+// nodes that point to themselves, so a tree of depth d is evaluated with exactly d
+// branch-free steps per row. Modes LEQ/LT/GTE/GT (with or without missing-value
+// tracking) are all rewritten into `x' <= t'`, where x' is the feature or its negation
+// and t' an adjusted threshold (x < t is x <= nextDown(t) on values of type T), so the
+// common trees run one comparison per step. Trees with EQ/NEQ/MEMBER nodes (or NaN
+// thresholds) take a general loop. Rows are processed in blocks of 128 with trees in
+// the outer loop and four rows in lockstep; blocks run in parallel.
+//
+// Scores accumulate in T (float32 unless the input or the thresholds are float64), in
+// tree order, as onnxruntime does.
+
+enum TreeNodeMode: UInt8, Sendable {
+    case leq = 0, lt, gte, gt, eq, neq, member, leaf
+
+    /// The string form of the v1/v3 ops.
+    static func parse(_ s: String) -> TreeNodeMode? {
+        switch s {
+        case "BRANCH_LEQ": return .leq
+        case "BRANCH_LT": return .lt
+        case "BRANCH_GTE": return .gte
+        case "BRANCH_GT": return .gt
+        case "BRANCH_EQ": return .eq
+        case "BRANCH_NEQ": return .neq
+        case "BRANCH_MEMBER": return .member
+        case "LEAF": return .leaf
+        default: return nil
+        }
+    }
+}
+
+enum TreeAggregate: Sendable {
+    case average, sum, min, max
+
+    static func parse(_ s: String, _ c: OpContext) throws -> TreeAggregate {
+        switch s {
+        case "AVERAGE": return .average
+        case "SUM": return .sum
+        case "MIN": return .min
+        case "MAX": return .max
+        default: throw InterpreterError.badAttribute(node: c.nodeName, attribute: "aggregate_function", message: "'\(s)' is not one of AVERAGE, SUM, MIN, MAX")
+        }
+    }
+}
+
+/// A tree ensemble as read from attributes, before compilation.
+struct TreeForestIR {
+    struct Node {
+        var mode: TreeNodeMode
+        var feature: Int = 0
+        var threshold: Double = 0
+        var trueChild: Int = 0
+        var falseChild: Int = 0
+        var missingTrue: Bool = false
+        var members: [Double] = []
+        var weights: [(target: Int, value: Double)] = []
+    }
+
+    var nodes: [Node] = []
+    var roots: [Int] = []
+    var nTargets: Int = 1
+
+    /// The largest feature index an interior node reads (-1 when none).
+    var maxFeature: Int {
+        var m = -1
+        for n in nodes where n.mode != .leaf { m = max(m, n.feature) }
+        return m
+    }
+
+    /// Builds the IR from the v1/v3 attribute layout (tree and node ids, LEAF mode,
+    /// targets attached by (tree id, node id)). The first node of each run of equal
+    /// tree ids is that tree's root, as in onnxruntime.
+    static func fromLegacy(
+        _ c: OpContext, treeIds: [Int64], nodeIds: [Int64], featureIds: [Int64], modes: [String], values: [Double],
+        trueIds: [Int64], falseIds: [Int64], missing: [Int64],
+        targetTreeIds: [Int64], targetNodeIds: [Int64], targetIds: [Int64], targetWeights: [Double], nTargets: Int,
+        weightPrefix: String
+    ) throws -> TreeForestIR {
+        func bad(_ a: String, _ m: String) -> InterpreterError { .badAttribute(node: c.nodeName, attribute: a, message: m) }
+        let n = nodeIds.count
+        for (name, count) in [("nodes_treeids", treeIds.count), ("nodes_featureids", featureIds.count), ("nodes_modes", modes.count),
+                              ("nodes_values", values.count), ("nodes_truenodeids", trueIds.count), ("nodes_falsenodeids", falseIds.count)]
+        where count != n {
+            throw bad(name, "has \(count) entries; nodes_nodeids has \(n)")
+        }
+        guard targetTreeIds.count == targetIds.count, targetNodeIds.count == targetIds.count, targetWeights.count == targetIds.count else {
+            throw bad(weightPrefix + "_ids", "\(weightPrefix)_ids, _nodeids, _treeids and _weights must have the same length")
+        }
+        guard nTargets >= 1 else { throw bad(weightPrefix == "class" ? "classlabels_int64s" : "n_targets", "must be at least 1") }
+        struct Key: Hashable { let tree: Int64, node: Int64 }
+        var index: [Key: Int] = [:]
+        index.reserveCapacity(n)
+        var ir = TreeForestIR()
+        ir.nTargets = nTargets
+        ir.nodes.reserveCapacity(n)
+        for i in 0..<n {
+            guard let mode = TreeNodeMode.parse(modes[i]), mode != .member else { throw bad("nodes_modes", "'\(modes[i])' is not a node mode") }
+            let key = Key(tree: treeIds[i], node: nodeIds[i])
+            if index[key] != nil { throw bad("nodes_nodeids", "node \(nodeIds[i]) of tree \(treeIds[i]) is defined twice") }
+            index[key] = i
+            var node = Node(mode: mode)
+            if mode != .leaf {
+                guard featureIds[i] >= 0, featureIds[i] < Int64(Int32.max) else { throw bad("nodes_featureids", "feature \(featureIds[i]) is out of range") }
+                node.feature = Int(featureIds[i])
+                node.threshold = values[i]
+                node.missingTrue = i < missing.count && missing[i] == 1
+            }
+            ir.nodes.append(node)
+            if i == 0 || treeIds[i] != treeIds[i - 1] { ir.roots.append(i) }
+        }
+        for i in 0..<n where ir.nodes[i].mode != .leaf {
+            guard let t = index[Key(tree: treeIds[i], node: trueIds[i])] else { throw bad("nodes_truenodeids", "node \(trueIds[i]) of tree \(treeIds[i]) does not exist") }
+            guard let f = index[Key(tree: treeIds[i], node: falseIds[i])] else { throw bad("nodes_falsenodeids", "node \(falseIds[i]) of tree \(treeIds[i]) does not exist") }
+            ir.nodes[i].trueChild = t
+            ir.nodes[i].falseChild = f
+        }
+        // Weights in (tree id, node id, position) order, as onnxruntime sorts them.
+        let order = (0..<targetIds.count).sorted {
+            (targetTreeIds[$0], targetNodeIds[$0], $0) < (targetTreeIds[$1], targetNodeIds[$1], $1)
+        }
+        for k in order {
+            guard let i = index[Key(tree: targetTreeIds[k], node: targetNodeIds[k])] else {
+                throw bad(weightPrefix + "_nodeids", "node \(targetNodeIds[k]) of tree \(targetTreeIds[k]) does not exist")
+            }
+            // Weights on interior nodes are ignored (old converters wrote some).
+            guard ir.nodes[i].mode == .leaf else { continue }
+            guard targetIds[k] >= 0, targetIds[k] < Int64(nTargets) else {
+                throw bad(weightPrefix + "_ids", "\(targetIds[k]) is out of range for \(nTargets) \(weightPrefix == "class" ? "classes" : "targets")")
+            }
+            ir.nodes[i].weights.append((Int(targetIds[k]), targetWeights[k]))
+        }
+        return ir
+    }
+}
+
+/// How a compiled tree is walked.
+private enum TreeKind: UInt8 {
+    /// Only `x' <= t'` nodes, walked `depth` steps in lockstep over four rows.
+    case lockstep = 0
+    /// Only `x' <= t'` nodes, walked until a leaf (unbalanced trees).
+    case untilLeaf = 1
+    /// Any mode, walked until a leaf with a switch per node.
+    case general = 2
+}
+
+/// One compiled node; leaves point to themselves.
+struct PackedTreeNode<T> {
+    var threshold: T
+    var feature: Int32
+    var left: Int32
+    var right: Int32
+}
+
+protocol TreeAccumulator {
+    static func add<T: BinaryFloatingPoint>(_ s: inout T, _ h: inout UInt8, _ w: T)
+}
+enum TreeSumAccumulator: TreeAccumulator {
+    @inline(__always) static func add<T: BinaryFloatingPoint>(_ s: inout T, _ h: inout UInt8, _ w: T) { s += w; h = 1 }
+}
+enum TreeMinAccumulator: TreeAccumulator {
+    @inline(__always) static func add<T: BinaryFloatingPoint>(_ s: inout T, _ h: inout UInt8, _ w: T) {
+        if h == 0 || w < s { s = w }
+        h = 1
+    }
+}
+enum TreeMaxAccumulator: TreeAccumulator {
+    @inline(__always) static func add<T: BinaryFloatingPoint>(_ s: inout T, _ h: inout UInt8, _ w: T) {
+        if h == 0 || w > s { s = w }
+        h = 1
+    }
+}
+
+/// A compiled forest evaluating rows of type T (Float or Double).
+final class TreeEngine<T: BinaryFloatingPoint & Sendable>: @unchecked Sendable {
+    let nodes: [PackedTreeNode<T>]
+    /// For general trees: mode, missing flag and member-set index per node.
+    let generalMode: [UInt8]
+    let generalMissing: [Bool]
+    let generalSet: [Int32]
+    let sets: [[T]]
+    let roots: [Int32]
+    let depths: [Int32]
+    private let kinds: [TreeKind]
+    /// Whether the row buffer interleaves each feature with its negation.
+    let negated: Bool
+    let maxFeature: Int
+    let nTargets: Int
+    let nTrees: Int
+    let aggregate: TreeAggregate
+    /// Single-target path: the first weight of each leaf (onnxruntime uses only that one).
+    let nodeValue: [T]
+    let nodeHasValue: [UInt8]
+    /// Multi-target path: each leaf's weights.
+    let nodeWeightStart: [Int32]
+    let nodeWeightCount: [Int32]
+    let weightTarget: [Int32]
+    let weightValue: [T]
+
+    static var blockRows: Int { 128 }
+
+    init(_ ir: TreeForestIR, aggregate: TreeAggregate, nodeName: String) throws {
+        func bad(_ m: String) -> InterpreterError { .invalidInput(node: nodeName, message: m) }
+        self.aggregate = aggregate
+        nTargets = ir.nTargets
+        nTrees = ir.roots.count
+        maxFeature = ir.maxFeature
+        guard ir.nodes.count < Int(Int32.max) / 4 else { throw bad("too many tree nodes") }
+        for n in ir.nodes where n.mode != .leaf {
+            guard n.trueChild >= 0, n.trueChild < ir.nodes.count, n.falseChild >= 0, n.falseChild < ir.nodes.count else {
+                throw bad("a tree node points outside the node list")
+            }
+        }
+        for r in ir.roots where r < 0 || r >= ir.nodes.count { throw bad("tree root \(r) is out of range") }
+
+        // Which trees can use the one-comparison form.
+        func isSimple(_ n: TreeForestIR.Node) -> Bool {
+            switch n.mode {
+            case .leaf: return true
+            case .leq, .lt, .gte, .gt: return !n.threshold.isNaN && (T.self == Double.self || !T(n.threshold).isNaN)
+            default: return false
+            }
+        }
+        // Rewrites a simple node as x' <= t' (negate: x' = -x) and whether its branches swap.
+        func rewrite(_ n: TreeForestIR.Node) -> (negate: Bool, threshold: T, swap: Bool) {
+            let t = T(n.threshold)
+            func below(_ v: T) -> T { v == -T.infinity ? T.nan : v.nextDown }   // x < v  <=>  x <= below(v)
+            switch (n.mode, n.missingTrue) {
+            case (.leq, false): return (false, t, false)
+            case (.lt, false): return (false, below(t), false)
+            case (.gte, false): return (true, -t, false)
+            case (.gt, false): return (true, below(-t), false)
+            // NaN goes to the true branch: test the complement, which NaN fails.
+            case (.leq, true): return (true, below(-t), true)     // x > t
+            case (.lt, true): return (true, -t, true)             // x >= t
+            case (.gte, true): return (false, below(t), true)     // x < t
+            case (.gt, true): return (false, t, true)             // x <= t
+            default: return (false, t, false)
+            }
+        }
+
+        // Lay every tree out in preorder (true child first), leaves as self-loops.
+        var packed: [PackedTreeNode<T>] = []
+        var gMode: [UInt8] = [], gMissing: [Bool] = [], gSet: [Int32] = []
+        var sets: [[T]] = []
+        var value: [T] = [], hasValue: [UInt8] = []
+        var wStart: [Int32] = [], wCount: [Int32] = [], wTarget: [Int32] = [], wValue: [T] = []
+        var roots: [Int32] = [], depths: [Int32] = []
+        var kinds: [TreeKind] = []
+        var anyNegated = false
+        var anyGeneral = false
+        var simpleTree: [Bool] = []
+        var treeNodes: [[Int]] = []   // IR indices in layout order, per tree
+        var treeMaps: [[Int: Int32]] = []
+        // First pass: layout, depth, kind.
+        for root in ir.roots {
+            var map: [Int: Int32] = [:]
+            var order: [Int] = []
+            var stack = [root]
+            var simple = true
+            while let i = stack.popLast() {
+                if map[i] != nil { continue }
+                map[i] = Int32(order.count)
+                order.append(i)
+                let n = ir.nodes[i]
+                if !isSimple(n) { simple = false }
+                if n.mode != .leaf {
+                    stack.append(n.falseChild)
+                    stack.append(n.trueChild)
+                }
+            }
+            // Depth (interior nodes on the longest path) by a post-order walk; a node met
+            // again while still open means a cycle.
+            var depth: [Int: Int] = [:]
+            var open: Set<Int> = []
+            var work: [(Int, Bool)] = [(root, false)]
+            var leafDepthSum = 0, leafCount = 0
+            while let (i, done) = work.popLast() {
+                let n = ir.nodes[i]
+                if n.mode == .leaf { depth[i] = 0; continue }
+                if done {
+                    open.remove(i)
+                    depth[i] = 1 + max(depth[n.trueChild] ?? 0, depth[n.falseChild] ?? 0)
+                    continue
+                }
+                if depth[i] != nil { continue }
+                if open.contains(i) { throw bad("the trees contain a cycle") }
+                open.insert(i)
+                work.append((i, true))
+                for ch in [n.falseChild, n.trueChild] {
+                    if open.contains(ch) { throw bad("the trees contain a cycle") }
+                    if depth[ch] == nil { work.append((ch, false)) }
+                }
+            }
+            // Average leaf depth (unweighted) to decide between lockstep and walking.
+            var levels: [(Int, Int)] = [(root, 0)]
+            var seen: Set<Int> = []
+            while let (i, d) = levels.popLast(), leafCount < 1_000_000 {
+                if seen.contains(i) { continue }
+                seen.insert(i)
+                let n = ir.nodes[i]
+                if n.mode == .leaf { leafDepthSum += d; leafCount += 1; continue }
+                levels.append((n.trueChild, d + 1))
+                levels.append((n.falseChild, d + 1))
+            }
+            let maxDepth = depth[root] ?? 0
+            guard maxDepth < Int(Int32.max) else { throw bad("a tree is too deep") }
+            let avg = leafCount > 0 ? Double(leafDepthSum) / Double(leafCount) : 0
+            let kind: TreeKind = !simple ? .general : (Double(maxDepth) <= 1.5 * avg + 2 ? .lockstep : .untilLeaf)
+            if !simple { anyGeneral = true }
+            simpleTree.append(simple)
+            kinds.append(kind)
+            depths.append(Int32(maxDepth))
+            treeNodes.append(order)
+            treeMaps.append(map)
+            if simple {
+                for i in order where ir.nodes[i].mode != .leaf && rewrite(ir.nodes[i]).negate { anyNegated = true }
+            }
+        }
+        negated = anyNegated
+        // Second pass: emit nodes.
+        for (t, order) in treeNodes.enumerated() {
+            let base = Int32(packed.count)
+            let map = treeMaps[t]
+            roots.append(base)
+            for i in order {
+                let n = ir.nodes[i]
+                let me = base + map[i]!
+                func child(_ j: Int) -> Int32 { base + map[j]! }
+                // Leaf weights.
+                if n.mode == .leaf {
+                    value.append(n.weights.first.map { T($0.value) } ?? 0)
+                    hasValue.append(n.weights.isEmpty ? 0 : 1)
+                    wStart.append(Int32(wTarget.count))
+                    wCount.append(Int32(n.weights.count))
+                    for w in n.weights { wTarget.append(Int32(w.target)); wValue.append(T(w.value)) }
+                    packed.append(PackedTreeNode(threshold: 0, feature: 0, left: me, right: me))
+                    if anyGeneral { gMode.append(TreeNodeMode.leaf.rawValue); gMissing.append(false); gSet.append(-1) }
+                    continue
+                }
+                value.append(0); hasValue.append(0); wStart.append(0); wCount.append(0)
+                let f = Int32(anyNegated ? 2 * n.feature : n.feature)
+                if simpleTree[t] {
+                    let r = rewrite(n)
+                    let (l, rr) = r.swap ? (child(n.falseChild), child(n.trueChild)) : (child(n.trueChild), child(n.falseChild))
+                    packed.append(PackedTreeNode(threshold: r.threshold, feature: r.negate ? f + 1 : f, left: l, right: rr))
+                } else {
+                    packed.append(PackedTreeNode(threshold: T(n.threshold), feature: f, left: child(n.trueChild), right: child(n.falseChild)))
+                }
+                if anyGeneral {
+                    gMode.append(n.mode.rawValue)
+                    gMissing.append(n.missingTrue)
+                    if n.mode == .member {
+                        gSet.append(Int32(sets.count))
+                        sets.append(n.members.filter { !$0.isNaN }.map { T($0) }.sorted())
+                    } else {
+                        gSet.append(-1)
+                    }
+                }
+            }
+        }
+        nodes = packed
+        generalMode = gMode
+        generalMissing = gMissing
+        generalSet = gSet
+        self.sets = sets
+        self.roots = roots
+        self.depths = depths
+        self.kinds = kinds
+        nodeValue = value
+        nodeHasValue = hasValue
+        nodeWeightStart = wStart
+        nodeWeightCount = wCount
+        weightTarget = wTarget
+        weightValue = wValue
+    }
+
+    /// Raw scores and has-score flags for `rows` rows of `cols` features (row-major),
+    /// `nTargets` per row.
+    func scores(_ x: UnsafeBufferPointer<T>, rows: Int, cols: Int) -> (scores: [T], has: [UInt8]) {
+        let k = nTargets
+        var s = [T](repeating: 0, count: rows * k)
+        var h = [UInt8](repeating: 0, count: rows * k)
+        guard rows > 0, let xBase = x.baseAddress else { return (s, h) }
+        s.withUnsafeMutableBufferPointer { sp in
+            h.withUnsafeMutableBufferPointer { hp in
+                let sBase = sp.baseAddress!, hBase = hp.baseAddress!
+                let block = Self.blockRows
+                Parallel.forChunks(rows, minimumChunk: 2 * block) { range in
+                    let neg: UnsafeMutablePointer<T>? = negated ? .allocate(capacity: block * 2 * max(cols, 1)) : nil
+                    defer { neg?.deallocate() }
+                    var r0 = range.lowerBound
+                    while r0 < range.upperBound {
+                        let r1 = min(range.upperBound, r0 + block)
+                        var xs = xBase + r0 * cols
+                        var stride = cols
+                        if let neg {
+                            for r in 0..<(r1 - r0) {
+                                let src = xBase + (r0 + r) * cols
+                                let dst = neg + r * 2 * cols
+                                for f in 0..<cols { dst[2 * f] = src[f]; dst[2 * f + 1] = -src[f] }
+                            }
+                            xs = UnsafePointer(neg)
+                            stride = 2 * cols
+                        }
+                        switch aggregate {
+                        case .sum, .average:
+                            runBlock(TreeSumAccumulator.self, xs, stride, r1 - r0, sBase + r0 * k, hBase + r0 * k)
+                        case .min:
+                            runBlock(TreeMinAccumulator.self, xs, stride, r1 - r0, sBase + r0 * k, hBase + r0 * k)
+                        case .max:
+                            runBlock(TreeMaxAccumulator.self, xs, stride, r1 - r0, sBase + r0 * k, hBase + r0 * k)
+                        }
+                        r0 = r1
+                    }
+                }
+            }
+        }
+        return (s, h)
+    }
+
+    @inline(__always)
+    private func leaf<A: TreeAccumulator>(_: A.Type, _ n: Int, _ s: UnsafeMutablePointer<T>, _ h: UnsafeMutablePointer<UInt8>,
+                                         _ vals: UnsafePointer<T>, _ hasV: UnsafePointer<UInt8>,
+                                         _ ws: UnsafePointer<Int32>, _ wc: UnsafePointer<Int32>,
+                                         _ wt: UnsafePointer<Int32>, _ wv: UnsafePointer<T>) {
+        if nTargets == 1 {
+            if hasV[n] != 0 { A.add(&s[0], &h[0], vals[n]) }
+        } else {
+            let start = Int(ws[n])
+            for j in start..<(start + Int(wc[n])) {
+                let t = Int(wt[j])
+                A.add(&s[t], &h[t], wv[j])
+            }
+        }
+    }
+
+    private func runBlock<A: TreeAccumulator>(_ acc: A.Type, _ xs: UnsafePointer<T>, _ stride: Int, _ count: Int,
+                                              _ s: UnsafeMutablePointer<T>, _ h: UnsafeMutablePointer<UInt8>) {
+        let k = nTargets
+        nodes.withUnsafeBufferPointer { np in
+        nodeValue.withUnsafeBufferPointer { vp in
+        nodeHasValue.withUnsafeBufferPointer { hvp in
+        nodeWeightStart.withUnsafeBufferPointer { wsp in
+        nodeWeightCount.withUnsafeBufferPointer { wcp in
+        weightTarget.withUnsafeBufferPointer { wtp in
+        weightValue.withUnsafeBufferPointer { wvp in
+            let nd = np.baseAddress!
+            let vals = vp.baseAddress!, hasV = hvp.baseAddress!
+            let ws = wsp.baseAddress!, wc = wcp.baseAddress!
+            // Weight arrays may be empty; give them a valid address.
+            var dummyT: Int32 = 0
+            var dummyV: T = 0
+            withUnsafeMutablePointer(to: &dummyT) { dT in
+            withUnsafeMutablePointer(to: &dummyV) { dV in
+                let wt = wtp.baseAddress ?? UnsafePointer(dT)
+                let wv = wvp.baseAddress ?? UnsafePointer(dV)
+                @inline(__always) func step(_ n: Int32, _ x: UnsafePointer<T>) -> Int32 {
+                    let node = nd[Int(n)]
+                    return x[Int(node.feature)] <= node.threshold ? node.left : node.right
+                }
+                for tree in 0..<roots.count {
+                    let root = roots[tree]
+                    switch kinds[tree] {
+                    case .lockstep:
+                        let depth = Int(depths[tree])
+                        var r = 0
+                        while r + 4 <= count {
+                            let p0 = xs + r * stride, p1 = p0 + stride, p2 = p1 + stride, p3 = p2 + stride
+                            var n0 = root, n1 = root, n2 = root, n3 = root
+                            for _ in 0..<depth {
+                                n0 = step(n0, p0); n1 = step(n1, p1); n2 = step(n2, p2); n3 = step(n3, p3)
+                            }
+                            leaf(A.self, Int(n0), s + r * k, h + r * k, vals, hasV, ws, wc, wt, wv)
+                            leaf(A.self, Int(n1), s + (r + 1) * k, h + (r + 1) * k, vals, hasV, ws, wc, wt, wv)
+                            leaf(A.self, Int(n2), s + (r + 2) * k, h + (r + 2) * k, vals, hasV, ws, wc, wt, wv)
+                            leaf(A.self, Int(n3), s + (r + 3) * k, h + (r + 3) * k, vals, hasV, ws, wc, wt, wv)
+                            r += 4
+                        }
+                        while r < count {
+                            let p = xs + r * stride
+                            var n = root
+                            for _ in 0..<depth { n = step(n, p) }
+                            leaf(A.self, Int(n), s + r * k, h + r * k, vals, hasV, ws, wc, wt, wv)
+                            r += 1
+                        }
+                    case .untilLeaf:
+                        for r in 0..<count {
+                            let p = xs + r * stride
+                            var n = root
+                            while true {
+                                let next = step(n, p)
+                                if next == n { break }
+                                n = next
+                            }
+                            leaf(A.self, Int(n), s + r * k, h + r * k, vals, hasV, ws, wc, wt, wv)
+                        }
+                    case .general:
+                        for r in 0..<count {
+                            let n = generalLeaf(root, xs + r * stride, nd)
+                            leaf(A.self, Int(n), s + r * k, h + r * k, vals, hasV, ws, wc, wt, wv)
+                        }
+                    }
+                }
+            }
+            }
+        }
+        }
+        }
+        }
+        }
+        }
+        }
+    }
+
+    /// Walks a tree of any node modes (thresholds and features not rewritten).
+    private func generalLeaf(_ root: Int32, _ x: UnsafePointer<T>, _ nd: UnsafePointer<PackedTreeNode<T>>) -> Int32 {
+        var n = root
+        while true {
+            let node = nd[Int(n)]
+            if node.left == n { return n }
+            let v = x[Int(node.feature)]
+            let t = node.threshold
+            var cond: Bool
+            switch TreeNodeMode(rawValue: generalMode[Int(n)]) ?? .leaf {
+            case .leq: cond = v <= t
+            case .lt: cond = v < t
+            case .gte: cond = v >= t
+            case .gt: cond = v > t
+            case .eq: cond = v == t
+            case .neq: cond = v != t
+            case .member: cond = Self.contains(sets[Int(generalSet[Int(n)])], v)
+            case .leaf: return n
+            }
+            if !cond && generalMissing[Int(n)] && v.isNaN { cond = true }
+            n = cond ? node.left : node.right
+        }
+    }
+
+    private static func contains(_ a: [T], _ v: T) -> Bool {
+        var lo = 0, hi = a.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if a[mid] < v { lo = mid + 1 } else { hi = mid }
+        }
+        return lo < a.count && a[lo] == v
+    }
+}
+
+/// The rows of a tree op's input converted to the engine's type.
+enum TreeInput {
+    /// Runs `body` on the input as a flat [rows * cols] buffer of T, converting when
+    /// the element type differs (integers convert as C++ does: to T, rounding).
+    static func with<T: BinaryFloatingPoint, R>(_ x: TensorValue, as _: T.Type, _ body: (UnsafeBufferPointer<T>) throws -> R) throws -> R {
+        if T.self == Float.self, case .float(let a) = x.storage {
+            return try a.withUnsafeBufferPointer { try body(UnsafeRawBufferPointer($0).bindMemory(to: T.self)) }
+        }
+        if T.self == Double.self, case .double(let a) = x.storage {
+            return try a.withUnsafeBufferPointer { try body(UnsafeRawBufferPointer($0).bindMemory(to: T.self)) }
+        }
+        let converted: [T]
+        switch x.storage {
+        case .double(let a): converted = a.map { T($0) }
+        case .int64(let a): converted = T.self == Float.self ? a.map { T(Float($0)) } : a.map { T(Double($0)) }
+        case .int32(let a): converted = T.self == Float.self ? a.map { T(Float($0)) } : a.map { T(Double($0)) }
+        default: converted = try x.floats().map { T($0) }
+        }
+        return try converted.withUnsafeBufferPointer { try body($0) }
+    }
+}
+
+/// The compiled engines of one tree op: float32 (built when the model is prepared,
+/// unless its thresholds are float64) and float64 (built on first use otherwise).
+final class TreeEngines: @unchecked Sendable {
+    let maxFeature: Int
+    let thresholdsDouble: Bool
+    let float: MLLazy<TreeEngine<Float>>
+    let double: MLLazy<TreeEngine<Double>>
+
+    init(_ ir: TreeForestIR, aggregate: TreeAggregate, thresholdsDouble: Bool, nodeName: String) throws {
+        maxFeature = ir.maxFeature
+        self.thresholdsDouble = thresholdsDouble
+        float = MLLazy { try TreeEngine<Float>(ir, aggregate: aggregate, nodeName: nodeName) }
+        double = MLLazy { try TreeEngine<Double>(ir, aggregate: aggregate, nodeName: nodeName) }
+        if thresholdsDouble { _ = try double.get() } else { _ = try float.get() }
+    }
+
+    /// Whether an input of this type is evaluated in float64.
+    func usesDouble(_ x: TensorValue) -> Bool { thresholdsDouble || x.dataType == .double }
+
+    /// Checks the input's shape: [N, C] or [C], with C above every feature index.
+    func rowsAndColumns(_ x: TensorValue, _ context: RunContext) throws -> (rows: Int, cols: Int) {
+        let rc = try mlRowsAndColumns(x, context)
+        guard maxFeature < rc.cols else {
+            throw context.invalid("the trees read feature \(maxFeature) but the input has \(rc.cols) features")
+        }
+        return rc
+    }
+}

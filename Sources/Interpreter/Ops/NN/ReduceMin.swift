@@ -1,0 +1,8 @@
+/// ReduceMin: the minimum over the axes (an input from 18); bool from 20.
+struct ReduceMin: Operator {
+    static let opType = "ReduceMin"
+    static let sinceVersions: [Int64] = [1, 11, 12, 13, 18, 20]
+    let reduction: Reduction
+    init(_ c: OpContext) throws { reduction = try Reduction(c, .min, inputSince: 18) }
+    func run(_ inputs: [Value?], _ context: RunContext) throws -> [Value] { try reduction.run(inputs, context) }
+}

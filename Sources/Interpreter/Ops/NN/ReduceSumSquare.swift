@@ -1,0 +1,8 @@
+/// ReduceSumSquare: the sum of squares over the axes (an input from 18).
+struct ReduceSumSquare: Operator {
+    static let opType = "ReduceSumSquare"
+    static let sinceVersions: [Int64] = [1, 11, 13, 18]
+    let reduction: Reduction
+    init(_ c: OpContext) throws { reduction = try Reduction(c, .sumSquare, inputSince: 18) }
+    func run(_ inputs: [Value?], _ context: RunContext) throws -> [Value] { try reduction.run(inputs, context) }
+}

@@ -1,0 +1,65 @@
+import ONNX
+
+/// Shared by Softmax, LogSoftmax and Hardmax: versions 1 and 11 flatten the input to
+/// 2-D at `axis` (default 1) and normalize each row; version 13 normalizes along
+/// `axis` alone (default -1).
+struct SoftmaxLayout {
+    let axis: Int64
+    let flatten: Bool
+
+    init(_ c: OpContext) throws {
+        flatten = c.sinceVersion < 13
+        axis = try c.int("axis", default: flatten ? 1 : -1)
+    }
+
+    /// (outer, n, inner): the normalized groups are n elements `inner` apart.
+    func split(_ shape: [Int], _ context: RunContext) throws -> (Int, Int, Int) {
+        if shape.isEmpty { return (1, 1, 1) }
+        let a = try NN.axis(axis, rank: shape.count, context)
+        let outer = NN.product(shape[..<a])
+        if flatten { return (outer, NN.product(shape[a...]), 1) }
+        return (outer, shape[a], NN.product(shape[(a + 1)...]))
+    }
+
+    enum Kind { case softmax, logSoftmax, hardmax }
+
+    func apply<R: NNReal>(_ x: [R], _ shape: [Int], _ kind: Kind, _ context: RunContext) throws -> [R] {
+        let (outer, n, inner) = try split(shape, context)
+        var y = [R](repeating: 0, count: x.count)
+        if x.isEmpty || n == 0 { return y }
+        var buf = [R](repeating: 0, count: n)
+        for o in 0..<outer {
+            for i in 0..<inner {
+                let base = o * n * inner + i
+                var m = -R.infinity
+                var at = 0
+                for j in 0..<n {
+                    let v = x[base + j * inner]
+                    buf[j] = v
+                    if v > m || (v.isNaN && !m.isNaN) { m = v; at = j }
+                }
+                switch kind {
+                case .hardmax:
+                    y[base + at * inner] = 1
+                case .softmax:
+                    var s: R = 0
+                    for j in 0..<n { let e = R.exp(buf[j] - m); buf[j] = e; s += e }
+                    for j in 0..<n { y[base + j * inner] = buf[j] / s }
+                case .logSoftmax:
+                    var s: R = 0
+                    for j in 0..<n { s += R.exp(buf[j] - m) }
+                    let l = R.log(s)
+                    for j in 0..<n { y[base + j * inner] = buf[j] - m - l }
+                }
+            }
+        }
+        return y
+    }
+
+    func run(_ inputs: [Value?], _ kind: Kind, _ context: RunContext) throws -> [Value] {
+        let x = try context.tensor(inputs, 0)
+        return [.tensor(try NN.real(x.dataType, shape: x.shape, context,
+            float: { try apply(try x.floats(), x.shape, kind, context) },
+            double: { try apply(try x.doubles(), x.shape, kind, context) }))]
+    }
+}
