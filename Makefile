@@ -68,7 +68,8 @@ checker-agreement: backend-data build
 ## The ONNX backend node suite through the interpreter, as a ratchet: every case in
 ## Tests/BackendRatchet/passing.txt must pass; UPDATE=1 adds newly passing cases.
 backend-tests: backend-data build
-	$(VPY) scripts/backend_tests.py --cli $(CLI_DEBUG) --cases $(BACKEND)/node --jobs $(JOBS) \
+	$(VPY) scripts/backend_tests.py --cli $(CLI_DEBUG) --jobs $(JOBS) \
+	  $(foreach d,node simple pytorch-converted pytorch-operator,--cases $(BACKEND)/$(d)) \
 	  --report-dir $(BUILD_DATA) $(if $(UPDATE),--update,)
 
 ## onnx.checker (full_check) and onnxruntime on every .onnx the project ships and every

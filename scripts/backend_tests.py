@@ -23,7 +23,9 @@ reason, or a case crashed. The last line is `backend-tests: N passed, M failed, 
 
 The Makefile calls it as:
     .venv/bin/python scripts/backend_tests.py --cli .build/debug/convert-cli \\
-        --cases build-data/backend/node --report-dir build-data
+        --cases build-data/backend/node --cases build-data/backend/simple \\
+        --cases build-data/backend/pytorch-converted --cases build-data/backend/pytorch-operator \\
+        --report-dir build-data
 """
 from __future__ import annotations
 
@@ -69,7 +71,9 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--cli", required=True)
-    ap.add_argument("--cases", required=True, help="folder of case folders (.../node)")
+    ap.add_argument("--cases", required=True, action="append",
+                    help="folder of case folders (.../node); repeatable. Cases outside a folder named "
+                         "'node' are named FOLDER/CASE")
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--timeout", type=float, default=120)
     ap.add_argument("--filter", help="only cases whose name matches this regex (no ratchet check)")
@@ -82,17 +86,26 @@ def main(argv=None):
     if not os.access(cli, os.X_OK):
         print(f"error: {args.cli}: not an executable (build convert-cli first)", file=sys.stderr)
         return 2
-    names = sorted(n for n in os.listdir(args.cases) if os.path.isfile(os.path.join(args.cases, n, "model.onnx")))
+    dirs = {}
+    for root in args.cases:
+        if not os.path.isdir(root):
+            print(f"error: {root}: no such folder", file=sys.stderr)
+            return 2
+        prefix = "" if os.path.basename(os.path.normpath(root)) == "node" else os.path.basename(os.path.normpath(root)) + "/"
+        for n in os.listdir(root):
+            if os.path.isfile(os.path.join(root, n, "model.onnx")):
+                dirs[prefix + n] = os.path.join(root, n)
+    names = sorted(dirs)
     if args.filter:
         names = [n for n in names if re.search(args.filter, n)]
     if not names:
-        print(f"error: no test cases under {args.cases}", file=sys.stderr)
+        print(f"error: no test cases under {', '.join(args.cases)}", file=sys.stderr)
         return 2
 
     start = time.monotonic()
     results = {}
     with cf.ThreadPoolExecutor(max(1, args.jobs)) as pool:
-        futs = {pool.submit(run_case, cli, os.path.join(args.cases, n), args.timeout): n for n in names}
+        futs = {pool.submit(run_case, cli, dirs[n], args.timeout): n for n in names}
         for f in cf.as_completed(futs):
             results[futs[f]] = f.result()
 
