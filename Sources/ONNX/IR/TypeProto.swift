@@ -18,7 +18,14 @@ public struct ShapeDimension: Hashable, Sendable, CustomStringConvertible {
     public static var unknown: ShapeDimension { ShapeDimension(.unknown) }
 
     /// The fixed size, if the dimension has one.
-    public var fixedValue: Int64? { if case .value(let v) = value { return v } else { return nil } }
+    public var fixedValue: Int64? {
+        // A switch, not `if case`: Swift 6.3's release-mode CopyPropagation pass crashed
+        // compiling callers of the `if case` form.
+        switch value {
+        case .value(let v): return v
+        case .param, .unknown: return nil
+        }
+    }
 
     public var description: String {
         switch value {

@@ -60,8 +60,12 @@ struct GridSample: Operator {
         let strides = TensorValue.strides(for: dims)
         var out = [Double](repeating: 0, count: total)
 
-        // Per-axis taps (flat offset along that axis, weight), reused per position.
-        var taps = [[(Int, Double)]](repeating: [], count: k)
+        // Per-axis taps (flat offset along that axis, weight): at most 4 per axis, in
+        // buffers reused for every position; their tensor product likewise.
+        var tapOffset = [Int](repeating: 0, count: 4 * k), tapWeight = [Double](repeating: 0, count: 4 * k)
+        var tapCount = [Int](repeating: 0, count: k)
+        let maxCorners = (0..<k).reduce(1) { acc, _ in acc * 4 }
+        var offsets = [Int](repeating: 0, count: maxCorners), weights = [Double](repeating: 0, count: maxCorners)
         for b in 0..<n {
             for p in 0..<positions {
                 var valid = true
@@ -71,26 +75,29 @@ struct GridSample: Operator {
                     let gi = (b * positions + p) * k + j
                     let coord = gFloat.map { coordinate(Double($0[gi]), size: dims[axis], float32: true) }
                         ?? coordinate(gDouble?[gi] ?? 0, size: dims[axis], float32: false)
-                    guard let t = axisTaps(coord, size: dims[axis], stride: strides[axis]) else { valid = false; break }
-                    taps[axis] = t
+                    tapCount[axis] = axisTaps(coord, size: dims[axis], stride: strides[axis], into: &tapOffset, &tapWeight, at: 4 * axis)
+                    if tapCount[axis] == 0 { valid = false; break }
                 }
                 guard valid else { continue }
-                // Tensor product of the per-axis taps.
-                var offsets = [0], weights = [1.0]
+                var corners = 1
+                offsets[0] = 0
+                weights[0] = 1
                 for axis in 0..<k {
-                    var no: [Int] = [], nw: [Double] = []
-                    no.reserveCapacity(offsets.count * taps[axis].count)
-                    nw.reserveCapacity(offsets.count * taps[axis].count)
-                    for (o, w) in zip(offsets, weights) {
-                        for (to, tw) in taps[axis] { no.append(o + to); nw.append(w * tw) }
+                    // Expand in place from the back so that earlier entries are read first.
+                    let t = tapCount[axis]
+                    for c in stride(from: corners - 1, through: 0, by: -1) {
+                        let o = offsets[c], w = weights[c]
+                        for q in 0..<t {
+                            offsets[c * t + q] = o + tapOffset[4 * axis + q]
+                            weights[c * t + q] = w * tapWeight[4 * axis + q]
+                        }
                     }
-                    offsets = no
-                    weights = nw
+                    corners *= t
                 }
                 for c in 0..<channels {
                     let base = (b * channels + c) * plane
                     var acc = 0.0
-                    for (o, w) in zip(offsets, weights) { acc += w * xv[base + o] }
+                    for q in 0..<corners { acc += weights[q] * xv[base + offsets[q]] }
                     out[(b * channels + c) * positions + p] = acc
                 }
             }
@@ -159,13 +166,18 @@ struct GridSample: Operator {
         }
     }
 
-    /// The taps (offset along the axis, weight) of coordinate `v`; nil when the sample
-    /// is all padding zeros (or the coordinate is not a number).
-    private func axisTaps(_ v: Double, size: Int, stride: Int) -> [(Int, Double)]? {
-        guard v.isFinite, abs(v) < 1e9, size > 0 else { return nil }
-        var taps: [(Int, Double)] = []
+    /// Writes the taps (offset along the axis, weight) of coordinate `v` at
+    /// `offset[at...]` and returns how many there are: 0 when the sample is all padding
+    /// zeros (or the coordinate is not a number).
+    private func axisTaps(_ v: Double, size: Int, stride: Int, into offset: inout [Int], _ weight: inout [Double], at: Int) -> Int {
+        guard v.isFinite, abs(v) < 1e9, size > 0 else { return 0 }
+        var count = 0
         func add(_ i: Int, _ w: Double) {
-            if let p = pixel(i, size: size) { taps.append((p * stride, w)) }
+            if let p = pixel(i, size: size) {
+                offset[at + count] = p * stride
+                weight[at + count] = w
+                count += 1
+            }
         }
         switch mode {
         case .nearest:
@@ -186,6 +198,6 @@ struct GridSample: Operator {
             add(i0 + 1, near(1 - t))
             add(i0 + 2, far(2 - t))
         }
-        return taps.isEmpty ? nil : taps
+        return count
     }
 }

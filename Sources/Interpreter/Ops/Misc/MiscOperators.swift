@@ -16,4 +16,10 @@ let miscOperators: [any Operator.Type] = [
     GridSample.self,
     AffineGrid.self,
     Det.self,
+    StringNormalizer.self,
+    StringConcat.self,
+    StringSplit.self,
+    RegexFullMatch.self,
+    TfIdfVectorizer.self,
+    TensorScatter.self,
 ]

@@ -6,19 +6,62 @@ import Darwin
 #endif
 
 /// A discrete Fourier transform of one fixed length, for DFT and STFT: an iterative
-/// radix-2 FFT when the length is a power of two, otherwise the direct sum over a
-/// precomputed table of twiddle factors.
+/// radix-2 FFT when the length is a power of two; for other lengths the direct sum
+/// over a table of twiddle factors when short, and Bluestein's chirp-z algorithm
+/// (a convolution done with power-of-two FFTs) when long.
 struct MiscFourier {
     let n: Int
     let inverse: Bool
     private let cosTable: [Double]
     private let sinTable: [Double]
     private let powerOfTwo: Bool
+    /// Bluestein's data: the chirp w_k = e^(∓iπk²/n), the FFT of its conjugate
+    /// zero-padded to `m`, and the power-of-two transforms of length m.
+    private final class Chirp: @unchecked Sendable {
+        let m: Int
+        let wRe: [Double], wIm: [Double]
+        let bRe: [Double], bIm: [Double]
+        let forward: MiscFourier, backward: MiscFourier
+        init(n: Int, inverse: Bool) {
+            var m = 1
+            while m < 2 * n - 1 { m <<= 1 }
+            self.m = m
+            let sign: Double = inverse ? 1 : -1
+            var wr = [Double](repeating: 0, count: n), wi = [Double](repeating: 0, count: n)
+            for k in 0..<n {
+                // k² mod 2n keeps the angle small and exact.
+                let q = (k * k) % (2 * n)
+                let a = Double.pi * Double(q) / Double(n)
+                wr[k] = cos(a)
+                wi[k] = sign * sin(a)
+            }
+            wRe = wr
+            wIm = wi
+            forward = MiscFourier(length: m, inverse: false)
+            backward = MiscFourier(length: m, inverse: true)
+            var br = [Double](repeating: 0, count: m), bi = [Double](repeating: 0, count: m)
+            for k in 0..<n {
+                br[k] = wr[k]; bi[k] = -wi[k]
+                if k > 0 { br[m - k] = wr[k]; bi[m - k] = -wi[k] }
+            }
+            forward.transform(&br, &bi)
+            bRe = br
+            bIm = bi
+        }
+    }
+    private let chirp: Chirp?
 
     init(length n: Int, inverse: Bool) {
         self.n = n
         self.inverse = inverse
         powerOfTwo = n > 0 && n & (n - 1) == 0
+        if !powerOfTwo && n > 64 {
+            chirp = Chirp(n: n, inverse: inverse)
+            cosTable = []
+            sinTable = []
+            return
+        }
+        chirp = nil
         let sign: Double = inverse ? 1 : -1
         var c = [Double](repeating: 0, count: n), s = [Double](repeating: 0, count: n)
         for k in 0..<n {
@@ -34,6 +77,7 @@ struct MiscFourier {
     func transform(_ re: inout [Double], _ im: inout [Double]) {
         if n <= 1 { return }
         if powerOfTwo { fft(&re, &im); return }
+        if let chirp { bluestein(chirp, &re, &im); return }
         var outRe = [Double](repeating: 0, count: n), outIm = [Double](repeating: 0, count: n)
         for k in 0..<n {
             var sr = 0.0, si = 0.0
@@ -50,6 +94,31 @@ struct MiscFourier {
         }
         re = outRe
         im = outIm
+    }
+
+    /// X_k = w_k Σ_t (x_t w_t) conj(w_{k-t}), the sum being a circular convolution of
+    /// length m.
+    private func bluestein(_ c: Chirp, _ re: inout [Double], _ im: inout [Double]) {
+        let m = c.m
+        var ar = [Double](repeating: 0, count: m), ai = [Double](repeating: 0, count: m)
+        for t in 0..<n {
+            ar[t] = re[t] * c.wRe[t] - im[t] * c.wIm[t]
+            ai[t] = re[t] * c.wIm[t] + im[t] * c.wRe[t]
+        }
+        c.forward.transform(&ar, &ai)
+        for k in 0..<m {
+            let r = ar[k] * c.bRe[k] - ai[k] * c.bIm[k]
+            let i = ar[k] * c.bIm[k] + ai[k] * c.bRe[k]
+            ar[k] = r
+            ai[k] = i
+        }
+        c.backward.transform(&ar, &ai)
+        let scale = 1 / Double(m)
+        for k in 0..<n {
+            let r = ar[k] * scale, i = ai[k] * scale
+            re[k] = r * c.wRe[k] - i * c.wIm[k]
+            im[k] = r * c.wIm[k] + i * c.wRe[k]
+        }
     }
 
     private func fft(_ re: inout [Double], _ im: inout [Double]) {
