@@ -118,7 +118,8 @@ extension TensorValue {
             if t >= -9.2e18 && t <= 9.2e18 { return I(truncatingIfNeeded: Int64(t)) }
             return I(truncatingIfNeeded: Int64.min)
         }
-        func clip(_ x: Float, _ lo: Float, _ hi: Float) -> Float { x.isNaN ? 0 : min(max(x.rounded(.toNearestOrEven), lo), hi) }
+        // Sub-byte integers truncate toward zero, then wrap (Cast's semantics).
+        func sub(_ x: Float, bits: Int, signed: Bool) -> Int64 { Self.wrapSubByte(x.isFinite ? Int64(x.rounded(.towardZero).clamped(-9e18, 9e18)) : 0, bits: bits, signed: signed) }
         let s: TensorStorage
         switch type {
         case .float: s = .float(v)
@@ -134,14 +135,15 @@ extension TensorValue {
         case .uint32: s = .uint32(v.map(wrap))
         case .uint64: s = .uint64(v.map(wrap))
         case .bool: s = .bool(v.map { $0 != 0 })
-        case .int4: s = .int8(v.map { Int8(clip($0, -8, 7)) })
-        case .uint4: s = .uint8(v.map { UInt8(clip($0, 0, 15)) })
-        case .int2: s = .int8(v.map { Int8(clip($0, -2, 1)) })
-        case .uint2: s = .uint8(v.map { UInt8(clip($0, 0, 3)) })
+        case .int4: s = .int8(v.map { Int8(sub($0, bits: 4, signed: true)) })
+        case .uint4: s = .uint8(v.map { UInt8(sub($0, bits: 4, signed: false)) })
+        case .int2: s = .int8(v.map { Int8(sub($0, bits: 2, signed: true)) })
+        case .uint2: s = .uint8(v.map { UInt8(sub($0, bits: 2, signed: false)) })
         case .float8e8m0: s = .bits8(v.map { E8M0.encode($0, saturate: saturate) })
         default:
             guard let f = MiniFloatFormat.format(for: type) else { throw InterpreterError.unsupportedType(type, context: "conversion") }
-            s = .bits8(v.map { f.encode($0, saturate: saturate) })
+            let encoder = MiniFloatEncoding.Encoder(f, saturate: saturate)
+            s = .bits8(v.map { encoder($0) })
         }
         return TensorValue(unchecked: type, shape: shape, storage: s)
     }
@@ -159,14 +161,21 @@ extension TensorValue {
         case .uint16: s = .uint16(v.map { UInt16(truncatingIfNeeded: $0) })
         case .uint8: s = .uint8(v.map { UInt8(truncatingIfNeeded: $0) })
         case .bool: s = .bool(v.map { $0 != 0 })
-        case .int4: s = .int8(v.map { Int8(min(max($0, -8), 7)) })
-        case .uint4: s = .uint8(v.map { UInt8(min(max($0, 0), 15)) })
-        case .int2: s = .int8(v.map { Int8(min(max($0, -2), 1)) })
-        case .uint2: s = .uint8(v.map { UInt8(min(max($0, 0), 3)) })
+        case .int4: s = .int8(v.map { Int8(Self.wrapSubByte($0, bits: 4, signed: true)) })
+        case .uint4: s = .uint8(v.map { UInt8(Self.wrapSubByte($0, bits: 4, signed: false)) })
+        case .int2: s = .int8(v.map { Int8(Self.wrapSubByte($0, bits: 2, signed: true)) })
+        case .uint2: s = .uint8(v.map { UInt8(Self.wrapSubByte($0, bits: 2, signed: false)) })
         case .double: s = .double(v.map { Double($0) })
         default: return try converting(v.map { Float($0) }, to: type, shape: shape)
         }
         return TensorValue(unchecked: type, shape: shape, storage: s)
+    }
+
+    /// The low `bits` bits of `v`, sign-extended when `signed` (9 -> -7 for int4).
+    static func wrapSubByte(_ v: Int64, bits: Int, signed: Bool) -> Int64 {
+        let mask = Int64((1 << bits) - 1)
+        let low = v & mask
+        return signed && low >= Int64(1 << (bits - 1)) ? low - Int64(1 << bits) : low
     }
 
     /// Builds a bool tensor.
@@ -174,4 +183,8 @@ extension TensorValue {
         if type == .bool { return TensorValue(unchecked: .bool, shape: shape, storage: .bool(v)) }
         return try converting(v.map { Int64($0 ? 1 : 0) }, to: type, shape: shape)
     }
+}
+
+extension Float {
+    fileprivate func clamped(_ lo: Float, _ hi: Float) -> Float { Swift.min(Swift.max(self, lo), hi) }
 }

@@ -69,6 +69,7 @@ enum Arithmetic {
         switch family(a.dataType) {
         case .float?:
             if case .float(let x) = a.storage, case .float(let y) = b.storage {
+                if a.shape == b.shape { return TensorValue(floats: zipFloats(x, y, float), shape: a.shape) }
                 guard let r = Broadcast.binary(x, a.shape, y, b.shape, float) else { throw fail() }
                 return TensorValue(floats: r.values, shape: r.shape)
             }
@@ -105,8 +106,8 @@ enum Arithmetic {
     ) throws -> TensorValue {
         switch family(t.dataType) {
         case .float?:
-            if case .float(let x) = t.storage { return TensorValue(floats: x.map(float), shape: t.shape) }
-            return try .converting(try t.floats().map(float), to: t.dataType, shape: t.shape)
+            if case .float(let x) = t.storage { return TensorValue(floats: mapFloats(x, float), shape: t.shape) }
+            return try .converting(mapFloats(try t.floats(), float), to: t.dataType, shape: t.shape)
         case .double?:
             return TensorValue(doubles: try t.doubles().map(double), shape: t.shape)
         case .integer?:
@@ -117,6 +118,43 @@ enum Arithmetic {
             return try integerTensor(try t.int64s().map(integer), t.dataType, t.shape)
         default:
             throw unsupported(t.dataType, context)
+        }
+    }
+
+    /// Tensors at least this large are split over the cores.
+    static let parallelThreshold = 1 << 15
+
+    /// `x.map(f)`, on several cores for large arrays.
+    static func mapFloats(_ x: [Float], _ f: (Float) -> Float) -> [Float] {
+        let n = x.count
+        guard n >= parallelThreshold, Parallel.workers > 1 else { return x.map(f) }
+        return [Float](unsafeUninitializedCapacity: n) { buffer, initialized in
+            guard let out = buffer.baseAddress else { initialized = 0; return }
+            x.withUnsafeBufferPointer { src in
+                guard let inp = src.baseAddress else { return }
+                Parallel.forChunks(n, minimumChunk: parallelThreshold / 2) { r in
+                    for i in r { (out + i).initialize(to: f(inp[i])) }
+                }
+            }
+            initialized = n
+        }
+    }
+
+    /// `zip(x, y).map(f)` for arrays of one length, on several cores for large arrays.
+    static func zipFloats(_ x: [Float], _ y: [Float], _ f: (Float, Float) -> Float) -> [Float] {
+        let n = x.count
+        guard n >= parallelThreshold, Parallel.workers > 1, y.count == n else { return zip(x, y).map(f) }
+        return [Float](unsafeUninitializedCapacity: n) { buffer, initialized in
+            guard let out = buffer.baseAddress else { initialized = 0; return }
+            x.withUnsafeBufferPointer { xs in
+                y.withUnsafeBufferPointer { ys in
+                    guard let a = xs.baseAddress, let b = ys.baseAddress else { return }
+                    Parallel.forChunks(n, minimumChunk: parallelThreshold / 2) { r in
+                        for i in r { (out + i).initialize(to: f(a[i], b[i])) }
+                    }
+                }
+            }
+            initialized = n
         }
     }
 

@@ -154,12 +154,25 @@ enum ElementCast {
         case .bool(let a): return a.map { $0 ? "True" : "False" }
         case .float(let a): return a.map { numpyStyle($0.description) }
         case .double(let a): return a.map { numpyStyle($0.description) }
-        case .float16(let a): return a.map { numpyStyle($0.description) }
+        case .float16(let a): return a.map { numpyStyle(shortest($0)) }
         case .uint64(let a): return a.map { String($0) }
         case .int8, .int16, .int32, .int64, .uint8, .uint16, .uint32: return try t.int64s().map { String($0) }
-        case .bfloat16, .bits8: return try t.floats().map { numpyStyle($0.description) }
+        case .bfloat16, .bits8:
+            // ml_dtypes prints its types through C++ streams: `%g`, six significant digits.
+            return try t.floats().map { $0.isNaN ? "nan" : String(format: "%g", Double($0)) }
         case .complex64, .complex128: throw InterpreterError.unsupportedType(t.dataType, context: "Cast to string")
         }
+    }
+
+    /// The shortest digits that read back as the same float16 (Swift's own description
+    /// spells integers below 2^24 in full: 65504 rather than numpy's 65500).
+    static func shortest(_ v: Float16) -> String {
+        guard v.isFinite, v != 0 else { return v.description }
+        for p in 0..<5 {
+            let s = String(format: "%.\(p)e", Double(v))
+            if let d = Double(s), Float16(d) == v { return s }
+        }
+        return v.description
     }
 
     /// Rewrites Swift's shortest round-trip description of a float ("1.2345679e+08",
@@ -168,6 +181,7 @@ enum ElementCast {
     static func numpyStyle(_ description: String) -> String {
         var s = Substring(description)
         if s == "inf" || s == "-inf" || s == "nan" || s == "-nan" { return s == "-nan" ? "nan" : String(s) }
+        if s.hasPrefix("+") { s = s.dropFirst() }
         let negative = s.hasPrefix("-")
         if negative { s = s.dropFirst() }
         var exp10 = 0

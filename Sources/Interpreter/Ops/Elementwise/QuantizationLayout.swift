@@ -34,7 +34,7 @@ struct QuantizationLayout {
             kind = .perAxis(inner: inner, dim: dim)
         } else {
             let block = Int(blockSize)
-            let blocks = (dim + block - 1) / block
+            let blocks = dim == 0 ? 0 : (dim - 1) / block + 1
             var expected = x
             expected[ax] = blocks
             guard p == expected else {

@@ -2,11 +2,8 @@ import ONNX
 
 /// Float to small-float codes the way onnx's reference produces them (numpy with
 /// ml_dtypes): round to nearest, ties to even, with the NaN codes ml_dtypes uses.
-///
-/// Core's `MiniFloatFormat.encode` differs in the special codes (it writes 0x7F for an
-/// e5m2 NaN where the backend data has 0x7E, drops the sign of overflowing negative
-/// values, maps a float4 NaN to 0) and is slow (it rebuilds its value table per call);
-/// these encoders compute the code arithmetically from the format's parameters.
+/// The codes are computed arithmetically from the format's parameters and match the
+/// backend test data bit for bit (NaN codes, signed overflow, float4's NaN).
 enum MiniFloatEncoding {
     /// The largest finite magnitude of a format.
     static func maxFinite(_ f: MiniFloatFormat) -> Double {
@@ -70,15 +67,15 @@ enum MiniFloatEncoding {
             if a == 0 {
                 code = 0
             } else {
-                var e = max(Int(a.exponent), emin)
+                let e = max(Int(a.exponent), emin)
                 let quantum = pow2(e - m)
-                var q = (a / quantum).rounded(.toNearestOrEven)
+                let q = (a / quantum).rounded(.toNearestOrEven)
                 if q * quantum > maxValue { return saturate ? sign | maxCode : overflowCode(f, sign: sign) }
-                if q >= Double(2 << m) { q /= 2; e += 1 }  // rounded up into the next binade
+                // q = 2^(m+1) (rounded up into the next binade) carries into the exponent field by the addition.
                 if q < Double(1 << m) {
                     code = UInt8(q)  // subnormal (e == emin)
                 } else {
-                    code = UInt8(((e + f.bias) << m) | (Int(q) - (1 << m)))
+                    code = UInt8(((e + f.bias) << m) + (Int(q) - (1 << m)))
                 }
             }
             if code == 0 && f.fnuz { return 0 }
