@@ -14,7 +14,7 @@ JOBS ?= 2
 PROTOS := onnx onnx-data
 WRITTEN := $(BUILD_DATA)/written
 
-APT_PACKAGES := libprotobuf-c-dev protobuf-c-compiler zlib1g-dev pkg-config
+APT_PACKAGES := libprotobuf-c-dev protobuf-c-compiler zlib1g-dev pkg-config time
 PIP_PACKAGES := onnx==1.23.2 onnxruntime==1.32.0 numpy==2.4.6
 
 .PHONY: all deps venv build release test roundtrip checker-agreement interop interop-check backend-tests demo \

@@ -149,10 +149,15 @@ def time_cli(cli, path, xpath, threads, repeat, outdir):
 
 
 def peak_rss_cli(cli, path, xpath, outdir):
-    cmd = [cli, "run", path, "--input", f"x={xpath}", "--threads", "1", "--output-dir", outdir, "--show", "0"]
-    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, _, ru = os.wait4(p.pid, 0)
-    return ru.ru_maxrss * 1024
+    """Peak RSS of a fresh interpreter process, in bytes. Measured by GNU time: a
+    child forked from this Python process (which holds onnxruntime) would count the
+    parent's pages in its own ru_maxrss until exec."""
+    cmd = ["/usr/bin/time", "-f", "%M", cli, "run", path, "--input", f"x={xpath}", "--threads", "1",
+           "--output-dir", outdir, "--show", "0"]
+    p = subprocess.run(cmd, capture_output=True, text=True)
+    if p.returncode != 0:
+        raise SystemExit(f"error: {' '.join(cmd)} failed: {p.stderr.strip()}")
+    return int(p.stderr.strip().splitlines()[-1]) * 1024
 
 
 def main(argv=None):
