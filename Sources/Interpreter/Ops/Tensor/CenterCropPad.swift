@@ -20,21 +20,12 @@ struct CenterCropPad: Operator {
             offset[a] = t <= dim ? (dim - t) / 2 : -((t - dim) / 2)
             shape[a] = t
         }
-        let n = try TensorSupport.count(shape, context.nodeName)
-        let strides = x.strides
-        let zero = x.count
-        var map = [Int](repeating: 0, count: n)
-        var k = 0
-        TensorSupport.forEachIndex(shape) { pos in
-            var src = 0
-            for d in 0..<pos.count {
-                let c = pos[d] + offset[d]
-                if c < 0 || c >= x.shape[d] { src = zero; break }
-                src += c * strides[d]
-            }
-            map[k] = src
-            k += 1
-        }
+        _ = try TensorSupport.count(shape, context.nodeName)
+        let coords = (0..<x.rank).map { d in (0..<shape[d]).map { o -> Int in
+            let c = o + offset[d]
+            return c < 0 || c >= x.shape[d] ? -1 : c
+        } }
+        let map = TensorSupport.productMap(coords, strides: x.strides, missing: x.count)
         let storage = try TensorSupport.appending(x, try TensorSupport.scalar(0, type: x.dataType), context.nodeName)
         return [.tensor(TensorValue(unchecked: x.dataType, shape: shape, storage: storage.rearranged { _ in map }))]
     }

@@ -26,7 +26,9 @@ struct Col2Im: Operator {
               dil.allSatisfy({ $0 > 0 }), str.allSatisfy({ $0 > 0 }), block.allSatisfy({ $0 > 0 }), image.allSatisfy({ $0 >= 0 }) else {
             throw context.invalid("dilations, pads or strides do not fit \(nd) spatial axes")
         }
-        let kernel = block.reduce(1, *)
+        try TensorSupport.bounded(dil + pad + str + block + image, "Col2Im parameter", context.nodeName, limit: 1 << 30)
+        let kernel = try TensorSupport.count(block, context.nodeName)
+        _ = try TensorSupport.count(image, context.nodeName)
         let (n, ck, l) = (x.shape[0], x.shape[1], x.shape[2])
         guard ck % kernel == 0 else { throw context.invalid("dimension 1 (\(ck)) is not a multiple of the block size \(kernel)") }
         let c = ck / kernel
@@ -39,7 +41,7 @@ struct Col2Im: Operator {
         let src = try x.doubles()
         let pixels = image.reduce(1, *)
         let imgStrides = TensorValue.strides(for: image)
-        var out = [Double](repeating: 0, count: n * c * pixels)
+        var out = [Double](repeating: 0, count: try TensorSupport.count([n, c] + image, context.nodeName))
         // Offsets of each kernel position and block position, per axis.
         var targets = [Int](repeating: -1, count: kernel * l)
         var kIdx = 0

@@ -19,7 +19,7 @@ struct OneHot: Operator {
         let outRank = indices.rank + 1
         let a = try TensorSupport.axis(axis, rank: outRank, context.nodeName)
         let idx = try indices.doubles().map { v -> Int in
-            guard v.isFinite else { return -1 }
+            guard v.isFinite, abs(v) < 1e15 else { return -1 }
             var i = Int(v.rounded(.towardZero))
             if i < 0 { i += depth }
             return i >= 0 && i < depth ? i : -1

@@ -43,6 +43,7 @@ struct Pad: Operator {
                 constant = try TensorSupport.scalar(0, type: x.dataType)
             }
         }
+        try TensorSupport.bounded(begin + end, "pads", context.nodeName)
         let shape = (0..<r).map { x.shape[$0] + begin[$0] + end[$0] }
         guard shape.allSatisfy({ $0 >= 0 }) else { throw context.invalid("pads \(begin + end) crop more than the shape \(x.shape)") }
         let n = try TensorSupport.count(shape, context.nodeName)
@@ -74,20 +75,8 @@ struct Pad: Operator {
                 }
             })
         }
-        let strides = x.strides
-        let constantIndex = x.count
-        var map = [Int](repeating: 0, count: n)
-        var k = 0
-        TensorSupport.forEachIndex(shape) { pos in
-            var src = 0
-            for d in 0..<r {
-                let c = coords[d][pos[d]]
-                if c < 0 { src = constantIndex; break }
-                src += c * strides[d]
-            }
-            map[k] = src
-            k += 1
-        }
+        let map = TensorSupport.productMap(coords, strides: x.strides, missing: x.count)
+        _ = n
         let storage = try TensorSupport.appending(x, constant ?? (try TensorSupport.scalar(0, type: x.dataType)), context.nodeName)
         return [.tensor(TensorValue(unchecked: x.dataType, shape: shape, storage: storage.rearranged { _ in map }))]
     }

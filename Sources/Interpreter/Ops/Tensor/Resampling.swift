@@ -69,6 +69,7 @@ struct Resampling {
                 continue
             }
             if !xo.isFinite { xo = 0 }
+            xo = min(max(xo, -1e9), 1e9)
             let fl = xo.rounded(.down)
             let base: Int, ratio: Double
             if xo == fl { base = Int(fl) - 1; ratio = 1 } else { base = Int(fl); ratio = xo - fl }
@@ -178,21 +179,9 @@ struct Resampling {
                 if p.isIdentity { return Array(0..<outShape[d]) }
                 return (0..<outShape[d]).map { o in p.starts[o] < 0 ? -1 : p.index[p.starts[o]] }
             }
-            let strides = x.strides
-            let extra = x.count
-            var map = [Int](repeating: 0, count: n)
-            var needsExtra = false
-            var k = 0
-            TensorSupport.forEachIndex(outShape) { pos in
-                var src = 0
-                for d in 0..<r {
-                    let c = coords[d][pos[d]]
-                    if c < 0 { src = extra; needsExtra = true; break }
-                    src += c * strides[d]
-                }
-                map[k] = src
-                k += 1
-            }
+            _ = n
+            let map = TensorSupport.productMap(coords, strides: x.strides, missing: x.count)
+            let needsExtra = coords.contains { $0.contains { $0 < 0 } }
             if !needsExtra { return x.gathered(map, shape: outShape) }
             let value = try TensorSupport.scalar(extrapolation, type: x.dataType)
             let storage = try TensorSupport.appending(x, value, node)

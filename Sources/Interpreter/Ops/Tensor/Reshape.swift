@@ -11,12 +11,17 @@ struct Reshape: Operator {
             guard i < x.rank else { throw context.invalid("shape has 0 at axis \(i) beyond the input's rank \(x.rank)") }
             dims[i] = x.shape[i]
         }
+        guard dims.allSatisfy({ $0 >= -1 }), dims.filter({ $0 == -1 }).count <= 1 else {
+            throw context.invalid("shape \(dims) has a negative dimension or more than one -1")
+        }
         if let k = dims.firstIndex(of: -1) {
-            let known = dims.enumerated().filter { $0.offset != k }.map(\.element).reduce(1, *)
+            var rest = dims
+            rest.remove(at: k)
+            let known = try TensorSupport.count(rest, context.nodeName)
             guard known > 0, x.count % known == 0 else { throw context.invalid("cannot infer -1 in \(dims) for \(x.count) elements") }
             dims[k] = x.count / known
         }
-        guard dims.allSatisfy({ $0 >= 0 }), dims.reduce(1, *) == x.count else {
+        guard dims.allSatisfy({ $0 >= 0 }), try TensorSupport.count(dims, context.nodeName) == x.count else {
             throw InterpreterError.shapeMismatch(node: context.nodeName, message: "cannot reshape \(x.shape) to \(dims)")
         }
         return [.tensor(try x.reshaped(dims))]

@@ -66,6 +66,7 @@ struct Resize: Operator {
         if let sizesT, sizesT.count > 0 {
             if let scalesT, scalesT.count > 0 { throw context.invalid("only one of scales and sizes may be given") }
             let sizes = try sizesT.ints()
+            try TensorSupport.bounded(sizes, "sizes", context.nodeName)
             guard sizes.count == ax.count, sizes.allSatisfy({ $0 >= 0 }) else { throw context.invalid("sizes \(sizes) do not fit axes \(ax)") }
             for (i, a) in ax.enumerated() {
                 scales[a] = x.shape[a] == 0 ? 1 : Double(sizes[i]) / Double(x.shape[a])

@@ -37,14 +37,15 @@ struct SliceOp: Operator {
             if s > 0 {
                 b = min(max(b, 0), d)
                 e = min(max(e, 0), d)
-                n = e > b ? (e - b + s - 1) / s : 0
+                n = e > b ? (e - b - 1) / s + 1 : 0
             } else {
                 b = min(max(b, 0), d - 1)
                 e = min(max(e, -1), d - 1)
-                n = b > e ? (b - e + (-s) - 1) / (-s) : 0
+                let m = s == Int64.min ? Int64.max : -s
+                n = b > e ? (b - e - 1) / m + 1 : 0
             }
             begin[a] = Int(b)
-            step[a] = Int(s)
+            step[a] = n <= 1 ? 1 : Int(s)
             shape[a] = Int(n)
         }
         return [.tensor(x.gathered(SliceOp.map(x.shape, begin: begin, step: step, outShape: shape), shape: shape))]

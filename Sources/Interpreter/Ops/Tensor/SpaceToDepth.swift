@@ -11,7 +11,7 @@ struct SpaceToDepth: Operator {
         guard mode == "DCR" || mode == "CRD" else {
             throw InterpreterError.badAttribute(node: c.nodeName, attribute: "mode", message: "unsupported mode '\(mode)'")
         }
-        guard blocksize > 0 else { throw InterpreterError.badAttribute(node: c.nodeName, attribute: "blocksize", message: "must be positive") }
+        guard blocksize > 0, blocksize <= 1 << 20 else { throw InterpreterError.badAttribute(node: c.nodeName, attribute: "blocksize", message: "must be in [1, 2^20]") }
         crd = mode == "CRD"
     }
     func run(_ inputs: [Value?], _ context: RunContext) throws -> [Value] {

@@ -28,10 +28,18 @@ enum TensorSupport {
         for d in shape {
             guard d >= 0 else { throw InterpreterError.invalidInput(node: node, message: "negative dimension in \(shape)") }
             let (r, o) = n.multipliedReportingOverflow(by: d)
-            guard !o, r <= 1 << 40 else { throw InterpreterError.invalidInput(node: node, message: "shape \(shape) is too large") }
+            guard !o, r <= 1 << 32 else { throw InterpreterError.invalidInput(node: node, message: "shape \(shape) is too large") }
             n = r
         }
         return n
+    }
+
+    /// Checks that each value's magnitude is at most `limit` (pads, steps, sizes), so that
+    /// the arithmetic on them cannot overflow.
+    static func bounded(_ v: [Int], _ what: String, _ node: String, limit: Int = 1 << 40) throws {
+        for x in v where x > limit || x < -limit {
+            throw InterpreterError.invalidInput(node: node, message: "\(what) value \(x) is out of range")
+        }
     }
 
     /// For each element of the transposed tensor, the flat index of its source.
@@ -108,6 +116,28 @@ enum TensorSupport {
         if type == .string { return TensorValue(strings: [""], shape: [1]) }
         if value == 0 { return try TensorValue.zeros(type, shape: [1]) }
         return try .converting([value], to: type, shape: [1])
+    }
+
+    /// The flat source index of every element of a box whose per-axis source
+    /// coordinates are `coords[d]` (negative: no source), with the source `strides`;
+    /// elements without a source get `missing`.
+    static func productMap(_ coords: [[Int]], strides: [Int], missing: Int) -> [Int] {
+        var partial = [0]
+        for (d, axis) in coords.enumerated() {
+            let st = strides[d]
+            var next = [Int]()
+            next.reserveCapacity(partial.count * axis.count)
+            for p in partial {
+                if p < 0 {
+                    for _ in 0..<axis.count { next.append(-1) }
+                } else {
+                    for c in axis { next.append(c < 0 ? -1 : p + c * st) }
+                }
+            }
+            partial = next
+        }
+        if missing != -1 { for i in partial.indices where partial[i] < 0 { partial[i] = missing } }
+        return partial
     }
 
     /// Row-major iteration helper: calls `body` with each multi-index of `shape`.

@@ -19,17 +19,12 @@ struct Tile: Operator {
         guard repeats.count == x.rank, repeats.allSatisfy({ $0 >= 0 }) else {
             throw context.invalid("repeats \(repeats) do not fit rank \(x.rank)")
         }
+        try TensorSupport.bounded(repeats, "repeats", context.nodeName, limit: 1 << 32)
         let shape = zip(x.shape, repeats).map { $0 * $1 }
         let n = try TensorSupport.count(shape, context.nodeName)
-        let strides = x.strides
-        var map = [Int](repeating: 0, count: n)
-        var k = 0
-        TensorSupport.forEachIndex(shape) { pos in
-            var src = 0
-            for d in 0..<pos.count { src += (pos[d] % x.shape[d]) * strides[d] }
-            map[k] = src
-            k += 1
-        }
+        _ = n
+        let coords = (0..<x.rank).map { d in (0..<shape[d]).map { $0 % x.shape[d] } }
+        let map = TensorSupport.productMap(coords, strides: x.strides, missing: -1)
         return [.tensor(x.gathered(map, shape: shape))]
     }
 }
