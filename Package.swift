@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "ONNX", targets: ["ONNX"]),
         .library(name: "ONNXSerialization", targets: ["ONNXSerialization"]),
         .library(name: "Interpreter", targets: ["Interpreter"]),
+        .library(name: "TreeEnsembles", targets: ["TreeEnsembles"]),
         .library(name: "ConversionKit", targets: ["ConversionKit"]),
         .executable(name: "convert-cli", targets: ["convert-cli"]),
     ],
@@ -35,6 +36,8 @@ let package = Package(
             path: "Sources/ONNXSerialization"),
         // The reference interpreter: tensors, op registry, one op per file under Ops/.
         .target(name: "Interpreter", dependencies: ["ONNX"], path: "Sources/Interpreter"),
+        // The shared tree-ensemble IR, its native evaluator and its lowering to ONNX.
+        .target(name: "TreeEnsembles", dependencies: ["ONNX"], path: "Sources/TreeEnsembles"),
         // Converter protocol, format sniffing, registry.
         .target(
             name: "ConversionKit",
@@ -58,6 +61,9 @@ let package = Package(
         .testTarget(
             name: "InterpreterTests", dependencies: ["ONNX", "ONNXSerialization", "Interpreter", "TestSupport"],
             path: "Tests/InterpreterTests"),
+        .testTarget(
+            name: "TreeEnsemblesTests", dependencies: ["ONNX", "TreeEnsembles", "Interpreter", "TestSupport"],
+            path: "Tests/TreeEnsemblesTests"),
         .testTarget(
             name: "CLITests", dependencies: ["TestSupport", "ONNX", "ONNXSerialization"],
             path: "Tests/CLITests"),
