@@ -41,7 +41,7 @@ let package = Package(
         // Converter protocol, format sniffing, registry.
         .target(
             name: "ConversionKit",
-            dependencies: ["ONNX", "ONNXSerialization"],
+            dependencies: ["ONNX", "ONNXSerialization", "Interpreter", "TreeEnsembles"],
             path: "Sources/ConversionKit"),
         .executableTarget(
             name: "convert-cli",
@@ -62,7 +62,7 @@ let package = Package(
             name: "InterpreterTests", dependencies: ["ONNX", "ONNXSerialization", "Interpreter", "TestSupport"],
             path: "Tests/InterpreterTests"),
         .testTarget(
-            name: "TreeEnsemblesTests", dependencies: ["ONNX", "TreeEnsembles", "Interpreter", "TestSupport"],
+            name: "TreeEnsemblesTests", dependencies: ["ONNX", "TreeEnsembles", "Interpreter", "ConversionKit", "ONNXSerialization", "TestSupport"],
             path: "Tests/TreeEnsemblesTests"),
         .testTarget(
             name: "CLITests", dependencies: ["TestSupport", "ONNX", "ONNXSerialization"],
