@@ -31,7 +31,8 @@ struct LinearClassifier: Operator {
     func run(_ inputs: [Value?], _ context: RunContext) throws -> [Value] {
         let xt = try context.tensor(inputs, 0)
         let (n, f) = try mlRowsAndColumns(xt, context)
-        let x = try xt.floats()
+        var x = try xt.floats()
+        if x.isEmpty { x = [0] }
         let classes = intercepts.isEmpty ? (f > 0 ? coefficients.count / f : 0) : intercepts.count
         guard classes > 0, coefficients.count == classes * f else {
             throw context.invalid("\(coefficients.count) coefficients do not fit \(classes) classes of \(f) features")
@@ -102,9 +103,7 @@ struct LinearClassifier: Operator {
         } else if secondClass {
             z = []
             z.reserveCapacity(2 * n)
-            for s in scores {
-                if post == .probit { z.append(MLMath.probit(s)); z.append(0) } else { z.append(1 - s); z.append(s) }
-            }
+            for s in scores { z.append(contentsOf: MLMath.binaryPair(s, post)) }
         } else {
             z = post == .probit ? scores.map(MLMath.probit) : scores
         }

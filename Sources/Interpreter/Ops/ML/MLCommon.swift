@@ -26,13 +26,17 @@ enum MLPostTransform: Sendable, Equatable {
         }
     }
 
-    /// The integer form of TreeEnsemble (ml opset 5): 0 NONE, 1 SOFTMAX, 2 LOGISTIC,
-    /// 3 SOFTMAX_ZERO, 4 PROBIT.
+    /// The integer form of TreeEnsemble (ml opset 5), as onnxruntime 1.32 reads it:
+    /// 0 NONE, 1 LOGISTIC, 2 SOFTMAX, 3 SOFTMAX_ZERO, 4 PROBIT. The ONNX spec (and
+    /// onnx's reference evaluator) number them 1 SOFTMAX, 2 LOGISTIC; onnxruntime maps
+    /// the integer through its own enum order instead. The interpreter follows
+    /// onnxruntime so that a model it checks gives the same numbers there; converters
+    /// should not rely on 1 or 2 (emit NONE and an explicit Softmax/Sigmoid node).
     static func parse(_ v: Int64, _ c: OpContext) throws -> MLPostTransform {
         switch v {
         case 0: return .none
-        case 1: return .softmax
-        case 2: return .logistic
+        case 1: return TreeEnsemble.onnxruntimePostTransformNumbering ? .logistic : .softmax
+        case 2: return TreeEnsemble.onnxruntimePostTransformNumbering ? .softmax : .logistic
         case 3: return .softmaxZero
         case 4: return .probit
         default:
@@ -100,6 +104,17 @@ enum MLMath {
         case .logistic: for i in v.indices { v[i] = logistic(v[i]) }
         case .softmax: softmax(&v)
         case .softmaxZero: softmaxZero(&v)
+        }
+    }
+
+    /// onnxruntime's batched score update for one score that stands for two classes
+    /// (LinearClassifier, SVMClassifier): [1 - p, p] with p = logistic(s) under
+    /// LOGISTIC, else p = s; PROBIT gives probit(s) in the first column only.
+    static func binaryPair(_ s: Float, _ t: MLPostTransform) -> [Float] {
+        switch t {
+        case .probit: return [probit(s), 0]
+        case .logistic: let p = logistic(s); return [1 - p, p]
+        default: return [1 - s, s]
         }
     }
 

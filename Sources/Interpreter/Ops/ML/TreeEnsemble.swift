@@ -4,13 +4,18 @@ import ONNX
 /// in separate `leaf_*` arrays; modes BRANCH_LEQ/LT/GTE/GT/EQ/NEQ/MEMBER (members
 /// listed in `membership_values`, sets separated by NaN); NaN inputs follow the true
 /// branch where `nodes_missing_value_tracks_true` is 1. Aggregation 0 AVERAGE, 1 SUM,
-/// 2 MIN, 3 MAX; post_transform 0 NONE, 1 SOFTMAX, 2 LOGISTIC, 3 SOFTMAX_ZERO,
-/// 4 PROBIT, with onnxruntime's rules. Splits and leaf weights are typed like the
+/// 2 MIN, 3 MAX; post_transform with onnxruntime's rules and numbering (see
+/// `MLPostTransform.parse(_:Int64,_:)`: onnxruntime reads 1 as LOGISTIC and 2 as
+/// SOFTMAX, the spec says the opposite). Splits and leaf weights are typed like the
 /// input (float or double); Y is [N, n_targets] of the input's type.
 struct TreeEnsemble: Operator {
     static let domain = "ai.onnx.ml"
     static let opType = "TreeEnsemble"
     static let sinceVersions: [Int64] = [5]
+
+    /// Read post_transform 1/2 as onnxruntime does (LOGISTIC/SOFTMAX) rather than as the
+    /// spec numbers them (SOFTMAX/LOGISTIC).
+    static let onnxruntimePostTransformNumbering = true
 
     let engines: TreeEngines
     let aggregate: TreeAggregate
@@ -53,11 +58,12 @@ struct TreeEnsemble: Operator {
 
         var ir = TreeForestIR()
         ir.nTargets = nTargets
+        ir.reserve(count + leafTargets.count)
         let leafBase = count
         var nextMember = 0
         for i in 0..<count {
             guard modes[i] >= 0, modes[i] <= 6, let mode = TreeNodeMode(rawValue: UInt8(modes[i])) else { throw bad("nodes_modes", "\(modes[i]) is not in 0...6") }
-            guard features[i] >= 0, features[i] < Int64(Int32.max) else { throw bad("nodes_featureids", "feature \(features[i]) is out of range") }
+            guard features[i] >= 0, features[i] < Int64(Int32.max) / 2 else { throw bad("nodes_featureids", "feature \(features[i]) is out of range") }
             func child(_ id: Int64, _ isLeaf: Int64, _ attr: String) throws -> Int {
                 if isLeaf != 0 {
                     guard id >= 0, id < Int64(leafTargets.count) else { throw bad(attr, "leaf \(id) is out of range") }
@@ -66,23 +72,22 @@ struct TreeEnsemble: Operator {
                 guard id >= 0, id < Int64(count) else { throw bad(attr, "node \(id) is out of range") }
                 return Int(id)
             }
-            var node = TreeForestIR.Node(mode: mode)
-            node.feature = Int(features[i])
-            node.threshold = splits.values[i]
-            node.trueChild = try child(trueIds[i], trueLeafs[i], "nodes_truenodeids")
-            node.falseChild = try child(falseIds[i], falseLeafs[i], "nodes_falsenodeids")
-            node.missingTrue = !missing.isEmpty && missing[i] == 1
+            var set: ArraySlice<Double> = []
             if mode == .member {
-                while nextMember < members.count && !members[nextMember].isNaN { node.members.append(members[nextMember]); nextMember += 1 }
+                let first = nextMember
+                while nextMember < members.count && !members[nextMember].isNaN { nextMember += 1 }
+                set = members[first..<nextMember]
                 nextMember += 1
             }
-            ir.nodes.append(node)
+            ir.appendNode(mode, feature: Int(features[i]), threshold: splits.values[i],
+                          trueChild: try child(trueIds[i], trueLeafs[i], "nodes_truenodeids"),
+                          falseChild: try child(falseIds[i], falseLeafs[i], "nodes_falsenodeids"),
+                          missingTrue: !missing.isEmpty && missing[i] == 1, members: set)
         }
         for (k, t) in leafTargets.enumerated() {
             guard t >= 0, t < n else { throw bad("leaf_targetids", "\(t) is out of range for \(n) targets") }
-            var leaf = TreeForestIR.Node(mode: .leaf)
-            leaf.weights = [(Int(t), leafWeights.values[k])]
-            ir.nodes.append(leaf)
+            let leaf = ir.appendLeaf()
+            ir.appendWeight(leaf, target: Int(t), value: leafWeights.values[k])
         }
         for r in roots {
             guard r >= 0, r < Int64(count) else { throw bad("tree_roots", "root \(r) is out of range") }

@@ -50,27 +50,69 @@ enum TreeAggregate: Sendable {
     }
 }
 
-/// A tree ensemble as read from attributes, before compilation.
+/// A tree ensemble as read from attributes, before compilation: one flat array per
+/// node field (interior nodes and leaves alike), leaf weights and member sets in flat
+/// arrays addressed by (start, count).
 struct TreeForestIR {
-    struct Node {
-        var mode: TreeNodeMode
-        var feature: Int = 0
-        var threshold: Double = 0
-        var trueChild: Int = 0
-        var falseChild: Int = 0
-        var missingTrue: Bool = false
-        var members: [Double] = []
-        var weights: [(target: Int, value: Double)] = []
-    }
-
-    var nodes: [Node] = []
+    var mode: [TreeNodeMode] = []
+    var feature: [Int32] = []
+    var threshold: [Double] = []
+    var trueChild: [Int32] = []
+    var falseChild: [Int32] = []
+    var missingTrue: [Bool] = []
+    var weightStart: [Int32] = []
+    var weightCount: [Int32] = []
+    var memberStart: [Int32] = []
+    var memberCount: [Int32] = []
+    var weightTarget: [Int32] = []
+    var weightValue: [Double] = []
+    var members: [Double] = []
     var roots: [Int] = []
     var nTargets: Int = 1
+
+    var count: Int { mode.count }
+
+    mutating func reserve(_ n: Int) {
+        mode.reserveCapacity(n); feature.reserveCapacity(n); threshold.reserveCapacity(n)
+        trueChild.reserveCapacity(n); falseChild.reserveCapacity(n); missingTrue.reserveCapacity(n)
+        weightStart.reserveCapacity(n); weightCount.reserveCapacity(n)
+        memberStart.reserveCapacity(n); memberCount.reserveCapacity(n)
+    }
+
+    /// Appends an interior node; returns its index.
+    @discardableResult
+    mutating func appendNode(_ m: TreeNodeMode, feature f: Int, threshold t: Double, trueChild tc: Int, falseChild fc: Int,
+                             missingTrue mt: Bool, members set: ArraySlice<Double> = []) -> Int {
+        mode.append(m); feature.append(Int32(f)); threshold.append(t)
+        trueChild.append(Int32(tc)); falseChild.append(Int32(fc)); missingTrue.append(mt)
+        weightStart.append(0); weightCount.append(0)
+        memberStart.append(Int32(members.count)); memberCount.append(Int32(set.count))
+        members.append(contentsOf: set)
+        return mode.count - 1
+    }
+
+    /// Appends a leaf whose weights are appended afterwards with `appendWeight`.
+    @discardableResult
+    mutating func appendLeaf() -> Int {
+        mode.append(.leaf); feature.append(0); threshold.append(0)
+        trueChild.append(0); falseChild.append(0); missingTrue.append(false)
+        weightStart.append(Int32(weightTarget.count)); weightCount.append(0)
+        memberStart.append(0); memberCount.append(0)
+        return mode.count - 1
+    }
+
+    /// Adds a weight to leaf `i`, which must be the last leaf given weights.
+    mutating func appendWeight(_ i: Int, target: Int, value: Double) {
+        if weightCount[i] == 0 { weightStart[i] = Int32(weightTarget.count) }
+        weightTarget.append(Int32(target))
+        weightValue.append(value)
+        weightCount[i] += 1
+    }
 
     /// The largest feature index an interior node reads (-1 when none).
     var maxFeature: Int {
         var m = -1
-        for n in nodes where n.mode != .leaf { m = max(m, n.feature) }
+        for i in 0..<count where mode[i] != .leaf { m = max(m, Int(feature[i])) }
         return m
     }
 
@@ -94,49 +136,107 @@ struct TreeForestIR {
             throw bad(weightPrefix + "_ids", "\(weightPrefix)_ids, _nodeids, _treeids and _weights must have the same length")
         }
         guard nTargets >= 1 else { throw bad(weightPrefix == "class" ? "classlabels_int64s" : "n_targets", "must be at least 1") }
-        struct Key: Hashable { let tree: Int64, node: Int64 }
-        var index: [Key: Int] = [:]
-        index.reserveCapacity(n)
+        guard n < Int(Int32.max) / 2 else { throw bad("nodes_nodeids", "too many nodes") }
+        let index = try LegacyNodeIndex(treeIds: treeIds, nodeIds: nodeIds, bad: bad)
         var ir = TreeForestIR()
         ir.nTargets = nTargets
-        ir.nodes.reserveCapacity(n)
+        ir.reserve(n)
+        var modeCache: [String: TreeNodeMode] = [:]
         for i in 0..<n {
-            guard let mode = TreeNodeMode.parse(modes[i]), mode != .member else { throw bad("nodes_modes", "'\(modes[i])' is not a node mode") }
-            let key = Key(tree: treeIds[i], node: nodeIds[i])
-            if index[key] != nil { throw bad("nodes_nodeids", "node \(nodeIds[i]) of tree \(treeIds[i]) is defined twice") }
-            index[key] = i
-            var node = Node(mode: mode)
-            if mode != .leaf {
-                guard featureIds[i] >= 0, featureIds[i] < Int64(Int32.max) else { throw bad("nodes_featureids", "feature \(featureIds[i]) is out of range") }
-                node.feature = Int(featureIds[i])
-                node.threshold = values[i]
-                node.missingTrue = i < missing.count && missing[i] == 1
+            let mode: TreeNodeMode
+            if let m = modeCache[modes[i]] { mode = m } else {
+                guard let m = TreeNodeMode.parse(modes[i]), m != .member else { throw bad("nodes_modes", "'\(modes[i])' is not a node mode") }
+                modeCache[modes[i]] = m
+                mode = m
             }
-            ir.nodes.append(node)
+            if mode == .leaf {
+                ir.appendLeaf()
+            } else {
+                guard featureIds[i] >= 0, featureIds[i] < Int64(Int32.max) / 2 else { throw bad("nodes_featureids", "feature \(featureIds[i]) is out of range") }
+                guard let t = index.find(treeIds[i], trueIds[i]) else { throw bad("nodes_truenodeids", "node \(trueIds[i]) of tree \(treeIds[i]) does not exist") }
+                guard let f = index.find(treeIds[i], falseIds[i]) else { throw bad("nodes_falsenodeids", "node \(falseIds[i]) of tree \(treeIds[i]) does not exist") }
+                ir.appendNode(mode, feature: Int(featureIds[i]), threshold: values[i], trueChild: t, falseChild: f,
+                              missingTrue: i < missing.count && missing[i] == 1)
+            }
             if i == 0 || treeIds[i] != treeIds[i - 1] { ir.roots.append(i) }
         }
-        for i in 0..<n where ir.nodes[i].mode != .leaf {
-            guard let t = index[Key(tree: treeIds[i], node: trueIds[i])] else { throw bad("nodes_truenodeids", "node \(trueIds[i]) of tree \(treeIds[i]) does not exist") }
-            guard let f = index[Key(tree: treeIds[i], node: falseIds[i])] else { throw bad("nodes_falsenodeids", "node \(falseIds[i]) of tree \(treeIds[i]) does not exist") }
-            ir.nodes[i].trueChild = t
-            ir.nodes[i].falseChild = f
-        }
         // Weights in (tree id, node id, position) order, as onnxruntime sorts them.
-        let order = (0..<targetIds.count).sorted {
-            (targetTreeIds[$0], targetNodeIds[$0], $0) < (targetTreeIds[$1], targetNodeIds[$1], $1)
+        var order = Array(0..<targetIds.count)
+        var alreadySorted = true
+        for k in order.dropFirst() where (targetTreeIds[k], targetNodeIds[k]) < (targetTreeIds[k - 1], targetNodeIds[k - 1]) {
+            alreadySorted = false
+            break
+        }
+        if !alreadySorted {
+            order.sort { (targetTreeIds[$0], targetNodeIds[$0], $0) < (targetTreeIds[$1], targetNodeIds[$1], $1) }
         }
         for k in order {
-            guard let i = index[Key(tree: targetTreeIds[k], node: targetNodeIds[k])] else {
+            guard let i = index.find(targetTreeIds[k], targetNodeIds[k]) else {
                 throw bad(weightPrefix + "_nodeids", "node \(targetNodeIds[k]) of tree \(targetTreeIds[k]) does not exist")
             }
             // Weights on interior nodes are ignored (old converters wrote some).
-            guard ir.nodes[i].mode == .leaf else { continue }
+            guard ir.mode[i] == .leaf else { continue }
             guard targetIds[k] >= 0, targetIds[k] < Int64(nTargets) else {
                 throw bad(weightPrefix + "_ids", "\(targetIds[k]) is out of range for \(nTargets) \(weightPrefix == "class" ? "classes" : "targets")")
             }
-            ir.nodes[i].weights.append((Int(targetIds[k]), targetWeights[k]))
+            ir.appendWeight(i, target: Int(targetIds[k]), value: targetWeights[k])
         }
         return ir
+    }
+}
+
+/// (tree id, node id) -> position, with a dense table per tree when its node ids are
+/// compact (the usual 0..<n) and a dictionary otherwise.
+private struct LegacyNodeIndex {
+    struct Tree { var minId: Int64; var maxId: Int64; var count: Int; var dense: [Int32]; var sparse: [Int64: Int32] }
+    var slot: [Int64: Int] = [:]
+    var trees: [Tree] = []
+
+    init(treeIds: [Int64], nodeIds: [Int64], bad: (String, String) -> InterpreterError) throws {
+        var lastTree: Int64? = nil
+        var lastSlot = 0
+        for i in nodeIds.indices {
+            let t = treeIds[i]
+            if t != lastTree {
+                if let s = slot[t] { lastSlot = s } else {
+                    lastSlot = trees.count
+                    slot[t] = lastSlot
+                    trees.append(Tree(minId: nodeIds[i], maxId: nodeIds[i], count: 0, dense: [], sparse: [:]))
+                }
+                lastTree = t
+            }
+            trees[lastSlot].minId = min(trees[lastSlot].minId, nodeIds[i])
+            trees[lastSlot].maxId = max(trees[lastSlot].maxId, nodeIds[i])
+            trees[lastSlot].count += 1
+        }
+        for s in trees.indices {
+            let span = trees[s].maxId - trees[s].minId
+            if span >= 0, span < Int64(4 * trees[s].count + 16) { trees[s].dense = [Int32](repeating: -1, count: Int(span) + 1) }
+        }
+        lastTree = nil
+        for i in nodeIds.indices {
+            let t = treeIds[i]
+            if t != lastTree { lastSlot = slot[t]!; lastTree = t }
+            let id = nodeIds[i]
+            let dup: Bool
+            if trees[lastSlot].dense.isEmpty {
+                dup = trees[lastSlot].sparse.updateValue(Int32(i), forKey: id) != nil
+            } else {
+                let k = Int(id - trees[lastSlot].minId)
+                dup = trees[lastSlot].dense[k] >= 0
+                trees[lastSlot].dense[k] = Int32(i)
+            }
+            if dup { throw bad("nodes_nodeids", "node \(id) of tree \(t) is defined twice") }
+        }
+    }
+
+    func find(_ tree: Int64, _ node: Int64) -> Int? {
+        guard let s = slot[tree] else { return nil }
+        let t = trees[s]
+        if t.dense.isEmpty { return t.sparse[node].map { Int($0) } }
+        guard node >= t.minId, node <= t.maxId else { return nil }
+        let v = t.dense[Int(node - t.minId)]
+        return v >= 0 ? Int(v) : nil
     }
 }
 
@@ -211,27 +311,28 @@ final class TreeEngine<T: BinaryFloatingPoint & Sendable>: @unchecked Sendable {
         nTargets = ir.nTargets
         nTrees = ir.roots.count
         maxFeature = ir.maxFeature
-        guard ir.nodes.count < Int(Int32.max) / 4 else { throw bad("too many tree nodes") }
-        for n in ir.nodes where n.mode != .leaf {
-            guard n.trueChild >= 0, n.trueChild < ir.nodes.count, n.falseChild >= 0, n.falseChild < ir.nodes.count else {
+        let count = ir.count
+        guard count < Int(Int32.max) / 4 else { throw bad("too many tree nodes") }
+        for i in 0..<count where ir.mode[i] != .leaf {
+            guard ir.trueChild[i] >= 0, Int(ir.trueChild[i]) < count, ir.falseChild[i] >= 0, Int(ir.falseChild[i]) < count else {
                 throw bad("a tree node points outside the node list")
             }
         }
-        for r in ir.roots where r < 0 || r >= ir.nodes.count { throw bad("tree root \(r) is out of range") }
+        for r in ir.roots where r < 0 || r >= count { throw bad("tree root \(r) is out of range") }
 
-        // Which trees can use the one-comparison form.
-        func isSimple(_ n: TreeForestIR.Node) -> Bool {
-            switch n.mode {
+        // Which nodes can use the one-comparison form.
+        func isSimple(_ i: Int) -> Bool {
+            switch ir.mode[i] {
             case .leaf: return true
-            case .leq, .lt, .gte, .gt: return !n.threshold.isNaN && (T.self == Double.self || !T(n.threshold).isNaN)
+            case .leq, .lt, .gte, .gt: return !ir.threshold[i].isNaN && !T(ir.threshold[i]).isNaN
             default: return false
             }
         }
         // Rewrites a simple node as x' <= t' (negate: x' = -x) and whether its branches swap.
-        func rewrite(_ n: TreeForestIR.Node) -> (negate: Bool, threshold: T, swap: Bool) {
-            let t = T(n.threshold)
+        func rewrite(_ i: Int) -> (negate: Bool, threshold: T, swap: Bool) {
+            let t = T(ir.threshold[i])
             func below(_ v: T) -> T { v == -T.infinity ? T.nan : v.nextDown }   // x < v  <=>  x <= below(v)
-            switch (n.mode, n.missingTrue) {
+            switch (ir.mode[i], ir.missingTrue[i]) {
             case (.leq, false): return (false, t, false)
             case (.lt, false): return (false, below(t), false)
             case (.gte, false): return (true, -t, false)
@@ -245,120 +346,121 @@ final class TreeEngine<T: BinaryFloatingPoint & Sendable>: @unchecked Sendable {
             }
         }
 
-        // Lay every tree out in preorder (true child first), leaves as self-loops.
+        // Per-IR-node scratch, valid for the tree whose index is in `stamp`.
+        var stamp = [Int32](repeating: -1, count: count)
+        var local = [Int32](repeating: 0, count: count)      // layout position within the tree
+        var depthOf = [Int32](repeating: 0, count: count)
+        var state = [UInt8](repeating: 0, count: count)       // 1 open, 2 done (depth known)
+
+        var orders: [[Int32]] = []
+        orders.reserveCapacity(ir.roots.count)
+        var simpleTree: [Bool] = [], kinds: [TreeKind] = [], depths: [Int32] = []
+        var anyNegated = false, anyGeneral = false
+        var total = 0
+        for (t, root) in ir.roots.enumerated() {
+            let tag = Int32(t)
+            // Layout in preorder, true child first; shared nodes (v5 may share) once.
+            var order: [Int32] = []
+            var stack: [(Int, Int)] = [(root, 0)]
+            var simple = true
+            var leafDepthSum = 0, leafCount = 0
+            while let (i, d) = stack.popLast() {
+                if stamp[i] == tag { continue }
+                stamp[i] = tag
+                state[i] = 0
+                local[i] = Int32(order.count)
+                order.append(Int32(i))
+                if !isSimple(i) { simple = false }
+                if ir.mode[i] == .leaf {
+                    leafDepthSum += d
+                    leafCount += 1
+                } else {
+                    stack.append((Int(ir.falseChild[i]), d + 1))
+                    stack.append((Int(ir.trueChild[i]), d + 1))
+                }
+            }
+            // Longest path (in interior nodes) by a post-order walk; meeting an open node
+            // again means a cycle.
+            var work: [(Int, Bool)] = [(root, false)]
+            while let (i, done) = work.popLast() {
+                if ir.mode[i] == .leaf { depthOf[i] = 0; state[i] = 2; continue }
+                let a = Int(ir.trueChild[i]), b = Int(ir.falseChild[i])
+                if done {
+                    depthOf[i] = 1 + max(depthOf[a], depthOf[b])
+                    state[i] = 2
+                    continue
+                }
+                if state[i] == 2 { continue }
+                if state[i] == 1 { throw bad("the trees contain a cycle") }
+                state[i] = 1
+                work.append((i, true))
+                for ch in [b, a] {
+                    if state[ch] == 1 { throw bad("the trees contain a cycle") }
+                    if state[ch] == 0 { work.append((ch, false)) }
+                }
+            }
+            let maxDepth = Int(depthOf[root])
+            let avg = leafCount > 0 ? Double(leafDepthSum) / Double(leafCount) : 0
+            let kind: TreeKind = !simple ? .general : (Double(maxDepth) <= 1.5 * avg + 2 ? .lockstep : .untilLeaf)
+            if !simple { anyGeneral = true }
+            if simple {
+                for i in order where ir.mode[Int(i)] != .leaf && rewrite(Int(i)).negate { anyNegated = true; break }
+            }
+            simpleTree.append(simple)
+            kinds.append(kind)
+            depths.append(Int32(maxDepth))
+            orders.append(order)
+            total += order.count
+            guard total < Int(Int32.max) / 2 else { throw bad("too many tree nodes") }
+        }
+        negated = anyNegated
+
+        // Emit the nodes tree by tree.
         var packed: [PackedTreeNode<T>] = []
+        packed.reserveCapacity(total)
         var gMode: [UInt8] = [], gMissing: [Bool] = [], gSet: [Int32] = []
         var sets: [[T]] = []
         var value: [T] = [], hasValue: [UInt8] = []
         var wStart: [Int32] = [], wCount: [Int32] = [], wTarget: [Int32] = [], wValue: [T] = []
-        var roots: [Int32] = [], depths: [Int32] = []
-        var kinds: [TreeKind] = []
-        var anyNegated = false
-        var anyGeneral = false
-        var simpleTree: [Bool] = []
-        var treeNodes: [[Int]] = []   // IR indices in layout order, per tree
-        var treeMaps: [[Int: Int32]] = []
-        // First pass: layout, depth, kind.
-        for root in ir.roots {
-            var map: [Int: Int32] = [:]
-            var order: [Int] = []
-            var stack = [root]
-            var simple = true
-            while let i = stack.popLast() {
-                if map[i] != nil { continue }
-                map[i] = Int32(order.count)
-                order.append(i)
-                let n = ir.nodes[i]
-                if !isSimple(n) { simple = false }
-                if n.mode != .leaf {
-                    stack.append(n.falseChild)
-                    stack.append(n.trueChild)
-                }
-            }
-            // Depth (interior nodes on the longest path) by a post-order walk; a node met
-            // again while still open means a cycle.
-            var depth: [Int: Int] = [:]
-            var open: Set<Int> = []
-            var work: [(Int, Bool)] = [(root, false)]
-            var leafDepthSum = 0, leafCount = 0
-            while let (i, done) = work.popLast() {
-                let n = ir.nodes[i]
-                if n.mode == .leaf { depth[i] = 0; continue }
-                if done {
-                    open.remove(i)
-                    depth[i] = 1 + max(depth[n.trueChild] ?? 0, depth[n.falseChild] ?? 0)
-                    continue
-                }
-                if depth[i] != nil { continue }
-                if open.contains(i) { throw bad("the trees contain a cycle") }
-                open.insert(i)
-                work.append((i, true))
-                for ch in [n.falseChild, n.trueChild] {
-                    if open.contains(ch) { throw bad("the trees contain a cycle") }
-                    if depth[ch] == nil { work.append((ch, false)) }
-                }
-            }
-            // Average leaf depth (unweighted) to decide between lockstep and walking.
-            var levels: [(Int, Int)] = [(root, 0)]
-            var seen: Set<Int> = []
-            while let (i, d) = levels.popLast(), leafCount < 1_000_000 {
-                if seen.contains(i) { continue }
-                seen.insert(i)
-                let n = ir.nodes[i]
-                if n.mode == .leaf { leafDepthSum += d; leafCount += 1; continue }
-                levels.append((n.trueChild, d + 1))
-                levels.append((n.falseChild, d + 1))
-            }
-            let maxDepth = depth[root] ?? 0
-            guard maxDepth < Int(Int32.max) else { throw bad("a tree is too deep") }
-            let avg = leafCount > 0 ? Double(leafDepthSum) / Double(leafCount) : 0
-            let kind: TreeKind = !simple ? .general : (Double(maxDepth) <= 1.5 * avg + 2 ? .lockstep : .untilLeaf)
-            if !simple { anyGeneral = true }
-            simpleTree.append(simple)
-            kinds.append(kind)
-            depths.append(Int32(maxDepth))
-            treeNodes.append(order)
-            treeMaps.append(map)
-            if simple {
-                for i in order where ir.nodes[i].mode != .leaf && rewrite(ir.nodes[i]).negate { anyNegated = true }
-            }
-        }
-        negated = anyNegated
-        // Second pass: emit nodes.
-        for (t, order) in treeNodes.enumerated() {
+        value.reserveCapacity(total); hasValue.reserveCapacity(total)
+        wStart.reserveCapacity(total); wCount.reserveCapacity(total)
+        var roots: [Int32] = []
+        for (t, order) in orders.enumerated() {
             let base = Int32(packed.count)
-            let map = treeMaps[t]
+            // Re-stamp this tree's positions (a later tree may have overwritten them).
+            for (k, i) in order.enumerated() { local[Int(i)] = Int32(k); stamp[Int(i)] = Int32(t) }
             roots.append(base)
-            for i in order {
-                let n = ir.nodes[i]
-                let me = base + map[i]!
-                func child(_ j: Int) -> Int32 { base + map[j]! }
-                // Leaf weights.
-                if n.mode == .leaf {
-                    value.append(n.weights.first.map { T($0.value) } ?? 0)
-                    hasValue.append(n.weights.isEmpty ? 0 : 1)
+            for i32 in order {
+                let i = Int(i32)
+                let me = base + local[i]
+                if ir.mode[i] == .leaf {
+                    let ws = Int(ir.weightStart[i]), wc = Int(ir.weightCount[i])
+                    value.append(wc > 0 ? T(ir.weightValue[ws]) : 0)
+                    hasValue.append(wc > 0 ? 1 : 0)
                     wStart.append(Int32(wTarget.count))
-                    wCount.append(Int32(n.weights.count))
-                    for w in n.weights { wTarget.append(Int32(w.target)); wValue.append(T(w.value)) }
+                    wCount.append(Int32(wc))
+                    for j in ws..<(ws + wc) { wTarget.append(ir.weightTarget[j]); wValue.append(T(ir.weightValue[j])) }
                     packed.append(PackedTreeNode(threshold: 0, feature: 0, left: me, right: me))
                     if anyGeneral { gMode.append(TreeNodeMode.leaf.rawValue); gMissing.append(false); gSet.append(-1) }
                     continue
                 }
                 value.append(0); hasValue.append(0); wStart.append(0); wCount.append(0)
-                let f = Int32(anyNegated ? 2 * n.feature : n.feature)
+                let tc = base + local[Int(ir.trueChild[i])], fc = base + local[Int(ir.falseChild[i])]
+                let f = anyNegated ? 2 * ir.feature[i] : ir.feature[i]
                 if simpleTree[t] {
-                    let r = rewrite(n)
-                    let (l, rr) = r.swap ? (child(n.falseChild), child(n.trueChild)) : (child(n.trueChild), child(n.falseChild))
-                    packed.append(PackedTreeNode(threshold: r.threshold, feature: r.negate ? f + 1 : f, left: l, right: rr))
+                    let r = rewrite(i)
+                    packed.append(PackedTreeNode(threshold: r.threshold, feature: r.negate ? f + 1 : f,
+                                                 left: r.swap ? fc : tc, right: r.swap ? tc : fc))
                 } else {
-                    packed.append(PackedTreeNode(threshold: T(n.threshold), feature: f, left: child(n.trueChild), right: child(n.falseChild)))
+                    packed.append(PackedTreeNode(threshold: T(ir.threshold[i]), feature: f, left: tc, right: fc))
                 }
                 if anyGeneral {
-                    gMode.append(n.mode.rawValue)
-                    gMissing.append(n.missingTrue)
-                    if n.mode == .member {
+                    gMode.append(ir.mode[i].rawValue)
+                    gMissing.append(ir.missingTrue[i])
+                    if ir.mode[i] == .member {
                         gSet.append(Int32(sets.count))
-                        sets.append(n.members.filter { !$0.isNaN }.map { T($0) }.sorted())
+                        let ms = Int(ir.memberStart[i]), mc = Int(ir.memberCount[i])
+                        sets.append(ir.members[ms..<(ms + mc)].filter { !$0.isNaN }.map { T($0) }.sorted())
                     } else {
                         gSet.append(-1)
                     }
@@ -558,19 +660,20 @@ enum TreeInput {
     /// Runs `body` on the input as a flat [rows * cols] buffer of T, converting when
     /// the element type differs (integers convert as C++ does: to T, rounding).
     static func with<T: BinaryFloatingPoint, R>(_ x: TensorValue, as _: T.Type, _ body: (UnsafeBufferPointer<T>) throws -> R) throws -> R {
-        if T.self == Float.self, case .float(let a) = x.storage {
+        if T.self == Float.self, case .float(let a) = x.storage, !a.isEmpty {
             return try a.withUnsafeBufferPointer { try body(UnsafeRawBufferPointer($0).bindMemory(to: T.self)) }
         }
-        if T.self == Double.self, case .double(let a) = x.storage {
+        if T.self == Double.self, case .double(let a) = x.storage, !a.isEmpty {
             return try a.withUnsafeBufferPointer { try body(UnsafeRawBufferPointer($0).bindMemory(to: T.self)) }
         }
-        let converted: [T]
+        var converted: [T]
         switch x.storage {
         case .double(let a): converted = a.map { T($0) }
         case .int64(let a): converted = T.self == Float.self ? a.map { T(Float($0)) } : a.map { T(Double($0)) }
         case .int32(let a): converted = T.self == Float.self ? a.map { T(Float($0)) } : a.map { T(Double($0)) }
         default: converted = try x.floats().map { T($0) }
         }
+        if converted.isEmpty { converted = [0] }   // [N, 0] inputs: a readable address for leaf-only trees
         return try converted.withUnsafeBufferPointer { try body($0) }
     }
 }

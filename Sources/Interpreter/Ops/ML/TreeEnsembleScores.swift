@@ -158,7 +158,9 @@ struct TreeClassifierOutput {
         guard let v0 = v.first else { return [] }
         if post == .probit { return [T(MLMath.probit(Float(v0)))] }
         switch extra {
-        case 0, 1: return [1 - v0, v0]
+        case 0, 1:
+            if post == .logistic { let p = T(MLMath.logistic(Float(v0))); return [1 - p, p] }
+            return [1 - v0, v0]
         case 2, 3:
             if post == .logistic { return [T(MLMath.logistic(Float(-v0))), T(MLMath.logistic(Float(v0)))] }
             return [-v0, v0]

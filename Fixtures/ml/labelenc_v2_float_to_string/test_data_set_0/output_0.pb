@@ -1,0 +1,1 @@
+2x2zero2zero2none2yBY

@@ -1,0 +1,1 @@
+2emu2emu2emu2cat2cat2cat2cat2cat2emu2emu2dog2dog2dog2emu2cat2cat2cat2cat2emu2dog2cat2cat2cat2cat2cat2cat2emu2emu2cat2emuBY

@@ -1,0 +1,2 @@
+
+Z26"Mid"alpha"zeta* JO8#?JBß?Jmx5>26"Mid"alpha"zeta* JÚVÔ>J°ìo?Jßl=26"Mid"alpha"zeta* JZ$;?Jæ†P?J”>26"Mid"alpha"zeta* J­qN?Jrñe?J¹?26"Mid"alpha"zeta* J°Ün?J n?J( ?
