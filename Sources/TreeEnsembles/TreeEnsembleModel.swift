@@ -2,6 +2,12 @@
 /// produces. Frontends fill it in their source's own number types; the native
 /// evaluator (`TreeEnsembleEvaluator`) and the ONNX lowering (`TreeEnsembleLowering`)
 /// read it. Nothing here knows about any source format.
+///
+/// The model computes `marginCount` margin columns per row (see `marginCount`): every
+/// tree adds the leaf it reaches, a scalar leaf to its tree's `target` column, a vector
+/// leaf (one value per column) to every column; `.average` divides each column by the
+/// number of trees that add to it; then `baseScores` are added and `transform` applied.
+/// docs/tree-ir.md describes the semantics in full. `validate()` checks a model.
 public struct TreeEnsembleModel: Sendable, Equatable {
     /// What the ensemble predicts, which decides the graph's outputs.
     public enum Task: Sendable, Equatable {
@@ -15,8 +21,11 @@ public struct TreeEnsembleModel: Sendable, Equatable {
 
     /// Class labels of a classifier, in output column order.
     public enum ClassLabels: Sendable, Equatable {
+        /// Integer class labels (label output int64).
         case integers([Int64])
+        /// String class labels (label output string).
         case strings([String])
+        /// The number of classes.
         public var count: Int {
             switch self {
             case .integers(let a): return a.count
@@ -27,33 +36,63 @@ public struct TreeEnsembleModel: Sendable, Equatable {
 
     /// The function applied to the aggregated margin(s).
     public enum Transform: Sendable, Equatable {
+        /// The margins themselves.
         case identity
-        /// 1 / (1 + exp(-scale * x)); LightGBM's `sigmoid:` parameter is the scale.
+        /// 1 / (1 + exp(-scale * x)), per column; LightGBM's `sigmoid:` parameter is the scale.
         case logistic(scale: Double)
+        /// exp(x_j) / sum_k exp(x_k) over the columns of a row.
         case softmax
+        /// exp(x), per column (Poisson, gamma, Tweedie, Cox).
         case exp
         /// Per-class logistic (LightGBM multiclassova).
         case perClassLogistic(scale: Double)
     }
 
-    /// How tree outputs combine.
-    public enum Aggregation: Sendable, Equatable { case sum, average }
+    /// How categorical splits read values between -1 and 0 (exclusive).
+    public enum NegativeCategoryRule: Sendable, Equatable {
+        /// Truncate toward zero first, so -0.5 is category 0 (LightGBM's int cast).
+        case truncateTowardZero
+        /// Every value below zero is no category and goes `no` (XGBoost); -0.0 is 0.
+        case noCategory
+    }
 
+    /// How tree outputs combine.
+    public enum Aggregation: Sendable, Equatable {
+        /// Leaf values are added (boosting).
+        case sum
+        /// Each column's sum is divided by the number of trees adding to that column
+        /// (random forests).
+        case average
+    }
+
+    /// The trees, in the order their outputs are added.
     public var trees: [Tree]
+    /// How many features (input columns) a row has; splits read features below it.
     public var featureCount: Int
+    /// Names of the features, when the source has them (documentation only).
     public var featureNames: [String]?
+    /// What the model predicts.
     public var task: Task
     /// Added to the aggregated margin of each target (one per target or class column),
-    /// in margin space.
+    /// in margin space, after averaging. Empty means all zero.
     public var baseScores: [Double]
+    /// Whether tree outputs are summed or averaged.
     public var aggregation: Aggregation
+    /// Applied to the margins (after the base scores) to give predictions, scores or
+    /// probabilities.
     public var transform: Transform
     /// For binary classifiers whose trees give one margin: the probabilities column 1
     /// is the transformed margin and column 0 its complement.
     public var binaryFromSingleMargin: Bool
+    /// How categorical splits read values in (-1, 0); other values are the same under
+    /// both rules.
+    public var negativeCategoryRule: NegativeCategoryRule
 
+    /// A model; see the properties for the meaning of each argument.
     public init(trees: [Tree], featureCount: Int, task: Task, baseScores: [Double], aggregation: Aggregation = .sum,
-                transform: Transform = .identity, binaryFromSingleMargin: Bool = false, featureNames: [String]? = nil) {
+                transform: Transform = .identity, binaryFromSingleMargin: Bool = false, featureNames: [String]? = nil,
+                negativeCategoryRule: NegativeCategoryRule = .truncateTowardZero) {
+        self.negativeCategoryRule = negativeCategoryRule
         self.trees = trees
         self.featureCount = featureCount
         self.task = task
@@ -65,11 +104,14 @@ public struct TreeEnsembleModel: Sendable, Equatable {
     }
 }
 
-/// One tree: nodes indexed from 0 (the root).
+/// One tree: nodes indexed from 0 (the root). Nodes not reachable from the root are
+/// ignored (XGBoost keeps deleted nodes in place).
 public struct Tree: Sendable, Equatable {
+    /// The nodes; `nodes[0]` is the root.
     public var nodes: [TreeNode]
-    /// Which output column (target or class) this tree adds to.
+    /// Which output column (target or class) this tree's scalar leaves add to.
     public var target: Int
+    /// A tree adding to column `target`.
     public init(nodes: [TreeNode], target: Int = 0) {
         self.nodes = nodes
         self.target = target
@@ -78,13 +120,24 @@ public struct Tree: Sendable, Equatable {
 
 /// A split or a leaf.
 public enum TreeNode: Sendable, Equatable {
+    /// An interior node.
     case split(Split)
-    /// The leaf's value(s): one per target, or a vector for vector leaves.
+    /// The leaf's value(s): one value (added to the tree's target column), or one per
+    /// margin column (a vector leaf). All leaves of a tree have the same width.
     case leaf([Double])
 }
 
 /// A split: go to `yes` when the comparison holds, else to `no`; NaN goes to
 /// `missingGoesToYes ? yes : no`.
+///
+/// Numeric splits compare `x < t` or `x <= t` in the threshold's own type: a float32
+/// threshold against the feature rounded to float32, a float64 threshold against the
+/// feature as float64. Categorical splits (`categories` set) ignore `threshold` and
+/// `comparison`: the feature is truncated toward zero (2.9 → 2, -0.5 → 0) and the split
+/// goes `yes` when the result is in the set; values that truncate to a negative number,
+/// or to 2^31 or more, go `no` (and with `NegativeCategoryRule.noCategory`, every value
+/// below zero); NaN follows `missingGoesToYes` (LightGBM sends NaN `no`: its frontend
+/// sets `missingGoesToYes` false).
 public struct Split: Sendable, Equatable {
     /// The threshold, kept in the source's own number type.
     public enum Threshold: Sendable, Equatable {
@@ -93,17 +146,30 @@ public struct Split: Sendable, Equatable {
         /// LightGBM and scikit-learn: float64, compared with `<=`.
         case float64(Double)
     }
-    public enum Comparison: Sendable, Equatable { case lessThan, lessOrEqual }
+    /// The comparison that sends a row `yes`.
+    public enum Comparison: Sendable, Equatable {
+        /// `x < threshold`.
+        case lessThan
+        /// `x <= threshold`.
+        case lessOrEqual
+    }
 
+    /// The feature (input column) the split reads.
     public var feature: Int
+    /// The threshold of a numeric split (ignored by categorical splits).
     public var threshold: Threshold
+    /// The comparison of a numeric split (ignored by categorical splits).
     public var comparison: Comparison
     /// When set, the split is categorical: `yes` when the (truncated) value is in the set.
     public var categories: [Int]?
+    /// The node a row goes to when the split holds.
     public var yes: Int
+    /// The node a row goes to otherwise.
     public var no: Int
+    /// Where NaN goes.
     public var missingGoesToYes: Bool
 
+    /// A split; `categories` makes it categorical.
     public init(feature: Int, threshold: Threshold, comparison: Comparison, yes: Int, no: Int,
                 missingGoesToYes: Bool, categories: [Int]? = nil) {
         self.feature = feature

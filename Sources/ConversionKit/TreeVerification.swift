@@ -1,0 +1,396 @@
+import Foundation
+import Interpreter
+import ONNX
+import TreeEnsembles
+
+/// The outcome of comparing a converted tree model with the native evaluator.
+public struct VerificationReport: Sendable, Equatable, CustomStringConvertible {
+    /// Rows run through both.
+    public var rowsChecked: Int
+    /// Output values compared (predictions, scores or probabilities).
+    public var valuesCompared: Int
+    /// The largest |ONNX - evaluator| over the compared values.
+    public var maxAbsError: Double
+    /// Values outside the tolerance.
+    public var valuesOutsideTolerance: Int
+    /// Labels compared (classifiers).
+    public var labelsCompared: Int
+    /// Labels that differ where the evaluator's probabilities are not tied.
+    public var labelsDiffering: Int
+    /// Labels that differ between classes whose probabilities tie within the tolerance
+    /// (not failures: float32 rounding may order them either way).
+    public var labelTies: Int
+    /// (row, tree) leaf choices compared; 0 when the model's tree op could not be read.
+    public var leafChoicesChecked: Int
+    /// (row, tree) pairs where the ONNX trees reached another leaf than the evaluator.
+    public var leafChoicesDiffering: Int
+    /// Rows with at least one differing leaf choice.
+    public var rowsWithDifferingLeaves: Int
+    /// The first difference found, for the error message.
+    public var firstDifference: String?
+    /// The tolerance used: |got - expected| <= absolute + relative * |expected|.
+    public var tolerance: TreeVerification.Tolerance
+
+    /// True when nothing differs.
+    public var passed: Bool { valuesOutsideTolerance == 0 && labelsDiffering == 0 && leafChoicesDiffering == 0 }
+
+    /// One line: rows, max abs error, differing decisions, verdict.
+    public var summary: String {
+        var parts = ["verified \(rowsChecked) rows", "max abs error \(Self.format(maxAbsError))"]
+        if valuesOutsideTolerance > 0 { parts.append("\(valuesOutsideTolerance) of \(valuesCompared) values outside tolerance") }
+        if labelsCompared > 0 {
+            parts.append("\(labelsDiffering) of \(labelsCompared) labels differ" + (labelTies > 0 ? " (\(labelTies) ties)" : ""))
+        }
+        if leafChoicesChecked > 0 {
+            parts.append("\(leafChoicesDiffering) of \(leafChoicesChecked) leaf choices differ")
+        } else {
+            parts.append("leaf choices not checked")
+        }
+        var line = parts.joined(separator: ", ") + (passed ? ": OK" : ": MISMATCH")
+        if !passed, let first = firstDifference { line += " (first: \(first))" }
+        return line
+    }
+
+    /// The summary.
+    public var description: String { summary }
+
+    static func format(_ v: Double) -> String {
+        v == 0 ? "0" : String(format: "%.3g", v)
+    }
+}
+
+/// Why verification could not run.
+public enum TreeVerificationError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The ONNX model has no graph input to feed.
+    case noInput
+    /// The graph input is not float32 or float64.
+    case inputType(String)
+    /// An output the task needs is missing or has the wrong element count or type.
+    case output(name: String, reason: String)
+
+    /// One line.
+    public var description: String {
+        switch self {
+        case .noInput: return "the ONNX model has no graph input to feed (graph.input)"
+        case .inputType(let t): return "the ONNX model's input is \(t); tree models take float32 or float64 (graph.input[0])"
+        case .output(let n, let r): return "output '\(n)': \(r) (graph.output)"
+        }
+    }
+}
+
+/// Runs a converted tree model in the interpreter and compares it with
+/// `TreeEnsembleEvaluator`, output by output and leaf by leaf.
+public enum TreeVerification {
+    /// |got - expected| <= absolute + relative * |expected|.
+    public struct Tolerance: Sendable, Equatable {
+        /// The absolute part.
+        public var absolute: Double
+        /// The relative part.
+        public var relative: Double
+        /// A tolerance.
+        public init(absolute: Double, relative: Double) {
+            self.absolute = absolute
+            self.relative = relative
+        }
+        /// float32 outputs: 1e-5 + 1e-5 * |expected|.
+        public static let float32 = Tolerance(absolute: 1e-5, relative: 1e-5)
+
+        /// Whether `got` is close enough to `expected` (NaN matches NaN, infinities
+        /// match themselves).
+        public func accepts(_ got: Double, _ expected: Double) -> Bool {
+            if got == expected { return true }
+            if got.isNaN || expected.isNaN { return got.isNaN && expected.isNaN }
+            return abs(got - expected) <= absolute + relative * abs(expected)
+        }
+    }
+
+    /// Verifies with float32 rows (converted exactly when the model takes float64), or
+    /// with the model's probe rows when `rows` is nil (`probeRows` for float32 inputs,
+    /// `probeRowsFloat64` for float64 inputs).
+    ///
+    /// - Parameters:
+    ///   - model: the tree IR the ONNX model was made from.
+    ///   - onnx: the ONNX model (as written and read back).
+    ///   - rows: the rows, each `model.featureCount` values.
+    ///   - tolerance: for output values (default float32).
+    /// - Returns: the report; `passed` says whether everything agreed.
+    /// - Throws: `TreeEnsembleError` (invalid model, bad row width),
+    ///   `TreeVerificationError`, `InterpreterError` when the interpreter cannot run it.
+    public static func verify(model: TreeEnsembleModel, onnx: ONNX.Model, rows: [[Float]]?,
+                              tolerance: Tolerance = .float32) throws -> VerificationReport {
+        let input = try graphInput(onnx)
+        switch input.type {
+        case .float:
+            return try run(model: model, onnx: onnx, inputName: input.name, rows: try rows ?? model.probeRows(), tolerance: tolerance)
+        default:
+            let doubles = try rows.map { $0.map { $0.map(Double.init) } } ?? model.probeRowsFloat64()
+            return try run(model: model, onnx: onnx, inputName: input.name, rows: doubles, tolerance: tolerance)
+        }
+    }
+
+    /// Verifies with float64 rows; the model must take float64 input.
+    ///
+    /// - Throws: as `verify(model:onnx:rows:tolerance:)`; `TreeVerificationError.inputType`
+    ///   for a float32 model (round the rows yourself to say how).
+    public static func verify(model: TreeEnsembleModel, onnx: ONNX.Model, float64Rows rows: [[Double]],
+                              tolerance: Tolerance = .float32) throws -> VerificationReport {
+        let input = try graphInput(onnx)
+        guard input.type == .double else { throw TreeVerificationError.inputType("\(input.type) (float64 rows need a float64 input)") }
+        return try run(model: model, onnx: onnx, inputName: input.name, rows: rows, tolerance: tolerance)
+    }
+
+    static func graphInput(_ onnx: ONNX.Model) throws -> (name: String, type: DataType) {
+        let g = onnx.graph ?? Graph()
+        let initialized = Set(g.initializer.compactMap(\.name))
+        guard let first = g.input.first(where: { $0.name.map { !initialized.contains($0) } ?? false }), let name = first.name else {
+            throw TreeVerificationError.noInput
+        }
+        let t = first.type?.tensorElementType
+        guard t == .float || t == .double, let type = t else { throw TreeVerificationError.inputType(t.map { "\($0)" } ?? "not a tensor") }
+        return (name, type)
+    }
+
+    static func feed<T: TreeInputScalar>(_ rows: [[T]], featureCount: Int) -> TensorValue {
+        let flat = rows.flatMap { $0 }
+        if let f = flat as? [Float] { return TensorValue(floats: f, shape: [rows.count, featureCount]) }
+        return TensorValue(doubles: flat.map(\.float64Value), shape: [rows.count, featureCount])
+    }
+
+    static func run<T: TreeInputScalar>(model: TreeEnsembleModel, onnx: ONNX.Model, inputName: String, rows: [[T]],
+                                        tolerance: Tolerance) throws -> VerificationReport {
+        let evaluator = try TreeEnsembleEvaluator(model)
+        var expected: [TreeEnsemblePrediction] = []
+        expected.reserveCapacity(rows.count)
+        for (i, r) in rows.enumerated() { expected.append(try evaluator.predict(r, rowIndex: i)) }
+        var report = VerificationReport(rowsChecked: rows.count, valuesCompared: 0, maxAbsError: 0, valuesOutsideTolerance: 0,
+                                        labelsCompared: 0, labelsDiffering: 0, labelTies: 0, leafChoicesChecked: 0,
+                                        leafChoicesDiffering: 0, rowsWithDifferingLeaves: 0, firstDifference: nil, tolerance: tolerance)
+        if rows.isEmpty { return report }
+        let x = feed(rows, featureCount: model.featureCount)
+        let session = try Session(model: onnx)
+        let outputs = try session.run([inputName: .tensor(x)])
+        func tensor(_ name: String) throws -> TensorValue {
+            guard let v = outputs[name]?.tensor else { throw TreeVerificationError.output(name: name, reason: "the model has no such tensor output") }
+            return v
+        }
+        func note(_ s: String) { if report.firstDifference == nil { report.firstDifference = s } }
+
+        // Output values.
+        let valueName: String
+        switch model.task {
+        case .regression: valueName = TreeEnsembleLowering.OutputName.predictions
+        case .scores: valueName = TreeEnsembleLowering.OutputName.scores
+        case .classification: valueName = TreeEnsembleLowering.OutputName.probabilities
+        }
+        let width = model.outputColumnCount
+        let got = try tensor(valueName).doubles()
+        guard got.count == rows.count * width else {
+            throw TreeVerificationError.output(name: valueName, reason: "\(got.count) values for \(rows.count) rows of \(width)")
+        }
+        for (r, e) in expected.enumerated() {
+            for c in 0..<width {
+                let g = got[r * width + c], want = e.values[c]
+                report.valuesCompared += 1
+                let diff = abs(g - want)
+                if diff.isFinite { report.maxAbsError = max(report.maxAbsError, diff) }
+                if !tolerance.accepts(g, want) {
+                    report.valuesOutsideTolerance += 1
+                    note("row \(r) \(valueName)[\(c)]: ONNX \(g), evaluator \(want)")
+                }
+            }
+        }
+
+        // Labels.
+        if case .classification(let labels) = model.task {
+            let t = try tensor(TreeEnsembleLowering.OutputName.label)
+            let gotIndex: [Int?]
+            switch labels {
+            case .integers(let a):
+                let v = try t.int64s()
+                gotIndex = v.map { a.firstIndex(of: $0) }
+            case .strings(let a):
+                let v = try t.strings()
+                gotIndex = v.map { a.firstIndex(of: $0) }
+            }
+            guard gotIndex.count == rows.count else {
+                throw TreeVerificationError.output(name: TreeEnsembleLowering.OutputName.label, reason: "\(gotIndex.count) labels for \(rows.count) rows")
+            }
+            for (r, e) in expected.enumerated() {
+                report.labelsCompared += 1
+                guard let want = e.classIndex, gotIndex[r] != want else { continue }
+                if let g = gotIndex[r], tolerance.accepts(e.values[g], e.values[want]) {
+                    report.labelTies += 1
+                } else {
+                    report.labelsDiffering += 1
+                    note("row \(r) label: ONNX \(gotIndex[r].map { String($0) } ?? "unknown"), evaluator class \(want)")
+                }
+            }
+        }
+
+        // Leaf choices, through a copy of the model whose tree op outputs leaf positions.
+        if let probe = try LeafProbe(onnx: onnx, model: model) {
+            let leafOut = try Session(model: probe.model).run([inputName: .tensor(x)])
+            if let v = leafOut[probe.outputName]?.tensor, let positions = try? v.doubles(), positions.count == rows.count * probe.trees.count {
+                let k = probe.trees.count
+                for (r, e) in expected.enumerated() {
+                    var rowDiffers = false
+                    for (j, tree) in probe.trees.enumerated() {
+                        guard let s = tree.sourceTree, let want = probe.leafPosition[s][e.leaves[s]] else { continue }
+                        report.leafChoicesChecked += 1
+                        let g = positions[r * k + j]
+                        if g != Double(want) {
+                            report.leafChoicesDiffering += 1
+                            rowDiffers = true
+                            note("row \(r) tree \(s): ONNX leaf #\(g), evaluator leaf #\(want) (node \(e.leaves[s]))")
+                        }
+                    }
+                    if rowDiffers { report.rowsWithDifferingLeaves += 1 }
+                }
+            }
+        }
+        return report
+    }
+}
+
+/// A copy of a lowered model, cut after its tree op, whose leaves output their
+/// position (in preorder, true branch first) within their tree, one column per tree.
+struct LeafProbe {
+    var model: ONNX.Model
+    var outputName: String
+    var trees: [TreeEnsembleLowering.EmittedTree]
+    /// Per IR tree: leaf node index → position among the tree's leaves in preorder.
+    var leafPosition: [[Int: Int]]
+
+    /// Nil when the model has no tree op this can read, or its trees do not match the
+    /// lowering's layout.
+    init?(onnx: ONNX.Model, model ir: TreeEnsembleModel) throws {
+        guard var g = onnx.graph else { return nil }
+        func isTreeOp(_ n: Node) -> Bool {
+            n.normalizedDomain == Domain.ml && (n.opType == "TreeEnsemble" || n.opType == "TreeEnsembleRegressor")
+        }
+        guard let index = g.node.firstIndex(where: { isTreeOp($0) && $0.name == TreeEnsembleLowering.treeNodeName })
+                ?? g.node.lastIndex(where: isTreeOp) else { return nil }
+        var node = g.node[index]
+        guard let out = node.output.first else { return nil }
+        let ml = onnx.opsetImport.first { Domain.normalize($0.domain ?? "") == Domain.ml }?.version ?? 5
+        let emitted = try TreeEnsembleLowering.emittedTrees(for: ir, mlOpset: ml)
+        var attrs: [String: Attribute] = [:]
+        for a in node.attribute { if let n = a.name { attrs[n] = a } }
+        let outType: DataType
+        let rewritten: [String: Attribute.Value]?
+        if node.opType == "TreeEnsemble" {
+            rewritten = Self.rewriteV5(attrs, treeCount: emitted.count)
+            outType = attrs["leaf_weights"]?.t?.dataType ?? .float
+        } else {
+            rewritten = Self.rewriteLegacy(attrs, treeCount: emitted.count)
+            outType = .float
+        }
+        guard let replacement = rewritten else { return nil }
+        let drop: Set<String> = ["base_values", "base_values_as_tensor", "target_weights", "target_weights_as_tensor", "leaf_weights",
+                                 "leaf_targetids", "target_ids", "target_nodeids", "target_treeids", "n_targets",
+                                 "aggregate_function", "post_transform"]
+        node.attribute = node.attribute.filter { !drop.contains($0.name ?? "") }
+            + replacement.keys.sorted().compactMap { k in replacement[k].map { Attribute(name: k, value: $0) } }
+        g.node = Array(g.node[..<index]) + [node]
+        g.output = [ValueInfo(name: out, type: .tensor(outType, nil))]
+        g.valueInfo = []
+        var m = onnx
+        m.graph = g
+        self.model = m
+        outputName = out
+        trees = emitted
+        var positions: [[Int: Int]] = []
+        for t in ir.trees.indices {
+            var p: [Int: Int] = [:]
+            for i in try ir.reachableNodes(ofTree: t) {
+                if case .leaf = ir.trees[t].nodes[i] { p[i] = p.count }
+            }
+            positions.append(p)
+        }
+        leafPosition = positions
+    }
+
+    static func ints(_ a: Attribute?) -> [Int64] { a?.ints ?? [] }
+
+    /// Leaf positions for TreeEnsemble (ai.onnx.ml 5): each leaf's target becomes its
+    /// tree, its weight its position.
+    static func rewriteV5(_ a: [String: Attribute], treeCount: Int) -> [String: Attribute.Value]? {
+        let roots = ints(a["tree_roots"])
+        let trueIds = ints(a["nodes_truenodeids"]), trueLeafs = ints(a["nodes_trueleafs"])
+        let falseIds = ints(a["nodes_falsenodeids"]), falseLeafs = ints(a["nodes_falseleafs"])
+        let leafCount = ints(a["leaf_targetids"]).count
+        let n = trueIds.count
+        guard roots.count == treeCount, trueLeafs.count == n, falseIds.count == n, falseLeafs.count == n else { return nil }
+        var target = [Int64](repeating: 0, count: leafCount)
+        var weight = [Double](repeating: 0, count: leafCount)
+        var owner = [Int](repeating: -1, count: leafCount)
+        for (k, root) in roots.enumerated() {
+            var position = 0
+            var visited = Set<Int>()
+            var stack: [(Int64, Bool)] = [(root, false)]
+            while let (id, isLeaf) = stack.popLast() {
+                let i = Int(id)
+                if isLeaf {
+                    guard i >= 0, i < leafCount else { return nil }
+                    if owner[i] == k { continue }
+                    guard owner[i] == -1 else { return nil }
+                    owner[i] = k
+                    target[i] = Int64(k)
+                    weight[i] = Double(position)
+                    position += 1
+                    continue
+                }
+                guard i >= 0, i < n, visited.insert(i).inserted else { return nil }
+                stack.append((falseIds[i], falseLeafs[i] != 0))
+                stack.append((trueIds[i], trueLeafs[i] != 0))
+            }
+        }
+        let type = a["leaf_weights"]?.t?.dataType ?? .float
+        guard let tensor = try? (type == .double ? GraphBuilder.makeTensor(weight) : GraphBuilder.makeTensor(weight.map { Float($0) })) else { return nil }
+        return ["leaf_targetids": .ints(target), "leaf_weights": .tensor(tensor), "n_targets": .int(Int64(treeCount)),
+                "aggregate_function": .int(1), "post_transform": .int(0)]
+    }
+
+    /// Leaf positions for TreeEnsembleRegressor: one weight per leaf, target its tree.
+    static func rewriteLegacy(_ a: [String: Attribute], treeCount: Int) -> [String: Attribute.Value]? {
+        let treeIds = ints(a["nodes_treeids"]), nodeIds = ints(a["nodes_nodeids"])
+        let trueIds = ints(a["nodes_truenodeids"]), falseIds = ints(a["nodes_falsenodeids"])
+        let modes = (a["nodes_modes"]?.strings ?? []).map { $0.string }
+        let n = treeIds.count
+        guard nodeIds.count == n, trueIds.count == n, falseIds.count == n, modes.count == n else { return nil }
+        // Trees are runs of equal tree ids; the first node of a run is its root.
+        var runs: [(id: Int64, nodes: [Int64: Int])] = []
+        for i in 0..<n {
+            if runs.last?.id != treeIds[i] { runs.append((treeIds[i], [:])) }
+            runs[runs.count - 1].nodes[nodeIds[i]] = i
+        }
+        guard runs.count == treeCount else { return nil }
+        var tt: [Int64] = [], tn: [Int64] = [], ti: [Int64] = [], tw: [Double] = []
+        for (k, run) in runs.enumerated() {
+            guard let root = run.nodes.values.min() else { return nil }
+            var position = 0
+            var visited = Set<Int>()
+            var stack = [root]
+            while let i = stack.popLast() {
+                guard visited.insert(i).inserted else { return nil }
+                if modes[i] == "LEAF" {
+                    tt.append(run.id); tn.append(nodeIds[i]); ti.append(Int64(k)); tw.append(Double(position))
+                    position += 1
+                    continue
+                }
+                guard let f = run.nodes[falseIds[i]], let t = run.nodes[trueIds[i]] else { return nil }
+                stack.append(f)
+                stack.append(t)
+            }
+        }
+        var out: [String: Attribute.Value] = ["target_treeids": .ints(tt), "target_nodeids": .ints(tn), "target_ids": .ints(ti),
+                                              "n_targets": .int(Int64(treeCount)), "aggregate_function": .string(ByteBuffer(utf8: "SUM")),
+                                              "post_transform": .string(ByteBuffer(utf8: "NONE"))]
+        if a["target_weights_as_tensor"] != nil, let t = try? GraphBuilder.makeTensor(tw) {
+            out["target_weights_as_tensor"] = .tensor(t)
+        } else {
+            out["target_weights"] = .floats(tw.map { Float($0) })
+        }
+        return out
+    }
+}
