@@ -192,13 +192,40 @@ enum ConvCompute {
         }
     }
 
-    /// Float32 convolution: im2col then the blocked GEMM per image and group.
+    /// Float32 convolution through the blocked GEMM kernel per image and group: 1-D and
+    /// 2-D kernels with unit stride along the last axis run `DirectConv` (no im2col),
+    /// other 1-D and 2-D ones pack their columns directly (`fusedConv2D`), 3-D ones run
+    /// im2col first, and 1x1 stride-1 unpadded ones multiply the input itself.
     static func floatConv(_ x: [Float], _ w: [Float], bias: [Float]?, _ g: ConvGeometry) -> [Float] {
         let cg = g.inChannels / g.group, mg = g.outChannels / g.group
         let kdim = cg * g.kernelSize, outPlane = g.outPlane, inPlane = g.inPlane
-        var y = [Float](repeating: 0, count: g.batch * g.outChannels * outPlane)
-        if y.isEmpty { return y }
+        let total = g.batch * g.outChannels * outPlane
+        if total == 0 { return [] }
         let pointwise = g.isPointwise
+        if !pointwise && kdim > 0 && DirectConv.applies(g) {
+            // The kernel writes every output (the first pass stores rather than adds),
+            // so the array starts as the bias or uninitialized.
+            return [Float](unsafeUninitializedCapacity: total) { yp, count in
+                count = total
+                guard let yb = yp.baseAddress else { return }
+                if let bias {
+                    for n in 0..<g.batch { for c in 0..<g.outChannels {
+                        (yb + (n * g.outChannels + c) * outPlane).initialize(repeating: bias[c], count: outPlane)
+                    } }
+                }
+                x.withUnsafeBufferPointer { xp in
+                    w.withUnsafeBufferPointer { wp in
+                        guard let xb = xp.baseAddress, let wb = wp.baseAddress else { yb.initialize(repeating: 0, count: total); return }
+                        DirectConv.run(xb, wb, yb, g, accumulate: bias != nil)
+                    }
+                }
+            }
+        }
+        var y = [Float](repeating: 0, count: total)
+        if !pointwise && g.input.count <= 2 && kdim > 0 {
+            fusedConv2D(x, w, bias: bias, g, into: &y)
+            return y
+        }
         x.withUnsafeBufferPointer { xp in
             w.withUnsafeBufferPointer { wp in
                 y.withUnsafeMutableBufferPointer { yp in
@@ -245,6 +272,119 @@ enum ConvCompute {
             }
         }
         return y
+    }
+
+    /// 1-D and 2-D float32 convolutions: the weights are packed once per group, and each
+    /// image's im2col matrix is written straight into the GEMM's packed-B layout.
+    static func fusedConv2D(_ x: [Float], _ w: [Float], bias: [Float]?, _ g: ConvGeometry, into y: inout [Float]) {
+        let cg = g.inChannels / g.group, mg = g.outChannels / g.group
+        let kdim = cg * g.kernelSize, outPlane = g.outPlane, inPlane = g.inPlane
+        let aCount = FloatGemm.packedACount(m: mg, k: kdim), bCount = FloatGemm.packedBCount(n: outPlane, k: kdim)
+        let work = 2.0 * Double(g.outChannels) * Double(kdim) * Double(outPlane)
+        let perImage = g.batch >= 2 && work * Double(g.batch) > 2e6
+        let packedW = UnsafeMutablePointer<Float>.allocate(capacity: max(1, g.group * aCount))
+        defer { packedW.deallocate() }
+        w.withUnsafeBufferPointer { wp in
+            guard let wb = wp.baseAddress else { return }
+            for gi in 0..<g.group {
+                FloatGemm.packAllA(m: mg, k: kdim, a: .init(base: wb + gi * mg * kdim, rowStride: kdim, colStride: 1), into: packedW + gi * aCount)
+            }
+        }
+        let pw = UnsafePointer(packedW)
+        x.withUnsafeBufferPointer { xp in
+            y.withUnsafeMutableBufferPointer { yp in
+                guard let xb = xp.baseAddress, let yb = yp.baseAddress else { return }
+                let images = { (range: Range<Int>) in
+                    let cols = UnsafeMutablePointer<Float>.allocate(capacity: bCount)
+                    defer { cols.deallocate() }
+                    for n in range {
+                        for gi in 0..<g.group {
+                            let yg = yb + (n * g.outChannels + gi * mg) * outPlane
+                            if let bias {
+                                for m in 0..<mg { (yg + m * outPlane).update(repeating: bias[gi * mg + m], count: outPlane) }
+                            }
+                            packColumns(xb + (n * g.inChannels + gi * cg) * inPlane, channels: cg, g, into: cols)
+                            FloatGemm.multiply(m: mg, n: outPlane, k: kdim, a: .packed(pw + gi * aCount), packedB: UnsafePointer(cols),
+                                               c: yg, ldc: outPlane, accumulate: bias != nil, parallel: !perImage)
+                        }
+                    }
+                }
+                if perImage {
+                    Parallel.forChunks(g.batch, minimumChunk: 1, images)
+                } else {
+                    images(0..<g.batch)
+                }
+            }
+        }
+    }
+
+    /// The im2col matrix of `channels` planes of a 1-D or 2-D convolution, written in
+    /// FloatGemm's packed-B layout (kc blocks of the inner dimension, panels of nr
+    /// output positions; positions past the end are zero).
+    static func packColumns(_ x: UnsafePointer<Float>, channels: Int, _ g: ConvGeometry, into dst: UnsafeMutablePointer<Float>) {
+        let two = g.input.count == 2
+        let ih = two ? g.input[0] : 1, iw = two ? g.input[1] : g.input[0]
+        let oh = two ? g.output[0] : 1, ow = two ? g.output[1] : g.output[0]
+        let kh = two ? g.kernel[0] : 1, kw = two ? g.kernel[1] : g.kernel[0]
+        let sh = two ? g.strides[0] : 1, sw = two ? g.strides[1] : g.strides[0]
+        let dh = two ? g.dilations[0] : 1, dw = two ? g.dilations[1] : g.dilations[0]
+        let pt = two ? g.padBegin[0] : 0, pl = two ? g.padBegin[1] : g.padBegin[0]
+        let nr = FloatGemm.nr
+        let kTotal = channels * kh * kw, positions = oh * ow
+        let panels = (positions + nr - 1) / nr
+        // Per inner index: the plane offset and the row and column shifts of its tap.
+        var kPlane = [Int](repeating: 0, count: kTotal), kRow = kPlane, kCol = kPlane
+        for c in 0..<channels { for a in 0..<kh { for b in 0..<kw {
+            let kk = (c * kh + a) * kw + b
+            kPlane[kk] = c * ih * iw; kRow[kk] = a * dh - pt; kCol[kk] = b * dw - pl
+        } } }
+        var py = [Int](repeating: 0, count: nr), px = py
+        kPlane.withUnsafeBufferPointer { kp in kRow.withUnsafeBufferPointer { kr in kCol.withUnsafeBufferPointer { kcol in
+            var p0 = 0
+            while p0 < kTotal {
+                let kl = min(FloatGemm.blockLength(kTotal), kTotal - p0)
+                for jp in 0..<panels {
+                    let out = dst + (p0 * panels + jp * kl) * nr
+                    let j0 = jp * nr
+                    let count = min(nr, positions - j0)
+                    let oy0 = j0 / ow, ox0 = j0 - oy0 * ow
+                    let oneRow = count == nr && ox0 + nr <= ow
+                    if !oneRow {
+                        for jj in 0..<nr {
+                            let j = j0 + jj
+                            py[jj] = j / ow; px[jj] = j - py[jj] * ow
+                        }
+                    }
+                    for p in 0..<kl {
+                        let kk = p0 + p
+                        let o = out + p * nr
+                        let plane = x + kp[kk]
+                        if oneRow {
+                            let iy = oy0 * sh + kr[kk]
+                            if iy < 0 || iy >= ih { o.update(repeating: 0, count: nr); continue }
+                            let row = plane + iy * iw
+                            let ix0 = ox0 * sw + kcol[kk]
+                            if sw == 1 && ix0 >= 0 && ix0 + nr <= iw {
+                                var q = 0
+                                while q < nr {
+                                    UnsafeMutableRawPointer(o + q).storeBytes(of: UnsafeRawPointer(row + ix0 + q).loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
+                                    q += 8
+                                }
+                            } else {
+                                for jj in 0..<nr { let ix = ix0 + jj * sw; o[jj] = ix >= 0 && ix < iw ? row[ix] : 0 }
+                            }
+                        } else {
+                            for jj in 0..<nr {
+                                if jj >= count { o[jj] = 0; continue }
+                                let iy = py[jj] * sh + kr[kk], ix = px[jj] * sw + kcol[kk]
+                                o[jj] = iy >= 0 && iy < ih && ix >= 0 && ix < iw ? plane[iy * iw + ix] : 0
+                            }
+                        }
+                    }
+                }
+                p0 += kl
+            }
+        } } }
     }
 
     /// Reference convolution for the other element types (Double, Int64).

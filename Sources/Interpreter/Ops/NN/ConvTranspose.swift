@@ -2,8 +2,9 @@ import ONNX
 
 /// ConvTranspose: the gradient of Conv. Each input position scatters W times its value
 /// into the output (a GEMM W^T x X, then col2im). The output size comes from pads and
-/// output_padding, or from output_shape (pads then derived, the extra going to the end
-/// unless auto_pad is SAME_UPPER).
+/// output_padding, or from output_shape (pads then derived from the difference; the
+/// larger half goes at the beginning unless auto_pad is SAME_UPPER, as in onnx's
+/// reference).
 struct ConvTranspose: Operator {
     static let opType = "ConvTranspose"
     static let sinceVersions: [Int64] = [1, 11, 22]

@@ -65,12 +65,15 @@ enum BatchedMatMul {
     /// Float32 product through the blocked kernel.
     static func floats(_ a: [Float], _ b: [Float], _ p: Plan) -> [Float] {
         let count = p.batch.reduce(1, *)
-        var out = [Float](repeating: 0, count: count * p.m * p.n)
-        if out.isEmpty { return out }
+        let total = count * p.m * p.n
+        if total == 0 { return [] }
         let sizeA = p.m * p.k, sizeB = p.k * p.n, sizeC = p.m * p.n
-        a.withUnsafeBufferPointer { ap in
-            b.withUnsafeBufferPointer { bp in
-                out.withUnsafeMutableBufferPointer { cp in
+        // Every path of FloatGemm.multiply stores all of C (accumulate is off), so the
+        // result starts uninitialized.
+        return [Float](unsafeUninitializedCapacity: total) { cp, initialized in
+            initialized = total
+            a.withUnsafeBufferPointer { ap in
+                b.withUnsafeBufferPointer { bp in
                     guard let c = cp.baseAddress else { return }
                     let abase = ap.baseAddress ?? UnsafePointer(c), bbase = bp.baseAddress ?? UnsafePointer(c)
                     // B shared by every batch element and A laid out contiguously: one big product.
@@ -98,7 +101,6 @@ enum BatchedMatMul {
                 }
             }
         }
-        return out
     }
 
     /// Reference product for the other element types.

@@ -78,13 +78,6 @@ enum NN {
         return try .converting(v.map { Double($0) }, to: type, shape: shape)
     }
 
-    /// The elements of a real tensor as R (Float or Double).
-    static func values<R: NNReal>(_ t: TensorValue, as _: R.Type) throws -> [R] {
-        if R.self == Float.self { return try t.floats() as! [R] }
-        if R.self == Double.self { return try t.doubles() as! [R] }
-        return try t.doubles().map { R($0) }
-    }
-
     /// Product of a slice of a shape.
     static func product(_ s: ArraySlice<Int>) -> Int { s.reduce(1, *) }
 
@@ -100,6 +93,7 @@ enum NN {
                 throw context.invalid("pads has \(explicit.count) values for \(n) spatial axes")
             }
             if explicit.isEmpty { return ([Int](repeating: 0, count: n), [Int](repeating: 0, count: n)) }
+            guard explicit.allSatisfy({ $0 >= 0 }) else { throw context.invalid("pads must not be negative, got \(explicit)") }
             return (Array(explicit[0..<n]), Array(explicit[n..<(2 * n)]))
         case "VALID":
             return ([Int](repeating: 0, count: n), [Int](repeating: 0, count: n))
@@ -114,23 +108,6 @@ enum NN {
             return (b, e)
         default:
             throw context.invalid("unknown auto_pad '\(mode)'")
-        }
-    }
-
-    /// Iterates over every index of `shape` (row-major), calling body with the index.
-    static func forEachIndex(_ shape: [Int], _ body: ([Int]) throws -> Void) rethrows {
-        let n = shape.reduce(1, *)
-        if n == 0 { return }
-        var idx = [Int](repeating: 0, count: shape.count)
-        for _ in 0..<n {
-            try body(idx)
-            var d = shape.count - 1
-            while d >= 0 {
-                idx[d] += 1
-                if idx[d] < shape[d] { break }
-                idx[d] = 0
-                d -= 1
-            }
         }
     }
 }

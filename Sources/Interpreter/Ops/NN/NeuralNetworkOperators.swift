@@ -7,5 +7,7 @@ let neuralNetworkOperators: [any Operator.Type] = [
     Softmax.self, LogSoftmax.self, Hardmax.self,
     ReduceSum.self, ReduceMean.self, ReduceMax.self, ReduceMin.self, ReduceProd.self,
     ReduceL1.self, ReduceL2.self, ReduceLogSum.self, ReduceLogSumExp.self, ReduceSumSquare.self,
-    ArgMax.self, ArgMin.self, TopK.self, CumSum.self,
+    ArgMax.self, ArgMin.self, TopK.self, CumSum.self, Einsum.self,
+    LSTM.self, GRU.self, RNN.self,
+    Attention.self, Dropout.self, RotaryEmbedding.self, Scan.self,
 ]

@@ -61,6 +61,7 @@ struct PoolGeometry {
         case "NOTSET", "":
             if let p = a.pads {
                 guard p.count == 2 * nd else { throw context.invalid("pads has \(p.count) values for \(nd) spatial axes") }
+                guard p.allSatisfy({ $0 >= 0 }) else { throw context.invalid("pads must not be negative, got \(p)") }
                 begin = Array(p[0..<nd]); end = Array(p[nd...])
             }
             for i in 0..<nd {
@@ -139,32 +140,76 @@ struct PoolGeometry {
             while d >= 0 { o[d] += 1; if o[d] < output[d] { break }; o[d] = 0; d -= 1 }
         }
         windowStart[outPlane] = offsets.count
+        let offs = offsets, starts = windowStart, divs = divisors
+        let columnStrides = colStrides, rowStrides = inStrides
         func columnIndex(_ off: Int) -> Int {
             var r = off, c = 0
-            for d in 0..<nd { let i = r / inStrides[d]; r -= i * inStrides[d]; c += i * colStrides[d] }
+            for d in 0..<nd { let i = r / rowStrides[d]; r -= i * rowStrides[d]; c += i * columnStrides[d] }
             return c
         }
-        for plane in 0..<planes {
-            let xo = plane * inPlane, yo = plane * outPlane
-            for p in 0..<outPlane {
-                let lo = windowStart[p], hi = windowStart[p + 1]
-                switch kind {
-                case .max:
-                    var best = -R.infinity, at = lo < hi ? offsets[lo] : 0
-                    for q in lo..<hi {
-                        let v = x[xo + offsets[q]]
-                        if v > best || (v.isNaN && !best.isNaN) { best = v; at = offsets[q] }
+        x.withUnsafeBufferPointer { xp in
+            y.withUnsafeMutableBufferPointer { yp in
+                idx.withUnsafeMutableBufferPointer { ip in
+                    offs.withUnsafeBufferPointer { op in
+                        starts.withUnsafeBufferPointer { sp in
+                            guard let xb = xp.baseAddress, let yb = yp.baseAddress else { return }
+                            let ib = ip.baseAddress, ob = op.baseAddress, sb = sp.baseAddress!
+                            let minChunk = max(1, 65536 / max(1, outPlane * max(1, offs.count / max(1, outPlane))))
+                            Parallel.forChunks(planes, minimumChunk: minChunk) { range in
+                                for plane in range {
+                                    let xo = xb + plane * inPlane, yo = yb + plane * outPlane
+                                    switch kind {
+                                    case .max where !wantIndices:
+                                        // Branch-free maximum; NaN propagates.
+                                        for p in 0..<outPlane {
+                                            let lo = sb[p], hi = sb[p + 1]
+                                            var best = -R.infinity
+                                            var nan: UInt8 = 0
+                                            var q = lo
+                                            while q < hi {
+                                                let v = xo[ob![q]]
+                                                best = v > best ? v : best
+                                                nan |= v != v ? 1 : 0
+                                                q += 1
+                                            }
+                                            yo[p] = nan != 0 ? R.nan : best
+                                        }
+                                    case .max:
+                                        for p in 0..<outPlane {
+                                            let lo = sb[p], hi = sb[p + 1]
+                                            var best = -R.infinity, at = lo < hi ? ob![lo] : 0
+                                            var q = lo
+                                            while q < hi {
+                                                let v = xo[ob![q]]
+                                                if v > best || (v.isNaN && !best.isNaN) { best = v; at = ob![q] }
+                                                q += 1
+                                            }
+                                            yo[p] = best
+                                            if wantIndices, let ib {
+                                                ib[plane * outPlane + p] = Int64(plane * inPlane + (columnMajor ? columnIndex(at) : at))
+                                            }
+                                        }
+                                    case .average:
+                                        for p in 0..<outPlane {
+                                            let lo = sb[p], hi = sb[p + 1]
+                                            var s: R = 0
+                                            var q = lo
+                                            while q < hi { s += xo[ob![q]]; q += 1 }
+                                            yo[p] = divs[p] > 0 ? s / R(Double(divs[p])) : R.nan
+                                        }
+                                    case .lp(let pw):
+                                        for p in 0..<outPlane {
+                                            let lo = sb[p], hi = sb[p + 1]
+                                            var s: Double = 0
+                                            var q = lo
+                                            while q < hi { s += Double.pow(abs(xo[ob![q]].double), pw); q += 1 }
+                                            yo[p] = R(Double.pow(s, 1 / pw))
+                                        }
+                                    }
+                                }
+                            }
+                        }
                     }
-                    y[yo + p] = best
-                    if wantIndices { idx[yo + p] = Int64(xo + (columnMajor ? columnIndex(at) : at)) }
-                case .average:
-                    var s: R = 0
-                    for q in lo..<hi { s += x[xo + offsets[q]] }
-                    y[yo + p] = divisors[p] > 0 ? s / R(Double(divisors[p])) : R.nan
-                case .lp(let pw):
-                    var s: Double = 0
-                    for q in lo..<hi { s += Double.pow(abs(x[xo + offsets[q]].double), pw) }
-                    y[yo + p] = R(Double.pow(s, 1 / pw))
                 }
             }
         }

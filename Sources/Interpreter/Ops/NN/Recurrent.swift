@@ -73,8 +73,8 @@ struct RecurrentCore {
         }
         batchFirst = c.sinceVersion >= 14 ? try c.int("layout", default: 0) != 0 : false
         clip = c.has("clip") ? Double(try c.float("clip")) : nil
-        var names = try c.strings("activations", default: [])
-        if names.isEmpty { names = [String](repeating: "", count: 0) }
+        // The schema default (RNN: Tanh, Tanh) assumes two directions: use ours instead.
+        var names = c.has("activations") ? try c.strings("activations") : []
         if names.isEmpty {
             for _ in directions { names += defaults }
         } else if names.count == defaults.count && directions.count == 2 {

@@ -23,7 +23,11 @@ struct SoftmaxLayout {
 
     enum Kind { case softmax, logSoftmax, hardmax }
 
-    func apply<R: NNReal>(_ x: [R], _ shape: [Int], _ kind: Kind, _ context: RunContext) throws -> [R] {
+    /// `round` rounds each intermediate to the input's type (identity for float and
+    /// double): onnx's reference computes float16 and bfloat16 step by step, and their
+    /// precision is below the tests' tolerance. bfloat16 sums round after each addition.
+    func apply<R: NNReal>(_ x: [R], _ shape: [Int], _ kind: Kind, _ context: RunContext,
+                          round: ((R) -> R)? = nil, roundEachAdd: Bool = false) throws -> [R] {
         let (outer, n, inner) = try split(shape, context)
         var y = [R](repeating: 0, count: x.count)
         if x.isEmpty || n == 0 { return y }
@@ -41,15 +45,29 @@ struct SoftmaxLayout {
                 switch kind {
                 case .hardmax:
                     y[base + at * inner] = 1
-                case .softmax:
-                    var s: R = 0
-                    for j in 0..<n { let e = R.exp(buf[j] - m); buf[j] = e; s += e }
-                    for j in 0..<n { y[base + j * inner] = buf[j] / s }
-                case .logSoftmax:
-                    var s: R = 0
-                    for j in 0..<n { s += R.exp(buf[j] - m) }
-                    let l = R.log(s)
-                    for j in 0..<n { y[base + j * inner] = buf[j] - m - l }
+                case .softmax, .logSoftmax:
+                    if let round {
+                        var s: R = 0
+                        for j in 0..<n {
+                            let e = round(R.exp(round(buf[j] - m)))
+                            buf[j] = e
+                            s = roundEachAdd ? round(s + e) : s + e
+                        }
+                        s = round(s)
+                        for j in 0..<n {
+                            let p = round(buf[j] / s)
+                            y[base + j * inner] = kind == .softmax ? p : round(R.log(p))
+                        }
+                    } else if kind == .softmax {
+                        var s: R = 0
+                        for j in 0..<n { let e = R.exp(buf[j] - m); buf[j] = e; s += e }
+                        for j in 0..<n { y[base + j * inner] = buf[j] / s }
+                    } else {
+                        var s: R = 0
+                        for j in 0..<n { s += R.exp(buf[j] - m) }
+                        let l = R.log(s)
+                        for j in 0..<n { y[base + j * inner] = buf[j] - m - l }
+                    }
                 }
             }
         }
@@ -58,8 +76,11 @@ struct SoftmaxLayout {
 
     func run(_ inputs: [Value?], _ kind: Kind, _ context: RunContext) throws -> [Value] {
         let x = try context.tensor(inputs, 0)
+        var round: ((Float) -> Float)? = nil
+        if x.dataType == .float16 { round = { Float(Float16($0)) } }
+        if x.dataType == .bfloat16 { round = { BFloat16($0).float } }
         return [.tensor(try NN.real(x.dataType, shape: x.shape, context,
-            float: { try apply(try x.floats(), x.shape, kind, context) },
+            float: { try apply(try x.floats(), x.shape, kind, context, round: round, roundEachAdd: x.dataType == .bfloat16) },
             double: { try apply(try x.doubles(), x.shape, kind, context) }))]
     }
 }
