@@ -54,10 +54,48 @@ public enum Broadcast {
         let n = out.reduce(1, *)
         if b.count == 1 && sa == out { let y = b[0]; return (a.map { f($0, y) }, out) }
         if a.count == 1 && sb == out { let x = a[0]; return (b.map { f(x, $0) }, out) }
+        // A trailing-dims operand repeating along the leading dims ([N, D] + [D], a bias):
+        // no index maps, one pass.
+        if sa == out, isSuffix(sb, of: out), !b.isEmpty {
+            var r: [R] = []
+            r.reserveCapacity(n)
+            let m = b.count
+            a.withUnsafeBufferPointer { pa in
+                b.withUnsafeBufferPointer { pb in
+                    var k = 0
+                    while k < n {
+                        for j in 0..<m { r.append(f(pa[k + j], pb[j])) }
+                        k += m
+                    }
+                }
+            }
+            return (r, out)
+        }
+        if sb == out, isSuffix(sa, of: out), !a.isEmpty {
+            var r: [R] = []
+            r.reserveCapacity(n)
+            let m = a.count
+            a.withUnsafeBufferPointer { pa in
+                b.withUnsafeBufferPointer { pb in
+                    var k = 0
+                    while k < n {
+                        for j in 0..<m { r.append(f(pa[j], pb[k + j])) }
+                        k += m
+                    }
+                }
+            }
+            return (r, out)
+        }
         let ia = indexMap(from: sa, to: out), ib = indexMap(from: sb, to: out)
         var r: [R] = []
         r.reserveCapacity(n)
         for k in 0..<n { r.append(f(a[ia[k]], b[ib[k]])) }
         return (r, out)
+    }
+
+    /// True when `s` (without leading 1s) equals the trailing dims of `full`.
+    static func isSuffix(_ s: [Int], of full: [Int]) -> Bool {
+        let t = Array(s.drop { $0 == 1 })
+        return t.count <= full.count && Array(full.suffix(t.count)) == t
     }
 }
