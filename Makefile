@@ -60,7 +60,7 @@ test: deps $(VENV)/.stamp
 	$(SWIFT) build
 	$(MAKE) proto-check
 	rm -rf $(WRITTEN) && mkdir -p $(WRITTEN)
-	ONNX_WRITTEN_DIR=$(CURDIR)/$(WRITTEN) $(SWIFT) test
+	ONNX_WRITTEN_DIR=$(CURDIR)/$(WRITTEN) $(SWIFT) test --disable-swift-testing
 	$(MAKE) roundtrip checker-agreement interop-check backend-tests
 
 roundtrip: backend-data build
@@ -81,7 +81,7 @@ backend-tests: backend-data build
 interop: deps $(VENV)/.stamp
 	$(SWIFT) build --build-tests
 	rm -rf $(WRITTEN) && mkdir -p $(WRITTEN)
-	ONNX_WRITTEN_DIR=$(CURDIR)/$(WRITTEN) $(SWIFT) test --skip-build
+	ONNX_WRITTEN_DIR=$(CURDIR)/$(WRITTEN) $(SWIFT) test --skip-build --disable-swift-testing
 	$(MAKE) interop-check
 
 interop-check: $(VENV)/.stamp
