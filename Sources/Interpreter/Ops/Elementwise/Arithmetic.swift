@@ -166,19 +166,8 @@ enum Arithmetic {
     /// An integer tensor of `type` from Int64 values, wrapping to the type's width
     /// (sub-byte types too).
     static func integerTensor(_ v: [Int64], _ type: DataType, _ shape: [Int]) throws -> TensorValue {
-        switch type {
-        case .int4: return TensorValue(unchecked: type, shape: shape, storage: .int8(v.map { wrapSigned($0, bits: 4) }))
-        case .int2: return TensorValue(unchecked: type, shape: shape, storage: .int8(v.map { wrapSigned($0, bits: 2) }))
-        case .uint4: return TensorValue(unchecked: type, shape: shape, storage: .uint8(v.map { UInt8(truncatingIfNeeded: $0) & 0x0F }))
-        case .uint2: return TensorValue(unchecked: type, shape: shape, storage: .uint8(v.map { UInt8(truncatingIfNeeded: $0) & 0x03 }))
-        default: return try .converting(v, to: type, shape: shape)
-        }
-    }
-
-    /// The low `bits` bits of `v` as a signed value.
-    static func wrapSigned(_ v: Int64, bits: Int) -> Int8 {
-        let shift = 64 - bits
-        return Int8(truncatingIfNeeded: (v << shift) >> shift)
+        // Core's conversion wraps every integer width, sub-byte ones included.
+        try .converting(v, to: type, shape: shape)
     }
 
     // MARK: comparisons
