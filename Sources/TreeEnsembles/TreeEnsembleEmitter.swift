@@ -174,6 +174,9 @@ struct Emitter {
             return try b.node("Sigmoid", [z], name: "logistic")
         case .exp:
             return try b.node("Exp", [m], name: "exp")
+        case .step:
+            let positive = try b.node("Greater", [m, try constant([0], shape: [], name: "step_zero")], name: "margin_positive")
+            return try b.node("Cast", [positive], attributes: ["to": .dataType(inputType.dataType)], name: "step")
         case .softmax:
             return try b.node("Softmax", [m], attributes: ["axis": .int(1)], name: "softmax")
         }

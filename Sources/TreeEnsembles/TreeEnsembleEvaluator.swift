@@ -231,6 +231,7 @@ public struct TreeEnsembleEvaluator: Sendable {
         case .identity: return m
         case .logistic(let s), .perClassLogistic(let s): return m.map { 1 / (1 + Foundation.exp(-s * $0)) }
         case .exp: return m.map { Foundation.exp($0) }
+        case .step: return m.map { $0 > 0 ? 1 : 0 }
         case .softmax:
             guard let top = m.max() else { return m }
             let e = m.map { Foundation.exp($0 - top) }

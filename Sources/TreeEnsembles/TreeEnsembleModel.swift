@@ -46,6 +46,8 @@ public struct TreeEnsembleModel: Sendable, Equatable {
         case exp
         /// Per-class logistic (LightGBM multiclassova).
         case perClassLogistic(scale: Double)
+        /// 1 when x > 0, else 0, per column (XGBoost binary:hinge).
+        case step
     }
 
     /// How categorical splits read values between -1 and 0 (exclusive).

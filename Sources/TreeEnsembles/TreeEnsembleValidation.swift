@@ -51,7 +51,7 @@ extension TreeEnsembleModel {
             if binaryFromSingleMargin {
                 throw TreeEnsembleError.invalidTransform(reason: "softmax of a single margin is always 1; a binary classifier with one margin uses logistic")
             }
-        case .identity, .exp: break
+        case .identity, .exp, .step: break
         }
         let width = marginCount
         guard baseScores.isEmpty || baseScores.count == width else {
