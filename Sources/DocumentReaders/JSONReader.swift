@@ -1,0 +1,271 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Parses JSON (RFC 8259) into a `DocumentValue`.
+///
+/// Beyond the RFC it accepts the literals `NaN`, `Infinity` and `-Infinity` (Python's
+/// `json.dumps` writes them) and a leading UTF-8 byte order mark. Numbers are rounded once
+/// to each of float64 and float32 from their literal. Errors give the byte offset, line
+/// and column.
+public struct JSONReader {
+    /// The deepest nesting accepted (a guard against stack exhaustion on hostile input).
+    public static let maximumDepth = 512
+
+    /// Parses a whole document; trailing content other than whitespace is an error.
+    /// - Throws: `DocumentError.jsonSyntax`.
+    public static func parse(_ bytes: [UInt8]) throws -> DocumentValue {
+        try bytes.withUnsafeBufferPointer { buffer in
+            var p = JSONParser(buffer)
+            return try p.document()
+        }
+    }
+
+    /// Parses a whole document held in a string.
+    /// - Throws: `DocumentError.jsonSyntax`.
+    public static func parse(_ text: String) throws -> DocumentValue { try parse(Array(text.utf8)) }
+}
+
+struct JSONParser {
+    let b: UnsafeBufferPointer<UInt8>
+    var i = 0
+    var depth = 0
+    var scratch: [CChar] = []
+
+    init(_ b: UnsafeBufferPointer<UInt8>) { self.b = b }
+
+    func fail(_ message: String, at offset: Int? = nil) -> DocumentError {
+        let o = min(offset ?? i, b.count)
+        var line = 1, column = 1
+        for k in 0..<o { if b[k] == 0x0A { line += 1; column = 1 } else { column += 1 } }
+        return .jsonSyntax(offset: o, line: line, column: column, message: message)
+    }
+
+    mutating func document() throws -> DocumentValue {
+        if b.count >= 3, b[0] == 0xEF, b[1] == 0xBB, b[2] == 0xBF { i = 3 }
+        skipSpace()
+        guard i < b.count else { throw fail("the document is empty") }
+        let v = try value()
+        skipSpace()
+        guard i == b.count else { throw fail("unexpected \(describe(b[i])) after the end of the document") }
+        return v
+    }
+
+    mutating func skipSpace() {
+        while i < b.count {
+            let c = b[i]
+            if c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09 { i += 1 } else { return }
+        }
+    }
+
+    func describe(_ c: UInt8) -> String {
+        if c >= 0x21 && c < 0x7F { return "'\(Character(Unicode.Scalar(c)))'" }
+        let hex = Array("0123456789ABCDEF")
+        return "byte 0x\(hex[Int(c >> 4)])\(hex[Int(c & 15)])"
+    }
+
+    mutating func value() throws -> DocumentValue {
+        guard i < b.count else { throw fail("unexpected end of input, expected a value") }
+        switch b[i] {
+        case UInt8(ascii: "{"): return try object()
+        case UInt8(ascii: "["): return try array()
+        case UInt8(ascii: "\""): return .string(try string())
+        case UInt8(ascii: "t"): try literal("true"); return .bool(true)
+        case UInt8(ascii: "f"): try literal("false"); return .bool(false)
+        case UInt8(ascii: "n"): try literal("null"); return .null
+        case UInt8(ascii: "N"): try literal("NaN"); return .number(DocumentNumber(double: .nan, float: .nan, integer: nil))
+        case UInt8(ascii: "I"): try literal("Infinity"); return .number(DocumentNumber(double: .infinity, float: .infinity, integer: nil))
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try number())
+        default: throw fail("unexpected \(describe(b[i])), expected a value")
+        }
+    }
+
+    mutating func literal(_ word: StaticString) throws {
+        let start = i
+        let n = word.utf8CodeUnitCount
+        guard i + n <= b.count else { throw fail("unexpected end of input in a literal", at: start) }
+        let w = word.utf8Start
+        for k in 0..<n where b[i + k] != w[k] { throw fail("invalid literal, expected \(word)", at: start) }
+        i += n
+    }
+
+    mutating func enter() throws {
+        depth += 1
+        if depth > JSONReader.maximumDepth { throw fail("nesting deeper than \(JSONReader.maximumDepth) levels") }
+    }
+
+    mutating func object() throws -> DocumentValue {
+        try enter()
+        defer { depth -= 1 }
+        i += 1
+        var members: [(key: String, value: DocumentValue)] = []
+        skipSpace()
+        if i < b.count, b[i] == UInt8(ascii: "}") { i += 1; return .object(members) }
+        while true {
+            skipSpace()
+            guard i < b.count, b[i] == UInt8(ascii: "\"") else { throw fail(i < b.count ? "expected a member name (a string), found \(describe(b[i]))" : "unexpected end of input in an object") }
+            let key = try string()
+            skipSpace()
+            guard i < b.count, b[i] == UInt8(ascii: ":") else { throw fail("expected ':' after the member name \"\(key)\"") }
+            i += 1
+            skipSpace()
+            members.append((key, try value()))
+            skipSpace()
+            guard i < b.count else { throw fail("unexpected end of input in an object") }
+            if b[i] == UInt8(ascii: ",") { i += 1; continue }
+            if b[i] == UInt8(ascii: "}") { i += 1; return .object(members) }
+            throw fail("expected ',' or '}' in an object, found \(describe(b[i]))")
+        }
+    }
+
+    mutating func array() throws -> DocumentValue {
+        try enter()
+        defer { depth -= 1 }
+        i += 1
+        skipSpace()
+        if i < b.count, b[i] == UInt8(ascii: "]") { i += 1; return .numbers(NumberArray(doubles: [], floats: [], allIntegers: true)) }
+        // Arrays of numbers (the bulk of model files) are packed as they are read; the
+        // first element of another kind switches to a general array.
+        var doubles: [Double] = [], floats: [Float] = [], ints = true
+        var general: [DocumentValue]? = nil
+        while true {
+            skipSpace()
+            let v = try value()
+            if general == nil, case .number(let n) = v {
+                doubles.append(n.double); floats.append(n.float)
+                if n.integer == nil { ints = false }
+            } else {
+                if general == nil {
+                    // Mixed array: the packed numbers so far become general elements.
+                    general = zip(doubles, floats).map { .number(DocumentNumber(double: $0, float: $1, integer: $0.rounded() == $0 ? Int64(exactly: $0) : nil)) }
+                }
+                general!.append(v)
+            }
+            skipSpace()
+            guard i < b.count else { throw fail("unexpected end of input in an array") }
+            if b[i] == UInt8(ascii: ",") { i += 1; continue }
+            if b[i] == UInt8(ascii: "]") {
+                i += 1
+                if let g = general { return .array(g) }
+                return .numbers(NumberArray(doubles: doubles, floats: floats, allIntegers: ints))
+            }
+            throw fail("expected ',' or ']' in an array, found \(describe(b[i]))")
+        }
+    }
+
+    mutating func number() throws -> DocumentNumber {
+        let start = i
+        var negative = false
+        if b[i] == UInt8(ascii: "-") {
+            negative = true
+            i += 1
+            if i < b.count, b[i] == UInt8(ascii: "I") {
+                try literal("Infinity")
+                return DocumentNumber(double: -.infinity, float: -.infinity, integer: nil)
+            }
+        }
+        let digitsStart = i
+        while i < b.count, b[i] >= 0x30, b[i] <= 0x39 { i += 1 }
+        guard i > digitsStart else { throw fail("a number needs digits after '-'", at: start) }
+        if b[digitsStart] == 0x30, i - digitsStart > 1 { throw fail("a number may not have leading zeros", at: start) }
+        var integral = true
+        if i < b.count, b[i] == UInt8(ascii: ".") {
+            integral = false
+            i += 1
+            let f = i
+            while i < b.count, b[i] >= 0x30, b[i] <= 0x39 { i += 1 }
+            guard i > f else { throw fail("a number needs digits after '.'", at: start) }
+        }
+        if i < b.count, b[i] == UInt8(ascii: "e") || b[i] == UInt8(ascii: "E") {
+            integral = false
+            i += 1
+            if i < b.count, b[i] == UInt8(ascii: "+") || b[i] == UInt8(ascii: "-") { i += 1 }
+            let e = i
+            while i < b.count, b[i] >= 0x30, b[i] <= 0x39 { i += 1 }
+            guard i > e else { throw fail("a number needs digits in its exponent", at: start) }
+        }
+        if integral, i - digitsStart <= 18 {
+            var v: Int64 = 0
+            for k in digitsStart..<i { v = v * 10 + Int64(b[k] - 0x30) }
+            if negative { v = -v }
+            if negative && v == 0 { return DocumentNumber(double: -0.0, float: -0.0, integer: 0) }
+            return DocumentNumber(double: Double(v), float: Float(v), integer: v)
+        }
+        scratch.removeAll(keepingCapacity: true)
+        for k in start..<i { scratch.append(CChar(bitPattern: b[k])) }
+        scratch.append(0)
+        let (d, f) = scratch.withUnsafeBufferPointer { p in (strtod(p.baseAddress!, nil), strtof(p.baseAddress!, nil)) }
+        return DocumentNumber(double: d, float: f, integer: integral ? Int64(exactly: d) : nil)
+    }
+
+    mutating func string() throws -> String {
+        let start = i
+        i += 1
+        // Fast path: no escapes.
+        var k = i
+        while k < b.count, b[k] != UInt8(ascii: "\""), b[k] != UInt8(ascii: "\\"), b[k] >= 0x20 { k += 1 }
+        if k < b.count, b[k] == UInt8(ascii: "\"") {
+            let s = String(decoding: UnsafeBufferPointer(rebasing: b[i..<k]), as: UTF8.self)
+            i = k + 1
+            return s
+        }
+        var out: [UInt8] = Array(b[i..<k])
+        i = k
+        while true {
+            guard i < b.count else { throw fail("unterminated string", at: start) }
+            let c = b[i]
+            if c == UInt8(ascii: "\"") { i += 1; break }
+            if c < 0x20 { throw fail("a control character (\(describe(c))) inside a string must be escaped") }
+            if c != UInt8(ascii: "\\") { out.append(c); i += 1; continue }
+            i += 1
+            guard i < b.count else { throw fail("unterminated escape", at: start) }
+            let e = b[i]
+            i += 1
+            switch e {
+            case UInt8(ascii: "\""): out.append(0x22)
+            case UInt8(ascii: "\\"): out.append(0x5C)
+            case UInt8(ascii: "/"): out.append(0x2F)
+            case UInt8(ascii: "b"): out.append(0x08)
+            case UInt8(ascii: "f"): out.append(0x0C)
+            case UInt8(ascii: "n"): out.append(0x0A)
+            case UInt8(ascii: "r"): out.append(0x0D)
+            case UInt8(ascii: "t"): out.append(0x09)
+            case UInt8(ascii: "u"):
+                var scalar = try hex4()
+                if scalar >= 0xD800, scalar < 0xDC00 {
+                    guard i + 1 < b.count, b[i] == UInt8(ascii: "\\"), b[i + 1] == UInt8(ascii: "u") else { throw fail("a high surrogate must be followed by a low surrogate") }
+                    i += 2
+                    let low = try hex4()
+                    guard low >= 0xDC00, low < 0xE000 else { throw fail("invalid low surrogate") }
+                    scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                } else if scalar >= 0xDC00, scalar < 0xE000 {
+                    throw fail("a lone low surrogate")
+                }
+                guard let u = Unicode.Scalar(scalar) else { throw fail("invalid code point") }
+                out.append(contentsOf: Array(String(Character(u)).utf8))
+            default: throw fail("invalid escape '\\\(Character(Unicode.Scalar(e)))'", at: i - 2)
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    mutating func hex4() throws -> UInt32 {
+        guard i + 4 <= b.count else { throw fail("unterminated \\u escape") }
+        var v: UInt32 = 0
+        for _ in 0..<4 {
+            let c = b[i]
+            let d: UInt32
+            switch c {
+            case 0x30...0x39: d = UInt32(c - 0x30)
+            case 0x41...0x46: d = UInt32(c - 0x41 + 10)
+            case 0x61...0x66: d = UInt32(c - 0x61 + 10)
+            default: throw fail("invalid hex digit in a \\u escape")
+            }
+            v = v << 4 | d
+            i += 1
+        }
+        return v
+    }
+}
