@@ -7,9 +7,67 @@ public struct ConversionOptions: Sendable {
     public var opset: Int64 = 21
     /// Target version of ai.onnx.ml.
     public var mlOpset: Int64 = 5
-    /// Element type of the graph's float inputs.
+    /// Element type of the graph's float inputs (`.float` or `.double`).
     public var floatType: DataType = .float
+    /// The name of the graph's input.
+    public var inputName = "input"
+    /// Classifiers also output skl2onnx-style `output_probability` (ZipMap).
+    public var zipMap = false
+    /// What the user said about the source that the file may not record (dumps).
+    public var hints = SourceHints()
     public init() {}
+}
+
+/// Facts about a model that some source formats do not record (XGBoost dumps carry no
+/// objective or base score), given on the command line or through the library API.
+/// Each frontend reads the ones that apply to it; a value given here wins over the file.
+public struct SourceHints: Sendable, Equatable {
+    /// The training objective, e.g. `binary:logistic`.
+    public var objective: String?
+    /// The base score(s), in the space the source library stores them.
+    public var baseScores: [Float]?
+    /// The number of classes of a multi-class model.
+    public var numClass: Int?
+    /// The number of input features.
+    public var numFeatures: Int?
+    /// Trees per output group and boosting round (XGBoost `num_parallel_tree`, random forests).
+    public var numParallelTree: Int?
+    /// A configuration file the library wrote beside the model (XGBoost `save_config()`).
+    public var configFile: URL?
+    /// Names of the input features, in column order.
+    public var featureNames: [String]?
+    /// A feature map file (XGBoost fmap: `index<TAB>name<TAB>type` lines).
+    public var featureMapFile: URL?
+    public init() {}
+}
+
+/// What a converter produced: the model, how to check it, and what the user should know.
+public struct ConversionResult: Sendable {
+    /// The ONNX model (not yet written).
+    public var model: Model
+    /// Compares the written model with an independent evaluation of the source; nil
+    /// when the frontend has none.
+    public var verifier: ConversionVerifier?
+    /// Warnings for the user (assumed defaults and the like), one line each.
+    public var warnings: [String]
+    /// One line describing what was converted, e.g. "XGBoost binary:logistic, 100 trees".
+    public var summary: String
+
+    /// A result.
+    public init(model: Model, verifier: ConversionVerifier?, warnings: [String] = [], summary: String) {
+        self.model = model
+        self.verifier = verifier
+        self.warnings = warnings
+        self.summary = summary
+    }
+}
+
+/// Checks a converted model (as written and read back) against the source's own semantics.
+public protocol ConversionVerifier: Sendable {
+    /// The width of the rows `verify` takes.
+    var featureCount: Int { get }
+    /// Runs `onnx` in the interpreter on `rows` (or synthetic rows when nil) and compares.
+    func verify(_ onnx: Model, rows: [[Float]]?) throws -> VerificationReport
 }
 
 /// A frontend: reads one or more source formats and lowers them to an ONNX model.
@@ -17,7 +75,8 @@ public protocol Converter: Sendable {
     /// The formats this converter reads.
     var formats: [SourceFormat] { get }
     /// Reads the file and returns the ONNX model (not yet written anywhere).
-    func convert(contentsOf url: URL, format: SourceFormat, options: ConversionOptions) throws -> Model
+    /// - Throws: the frontend's error enum (its `description` is shown to the user).
+    func convert(contentsOf url: URL, format: SourceFormat, options: ConversionOptions) throws -> ConversionResult
 }
 
 /// The converters available to `convert-cli` and to `Conversion`; frontends register

@@ -394,3 +394,25 @@ struct LeafProbe {
         return out
     }
 }
+
+/// The verifier tree frontends return: compares with `TreeEnsembleEvaluator` on the
+/// given rows, or on the model's probe rows (every split straddled, NaN where a missing
+/// direction exists).
+public struct TreeModelVerifier: ConversionVerifier {
+    /// The tree IR the ONNX model was lowered from.
+    public var model: TreeEnsembleModel
+    /// The tolerance for output values.
+    public var tolerance: TreeVerification.Tolerance
+
+    /// A verifier for `model`.
+    public init(model: TreeEnsembleModel, tolerance: TreeVerification.Tolerance = .float32) {
+        self.model = model
+        self.tolerance = tolerance
+    }
+
+    public var featureCount: Int { model.featureCount }
+
+    public func verify(_ onnx: ONNX.Model, rows: [[Float]]?) throws -> VerificationReport {
+        try TreeVerification.verify(model: model, onnx: onnx, rows: rows, tolerance: tolerance)
+    }
+}

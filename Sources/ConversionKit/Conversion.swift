@@ -1,0 +1,148 @@
+import Foundation
+import Interpreter
+import ONNX
+import ONNXSerialization
+
+/// Why a conversion failed. Every case names the file; the CLI prints the description
+/// after `error: ` and exits 1.
+public enum ConversionError: Error, CustomStringConvertible {
+    /// The input file cannot be read.
+    case unreadable(file: String, reason: String)
+    /// No format matched the file's content.
+    case unrecognisedFormat(file: String)
+    /// The format is known but no converter for it is registered.
+    case noConverter(file: String, format: SourceFormat, available: String)
+    /// The frontend rejected the file (its error's description).
+    case source(file: String, message: String)
+    /// Rows given for verification do not fit the model.
+    case verifyData(file: String, reason: String)
+    /// The converted model does not agree with the source's evaluation.
+    case verificationFailed(file: String, report: VerificationReport)
+    /// Verification could not run (the interpreter failed).
+    case verificationError(file: String, message: String)
+    /// Writing the output failed.
+    case write(file: String, message: String)
+
+    public var description: String {
+        switch self {
+        case .unreadable(let f, let r): return "\(f): cannot read the file (\(r))"
+        case .unrecognisedFormat(let f): return "\(f): not a model format this toolkit recognises (see `convert-cli formats`; use --from to name one)"
+        case .noConverter(let f, let fmt, let a): return "\(f): recognised as \(fmt.summary.name), but no converter for it is included yet (formats with converters: \(a))"
+        case .source(let f, let m): return "\(f): \(m)"
+        case .verifyData(let f, let r): return "\(f): \(r)"
+        case .verificationFailed(let f, let r): return "\(f): the converted model disagrees with the source model; nothing was written (\(r.summary))"
+        case .verificationError(let f, let m): return "\(f): verification could not run: \(m); nothing was written"
+        case .write(let f, let m): return "\(f): \(m)"
+        }
+    }
+}
+
+/// The whole conversion: sniff, convert, write atomically, read back, verify, and only
+/// then put the file in place. A failure at any step leaves no output file behind and
+/// never replaces an existing one.
+public enum Conversion {
+    /// How to verify the written model.
+    public enum Verification: Sendable {
+        /// Skip verification (`--no-verify`).
+        case off
+        /// Synthetic rows that straddle every split (the default).
+        case synthetic
+        /// Rows from a file (`--verify-data X.npy` or `.csv`), one row per line.
+        case rows(URL)
+    }
+
+    /// What a finished conversion did.
+    public struct Outcome: Sendable {
+        /// The format the input was read as.
+        public var format: SourceFormat
+        /// The converter's one-line summary.
+        public var summary: String
+        /// The converter's warnings.
+        public var warnings: [String]
+        /// The verification report; nil with `.off` or without a verifier.
+        public var report: VerificationReport?
+        /// Bytes written.
+        public var bytesWritten: Int
+    }
+
+    /// Converts `input` to `output`.
+    ///
+    /// - Parameters:
+    ///   - format: the input format, or nil to recognise it from the content.
+    ///   - registry: where converters are looked up.
+    ///   - warn: called with each warning as soon as it is known.
+    /// - Throws: `ConversionError`.
+    public static func run(input: URL, output: URL, format: SourceFormat? = nil, options: ConversionOptions = ConversionOptions(),
+                           verification: Verification = .synthetic, registry: ConverterRegistry = .shared,
+                           warn: (String) -> Void = { _ in }) throws -> Outcome {
+        let file = input.path
+        let detected: SourceFormat
+        if let format {
+            detected = format
+        } else {
+            let sniffed: SourceFormat?
+            do { sniffed = try FormatSniffer.sniff(url: input) } catch {
+                throw ConversionError.unreadable(file: file, reason: FileManager.default.fileExists(atPath: file) ? "\(error)" : "no such file")
+            }
+            guard let s = sniffed else { throw ConversionError.unrecognisedFormat(file: file) }
+            detected = s
+        }
+        guard let converter = registry.converter(for: detected) else {
+            throw ConversionError.noConverter(file: file, format: detected, available: registry.supportedFormatsList)
+        }
+        let result: ConversionResult
+        do { result = try converter.convert(contentsOf: input, format: detected, options: options) } catch let e as ConversionError {
+            throw e
+        } catch {
+            throw ConversionError.source(file: file, message: "\(error)")
+        }
+        result.warnings.forEach(warn)
+
+        var rows: [[Float]]? = nil
+        if case .rows(let url) = verification, let verifier = result.verifier {
+            rows = try readRows(url, featureCount: verifier.featureCount)
+        }
+
+        // Write beside the destination, verify what was written, then rename into place.
+        let folder = output.deletingLastPathComponent()
+        let staging = folder.appendingPathComponent(".\(output.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).verify.onnx")
+        defer { try? FileManager.default.removeItem(at: staging) }
+        let written: WriteResult
+        do { written = try result.model.write(to: staging) } catch {
+            throw ConversionError.write(file: output.path, message: "\(error)")
+        }
+        var report: VerificationReport? = nil
+        if let verifier = result.verifier, !isOff(verification) {
+            do {
+                let back = try Model(contentsOf: staging)
+                report = try verifier.verify(back, rows: rows)
+            } catch {
+                throw ConversionError.verificationError(file: file, message: "\(error)")
+            }
+            if let r = report, !r.passed { throw ConversionError.verificationFailed(file: file, report: r) }
+        }
+        do {
+            if rename(staging.path, output.path) != 0 {
+                throw ConversionError.write(file: output.path, message: "cannot move the verified file into place: \(String(cString: strerror(errno)))")
+            }
+        }
+        return Outcome(format: detected, summary: result.summary, warnings: result.warnings, report: report, bytesWritten: written.modelBytes)
+    }
+
+    static func isOff(_ v: Verification) -> Bool { if case .off = v { return true } else { return false } }
+
+    /// Rows from a `.npy` (float32 or float64, [N, F]) or `.csv` file.
+    static func readRows(_ url: URL, featureCount: Int) throws -> [[Float]] {
+        let t: TensorValue
+        do { t = url.pathExtension.lowercased() == "csv" ? try CSVFile.read(url) : try NPYFile.read(url) } catch {
+            throw ConversionError.verifyData(file: url.path, reason: "\(error)")
+        }
+        guard t.shape.count == 2, t.shape[1] == featureCount else {
+            throw ConversionError.verifyData(file: url.path, reason: "rows of shape \(t.shape) do not fit the model's \(featureCount) features (need [N, \(featureCount)])")
+        }
+        let values: [Double]
+        do { values = try t.doubles() } catch { throw ConversionError.verifyData(file: url.path, reason: "\(error)") }
+        let n = t.shape[0], f = featureCount
+        return (0..<n).map { r in (0..<f).map { Float(values[r * f + $0]) } }
+    }
+}
