@@ -11,6 +11,8 @@ let package = Package(
         .library(name: "Interpreter", targets: ["Interpreter"]),
         .library(name: "TreeEnsembles", targets: ["TreeEnsembles"]),
         .library(name: "ConversionKit", targets: ["ConversionKit"]),
+        .library(name: "DocumentReaders", targets: ["DocumentReaders"]),
+        .library(name: "XGBoostConverter", targets: ["XGBoostConverter"]),
         .executable(name: "convert-cli", targets: ["convert-cli"]),
     ],
     dependencies: [
@@ -38,15 +40,22 @@ let package = Package(
         .target(name: "Interpreter", dependencies: ["ONNX"], path: "Sources/Interpreter"),
         // The shared tree-ensemble IR, its native evaluator and its lowering to ONNX.
         .target(name: "TreeEnsembles", dependencies: ["ONNX"], path: "Sources/TreeEnsembles"),
+        // JSON and UBJSON documents with exact float32/float64 numbers and error positions.
+        .target(name: "DocumentReaders", path: "Sources/DocumentReaders"),
         // Converter protocol, format sniffing, registry.
         .target(
             name: "ConversionKit",
             dependencies: ["ONNX", "ONNXSerialization", "Interpreter", "TreeEnsembles"],
             path: "Sources/ConversionKit"),
+        // Frontends: one per framework, each producing a shared IR (Converters/<Name>).
+        .target(
+            name: "XGBoostConverter",
+            dependencies: ["ConversionKit", "TreeEnsembles", "DocumentReaders"],
+            path: "Converters/XGBoost"),
         .executableTarget(
             name: "convert-cli",
             dependencies: [
-                "ONNX", "ONNXSerialization", "ConversionKit", "Interpreter",
+                "ONNX", "ONNXSerialization", "ConversionKit", "Interpreter", "XGBoostConverter",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/convert-cli"),
@@ -64,6 +73,13 @@ let package = Package(
         .testTarget(
             name: "TreeEnsemblesTests", dependencies: ["ONNX", "TreeEnsembles", "Interpreter", "ConversionKit", "ONNXSerialization", "TestSupport"],
             path: "Tests/TreeEnsemblesTests"),
+        .testTarget(
+            name: "DocumentReadersTests", dependencies: ["DocumentReaders", "TestSupport"],
+            path: "Tests/DocumentReadersTests"),
+        .testTarget(
+            name: "XGBoostConverterTests",
+            dependencies: ["XGBoostConverter", "ConversionKit", "TreeEnsembles", "Interpreter", "ONNX", "ONNXSerialization", "TestSupport"],
+            path: "Tests/XGBoostConverterTests"),
         .testTarget(
             name: "CLITests", dependencies: ["TestSupport", "ONNX", "ONNXSerialization"],
             path: "Tests/CLITests"),

@@ -1,5 +1,7 @@
 import ArgumentParser
+import ConversionKit
 import Foundation
+import XGBoostConverter
 
 /// `convert-cli`: converts trained models to ONNX and inspects, checks and repacks
 /// ONNX files. Exit status: 0 success, 1 bad input or a failed check, 2 bad usage.
@@ -24,6 +26,7 @@ struct ConvertCLI: ParsableCommand {
     /// Runs the command line with the project's exit codes (ArgumentParser would use 64
     /// for usage errors).
     static func main() {
+        ConverterRegistry.shared.registerXGBoost()
         do {
             var command = try parseAsRoot()
             try command.run()
