@@ -106,12 +106,12 @@ final class CLITests: XCTestCase {
 
     func testConvertNamesTheRecognisedFormat() throws {
         let dir = TemporaryFolder("convert")
-        let dump = dir.file("xgb-dump.txt")
-        try "booster[0]:\n0:[f0<0.5] yes=1,no=2,missing=1\n\t1:leaf=0.1\n\t2:leaf=-0.1\n".write(to: dump, atomically: true, encoding: .utf8)
+        let dump = dir.file("model.txt")
+        try "tree\nversion=v4\nnum_class=1\n".write(to: dump, atomically: true, encoding: .utf8)
         let r = try cli(dump.path, "-o", dir.file("m.onnx").path)
         XCTAssertEqual(r.status, 1)
-        XCTAssertTrue(r.stderr.contains("error: \(dump.path): recognised as XGBoost text dump"), r.stderr)
-        XCTAssertEqual(dir.contents, ["xgb-dump.txt"])
+        XCTAssertTrue(r.stderr.contains("error: \(dump.path): recognised as LightGBM model.txt"), r.stderr)
+        XCTAssertEqual(dir.contents, ["model.txt"])
     }
 
     func testFormatsListsExamples() throws {
