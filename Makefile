@@ -16,9 +16,13 @@ WRITTEN := $(BUILD_DATA)/written
 
 APT_PACKAGES := libprotobuf-c-dev protobuf-c-compiler zlib1g-dev pkg-config time
 PIP_PACKAGES := onnx==1.23.2 onnxruntime==1.32.0 numpy==2.4.6
+# Only for regenerating the XGBoost fixtures and for the conversion benchmark's peer
+# (onnxmltools 1.16.0 imports packaging without declaring it).
+PIP_XGBOOST := xgboost==3.2.0 onnxmltools==1.16.0 packaging==26.4
+DEMO := $(BUILD_DATA)/demo
 
 .PHONY: all deps venv build release test roundtrip checker-agreement interop interop-check backend-tests demo \
-        proto proto-check schemas backend-data bench-io bench-interpreter clean
+        proto proto-check schemas backend-data bench-io bench-interpreter bench-xgboost fixtures-xgboost clean
 
 all: build
 
@@ -38,6 +42,10 @@ $(VENV)/.stamp: Makefile
 	touch $@
 
 venv: $(VENV)/.stamp
+
+$(VENV)/.stamp-xgboost: $(VENV)/.stamp
+	$(VPY) -m pip install -q --disable-pip-version-check $(PIP_XGBOOST)
+	touch $@
 
 build: deps
 	$(SWIFT) build
@@ -87,8 +95,18 @@ interop: deps $(VENV)/.stamp
 interop-check: $(VENV)/.stamp
 	$(VPY) scripts/interop.py --models Fixtures/onnx/valid --models $(WRITTEN)
 
-## The main job: today, inspect and check every ONNX fixture (frontends add conversions).
+## The main job: converts every XGBoost fixture (saved models as they are, dumps with
+## their config.json), each verified by convert-cli, into build-data/demo/; then
+## inspects and checks the ONNX fixtures.
 demo: build
+	@set -e; rm -rf $(DEMO); mkdir -p $(DEMO); \
+	for d in $$(find Fixtures/xgboost -mindepth 1 -maxdepth 1 -type d | sort); do \
+	  c=$$(basename $$d); \
+	  for m in model.json model.ubj; do \
+	    $(CLI_DEBUG) $$d/$$m -o $(DEMO)/xgboost-$$c-$${m/./-}.onnx; done; \
+	  $(CLI_DEBUG) $$d/dump.txt -o $(DEMO)/xgboost-$$c-dump-txt.onnx --config $$d/config.json \
+	    $$( [ -f $$d/fmap.txt ] && echo --fmap $$d/fmap.txt ); \
+	done
 	@set -e; for f in $$(find Fixtures/onnx/valid -name '*.onnx' | sort); do \
 	  echo "== $$f"; $(CLI_DEBUG) inspect $$f; $(CLI_DEBUG) check $$f; done
 
@@ -116,6 +134,14 @@ bench-io: release $(VENV)/.stamp
 ## Interpreter against onnxruntime (1 and 2 threads) on trees, an MLP and a CNN, in one run.
 bench-interpreter: release $(VENV)/.stamp
 	$(VPY) scripts/bench_interpreter.py --cli $(CLI_RELEASE)
+
+## Regenerate Fixtures/xgboost with real xgboost (versions and seeds in VERSIONS.txt).
+fixtures-xgboost: $(VENV)/.stamp-xgboost
+	$(VPY) scripts/make_xgboost_fixtures.py
+
+## XGBoost conversion, whole process: convert-cli against onnxmltools, in one run.
+bench-xgboost: release $(VENV)/.stamp-xgboost
+	$(VPY) scripts/bench_xgboost.py --cli $(CLI_RELEASE)
 
 clean:
 	rm -rf .build $(BUILD_DATA)
