@@ -16,9 +16,11 @@ WRITTEN := $(BUILD_DATA)/written
 
 APT_PACKAGES := libprotobuf-c-dev protobuf-c-compiler zlib1g-dev pkg-config time
 PIP_PACKAGES := onnx==1.23.2 onnxruntime==1.32.0 numpy==2.4.6
-# Only for regenerating the XGBoost fixtures and for the conversion benchmark's peer
-# (onnxmltools 1.16.0 imports packaging without declaring it).
-PIP_XGBOOST := xgboost==3.2.0 onnxmltools==1.16.0 packaging==26.4
+# A separate venv, only for regenerating the XGBoost fixtures and for the conversion
+# benchmark's peer (onnxmltools 1.16.0 imports packaging without declaring it; it pulls in
+# skl2onnx, scikit-learn and a newer protobuf, which the test venv is kept free of).
+XGB_VENV := $(BUILD_DATA)/venv-xgb
+XGB_PIP_PACKAGES := xgboost==3.2.0 numpy==2.4.6 onnx==1.23.2 onnxmltools==1.16.0 packaging==26.4 onnxruntime==1.32.0
 DEMO := $(BUILD_DATA)/demo
 
 .PHONY: all deps venv build release test roundtrip checker-agreement interop interop-check backend-tests demo \
@@ -43,8 +45,9 @@ $(VENV)/.stamp: Makefile
 
 venv: $(VENV)/.stamp
 
-$(VENV)/.stamp-xgboost: $(VENV)/.stamp
-	$(VPY) -m pip install -q --disable-pip-version-check $(PIP_XGBOOST)
+$(XGB_VENV)/.stamp: Makefile
+	$(PYTHON) -m venv $(XGB_VENV)
+	$(XGB_VENV)/bin/python -m pip install -q --disable-pip-version-check $(XGB_PIP_PACKAGES)
 	touch $@
 
 build: deps
@@ -136,12 +139,12 @@ bench-interpreter: release $(VENV)/.stamp
 	$(VPY) scripts/bench_interpreter.py --cli $(CLI_RELEASE)
 
 ## Regenerate Fixtures/xgboost with real xgboost (versions and seeds in VERSIONS.txt).
-fixtures-xgboost: $(VENV)/.stamp-xgboost
-	$(VPY) scripts/make_xgboost_fixtures.py
+fixtures-xgboost: $(XGB_VENV)/.stamp
+	$(XGB_VENV)/bin/python scripts/make_xgboost_fixtures.py
 
 ## XGBoost conversion, whole process: convert-cli against onnxmltools, in one run.
-bench-xgboost: release $(VENV)/.stamp-xgboost
-	$(VPY) scripts/bench_xgboost.py --cli $(CLI_RELEASE)
+bench-xgboost: release $(XGB_VENV)/.stamp
+	$(XGB_VENV)/bin/python scripts/bench_xgboost.py --cli $(CLI_RELEASE)
 
 clean:
 	rm -rf .build $(BUILD_DATA)

@@ -102,12 +102,7 @@ public struct XGBoostConverter: Converter {
         return ConversionResult(model: model, verifier: TreeModelVerifier(model: ir), warnings: warnings, summary: summary)
     }
 
-    static func read(_ url: URL) throws -> [UInt8] {
-        guard let data = FileManager.default.contents(atPath: url.path) else {
-            throw ConversionError.unreadable(file: url.path, reason: FileManager.default.fileExists(atPath: url.path) ? "permission denied or not a file" : "no such file")
-        }
-        return [UInt8](data)
-    }
+    static func read(_ url: URL) throws -> [UInt8] { try SourceFile.bytes(at: url) }
 
     /// An XGBoost feature map: `index<TAB>name<TAB>type` per line, indices 0, 1, 2, ...
     /// Returns the names, and those of `int` features (whose dump thresholds XGBoost

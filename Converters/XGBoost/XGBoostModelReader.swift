@@ -13,7 +13,8 @@ import DocumentReaders
 /// `split_conditions` (the threshold, or a leaf's value), `default_left`, `split_type`
 /// (1 = categorical, with `categories_nodes` / `categories_segments` /
 /// `categories_sizes` / `categories`), and for multi-output trees
-/// (`tree_param.size_leaf_vector` > 1) `leaf_weights`, one vector per leaf in node order.
+/// (`tree_param.size_leaf_vector` > 1) `leaf_weights`, whose vector for a leaf is the one
+/// its `right_children` entry indexes.
 public enum XGBoostModelReader {
     /// Reads a saved model from JSON or UBJSON bytes.
     /// - Throws: `XGBoostError` naming the JSON path.
@@ -169,19 +170,18 @@ public enum XGBoostModelReader {
         }
 
         var nodes = [XGBoostNode?](repeating: nil, count: n)
-        var leafOrdinal = 0
         for i in 0..<n {
             if left[i] == -1 {
                 if leafWidth > 1 {
-                    let a = leafOrdinal * leafWidth
-                    guard a + leafWidth <= leafVectors.count else {
-                        throw DocumentError.invalidValue(path: "\(t.path).leaf_weights", reason: "\(leafVectors.count) values are too few for leaf \(leafOrdinal + 1) of width \(leafWidth)")
+                    // A multi-output leaf's right_children entry indexes its vector in leaf_weights.
+                    let a = right[i] * leafWidth
+                    guard right[i] >= 0, a + leafWidth <= leafVectors.count else {
+                        throw DocumentError.invalidValue(path: "\(t.path).right_children[\(i)]", reason: "leaf vector \(right[i]) is outside leaf_weights (\(leafVectors.count / leafWidth) vectors of \(leafWidth))")
                     }
                     nodes[i] = .leaf(Array(leafVectors[a..<(a + leafWidth)]))
                 } else {
                     nodes[i] = .leaf([conditions[i]])
                 }
-                leafOrdinal += 1
                 continue
             }
             let missing = defaultLeft[i] != 0 ? left[i] : right[i]
@@ -195,9 +195,6 @@ public enum XGBoostModelReader {
                 guard !conditions[i].isNaN else { throw XGBoostError.invalidTree(tree: index, node: i, reason: "the threshold is NaN (\(t.path).split_conditions[\(i)])") }
                 nodes[i] = .numeric(feature: features[i], threshold: conditions[i], yes: left[i], no: right[i], missing: missing)
             }
-        }
-        if leafWidth > 1 && leafOrdinal * leafWidth != leafVectors.count {
-            throw DocumentError.invalidValue(path: "\(t.path).leaf_weights", reason: "\(leafVectors.count) values for \(leafOrdinal) leaves of width \(leafWidth)")
         }
         guard n > 0 else { throw XGBoostError.invalidTree(tree: index, node: nil, reason: "the tree has no nodes (\(t.path))") }
         return XGBoostTree(nodes: nodes)

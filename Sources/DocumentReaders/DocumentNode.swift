@@ -74,7 +74,7 @@ public struct DocumentNode: Sendable {
         case .array(let a): return a.enumerated().map { DocumentNode($1, path: "\(path)[\($0)]") }
         case .numbers(let n):
             return (0..<n.count).map {
-                DocumentNode(.number(DocumentNumber(double: n.doubles[$0], float: n.floats[$0], integer: n.allIntegers ? Int64(exactly: n.doubles[$0]) : nil)), path: "\(path)[\($0)]")
+                DocumentNode(.number(DocumentNumber(double: n.doubles[$0], float: n.float(at: $0), integer: n.allIntegers ? Int64(exactly: n.doubles[$0]) : nil)), path: "\(path)[\($0)]")
             }
         default: throw DocumentError.wrongType(path: path, expected: "an array", found: value.kindName)
         }

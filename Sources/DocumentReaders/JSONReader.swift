@@ -125,21 +125,25 @@ struct JSONParser {
         defer { depth -= 1 }
         i += 1
         skipSpace()
-        if i < b.count, b[i] == UInt8(ascii: "]") { i += 1; return .numbers(NumberArray(doubles: [], floats: [], allIntegers: true)) }
+        if i < b.count, b[i] == UInt8(ascii: "]") { i += 1; return .numbers(NumberArray(doubles: [], allIntegers: true)) }
         // Arrays of numbers (the bulk of model files) are packed as they are read; the
         // first element of another kind switches to a general array.
-        var doubles: [Double] = [], floats: [Float] = [], ints = true
+        var doubles: [Double] = [], exceptions: [Int: Float] = [:], ints = true
         var general: [DocumentValue]? = nil
         while true {
             skipSpace()
             let v = try value()
             if general == nil, case .number(let n) = v {
-                doubles.append(n.double); floats.append(n.float)
+                if !NumberArray.same(Float(n.double), n.float) { exceptions[doubles.count] = n.float }
+                doubles.append(n.double)
                 if n.integer == nil { ints = false }
             } else {
                 if general == nil {
                     // Mixed array: the packed numbers so far become general elements.
-                    general = zip(doubles, floats).map { .number(DocumentNumber(double: $0, float: $1, integer: $0.rounded() == $0 ? Int64(exactly: $0) : nil)) }
+                    general = doubles.indices.map { k in
+                        let d = doubles[k]
+                        return .number(DocumentNumber(double: d, float: exceptions[k] ?? Float(d), integer: d.rounded() == d ? Int64(exactly: d) : nil))
+                    }
                 }
                 general!.append(v)
             }
@@ -149,7 +153,7 @@ struct JSONParser {
             if b[i] == UInt8(ascii: "]") {
                 i += 1
                 if let g = general { return .array(g) }
-                return .numbers(NumberArray(doubles: doubles, floats: floats, allIntegers: ints))
+                return .numbers(NumberArray(doubles: doubles, float32Exceptions: exceptions, allIntegers: ints))
             }
             throw fail("expected ',' or ']' in an array, found \(describe(b[i]))")
         }

@@ -155,7 +155,7 @@ struct UBJSONParser {
             for case .number(let n) in out { d.append(n.double); f.append(n.float); if n.integer == nil { ints = false } }
             return .numbers(NumberArray(doubles: d, floats: f, allIntegers: ints))
         }
-        if out.isEmpty { return .numbers(NumberArray(doubles: [], floats: [], allIntegers: true)) }
+        if out.isEmpty { return .numbers(NumberArray(doubles: [], allIntegers: true)) }
         return .array(out)
     }
 
@@ -171,22 +171,25 @@ struct UBJSONParser {
         }
         guard count <= (b.count - i) / width else { throw fail("a typed array of \(count) elements runs past the end of input") }
         var d = [Double](repeating: 0, count: count)
-        var f = [Float](repeating: 0, count: count)
-        var ints = true
+        var exceptions: [Int: Float] = [:]
         for k in 0..<count {
             let raw = try bigEndian(width)
             switch type {
-            case UInt8(ascii: "i"): let v = Int8(bitPattern: UInt8(raw)); d[k] = Double(v); f[k] = Float(v)
-            case UInt8(ascii: "U"): d[k] = Double(raw); f[k] = Float(raw)
-            case UInt8(ascii: "I"): let v = Int16(bitPattern: UInt16(raw)); d[k] = Double(v); f[k] = Float(v)
-            case UInt8(ascii: "l"): let v = Int32(bitPattern: UInt32(raw)); d[k] = Double(v); f[k] = Float(v)
-            case UInt8(ascii: "L"): let v = Int64(bitPattern: raw); d[k] = Double(v); f[k] = Float(v)
-            case UInt8(ascii: "d"): let v = Float(bitPattern: UInt32(raw)); d[k] = Double(v); f[k] = v
-            default: let v = Double(bitPattern: raw); d[k] = v; f[k] = Float(v)
+            case UInt8(ascii: "i"): d[k] = Double(Int8(bitPattern: UInt8(raw)))
+            case UInt8(ascii: "U"): d[k] = Double(raw)
+            case UInt8(ascii: "I"): d[k] = Double(Int16(bitPattern: UInt16(raw)))
+            case UInt8(ascii: "l"): d[k] = Double(Int32(bitPattern: UInt32(raw)))
+            case UInt8(ascii: "L"):
+                let v = Int64(bitPattern: raw)
+                d[k] = Double(v)
+                // Beyond 2^53 float64 rounds first; keep the once-rounded float32.
+                if !NumberArray.same(Float(v), Float(d[k])) { exceptions[k] = Float(v) }
+            case UInt8(ascii: "d"): d[k] = Double(Float(bitPattern: UInt32(raw)))
+            default: d[k] = Double(bitPattern: raw)
             }
         }
-        if type == UInt8(ascii: "d") || type == UInt8(ascii: "D") { ints = false }
-        return NumberArray(doubles: d, floats: f, allIntegers: ints)
+        let ints = !(type == UInt8(ascii: "d") || type == UInt8(ascii: "D"))
+        return NumberArray(doubles: d, float32Exceptions: exceptions, allIntegers: ints)
     }
 
     mutating func object() throws -> DocumentValue {
