@@ -90,7 +90,7 @@ final class NNOpsTests: XCTestCase {
 
     /// Shapes that cross the kernel's tile and block edges, against a plain triple loop.
     func testBlockedKernelMatchesTripleLoop() throws {
-        for (m, n, k) in [(37, 29, 300), (6, 8, 513), (1, 70, 40), (100, 3, 9), (13, 130, 257)] {
+        for (m, n, k) in [(37, 29, 300), (6, 8, 513), (1, 70, 40), (100, 3, 9), (13, 130, 257), (40, 10, 300), (17, 1, 70), (12, 11, 64)] {
             let a = values(m * k, seed: m), b = values(k * n, seed: n)
             var expected = [Double](repeating: 0, count: m * n)
             for i in 0..<m { for j in 0..<n { for p in 0..<k { expected[i * n + j] += Double(a[i * k + p]) * Double(b[p * n + j]) } } }

@@ -1,9 +1,14 @@
 import ONNX
+import Foundation
+import Dispatch
 
 /// A graph made ready to run: every node's implementation resolved and bound once,
 /// initializers converted, values assigned to slots, and each intermediate value
 /// scheduled to be released right after its last use.
 public final class PreparedGraph: @unchecked Sendable {
+    /// With INTERPRETER_PROFILE set in the environment, every step prints its node name
+    /// and wall time (milliseconds) to standard error: where a model's run time goes.
+    static let profile = ProcessInfo.processInfo.environment["INTERPRETER_PROFILE"] != nil
     enum Ref {
         case local(Int)
         case outer(String)
@@ -110,6 +115,7 @@ public final class PreparedGraph: @unchecked Sendable {
         outputTypes = graph.output.map(\.type)
         outputRefs = outputs.map { defined.contains($0) ? .local(slot($0)) : .outer($0) }
         for o in outputs where !defined.contains(o) { free.insert(o) }
+        Self.fuseActivations(&steps, &usesOf, keep: Set(outputs.compactMap { slotOf[$0] }))
         // Release each slot after its last use, unless it is an output or initializer.
         var last: [Int: Int] = [:]
         for (i, uses) in usesOf.enumerated() { for s in uses { last[s] = i } }
@@ -123,6 +129,40 @@ public final class PreparedGraph: @unchecked Sendable {
         self.initial = initial
         self.freeVariables = free
     }
+
+    /// Folds each Relu (and each plain 2x2 MaxPool) into the step that produces its
+    /// input when that step can apply it (`ActivationFusable`), the value is the
+    /// producer's only output, and nothing else reads it (no other step, subgraph or
+    /// graph output in `keep`). The producer then writes the consumer's output slot and
+    /// the consumer's step is dropped. Chains (Conv, Relu, MaxPool) fold step by step.
+    static func fuseActivations(_ steps: inout [Step], _ usesOf: inout [[Int]], keep: Set<Int>) {
+        var readers: [Int: Int] = [:]
+        for uses in usesOf { for s in uses { readers[s, default: 0] += 1 } }
+        var producer: [Int: Int] = [:]
+        for (i, step) in steps.enumerated() { for case let s? in step.outputs { producer[s] = i } }
+        var dropped = Set<Int>()
+        for (j, step) in steps.enumerated() {
+            let pool = step.op as? MaxPool
+            guard step.op is Relu || pool?.fusable2x2 == true else { continue }
+            guard step.inputs.count == 1, case .local(let s)?? = step.inputs.first, step.outputs.count == 1,
+                  let out = step.outputs[0], !keep.contains(s), readers[s] == 1,
+                  let i = producer[s], i < j, !dropped.contains(i),
+                  steps[i].outputs.count == 1, steps[i].outputs[0] == s,
+                  let fusable = steps[i].op as? any ActivationFusable,
+                  let fused = pool.map({ fusable.fusing(maxPool: $0) }) ?? fusable.fusing(.relu) else { continue }
+            let p = steps[i]
+            steps[i] = Step(op: fused, nodeName: p.nodeName, inputs: p.inputs, outputs: [out], release: p.release)
+            producer[out] = i
+            dropped.insert(j)
+        }
+        if dropped.isEmpty { return }
+        steps = steps.enumerated().filter { !dropped.contains($0.offset) }.map(\.element)
+        usesOf = usesOf.enumerated().filter { !dropped.contains($0.offset) }.map(\.element)
+    }
+
+    /// The node names of the steps in run order; a node folded into its producer (see
+    /// `fuseActivations`) has no step of its own.
+    public var stepNames: [String] { steps.map(\.nodeName) }
 
     /// Runs with positional inputs (subgraph bodies), in the scope of `parent`.
     func run(inputs: [Value?], parent: Frame?) throws -> [Value] {
@@ -160,6 +200,13 @@ public final class PreparedGraph: @unchecked Sendable {
                 }
             }
             let results: [Value]
+            let started = PreparedGraph.profile ? DispatchTime.now().uptimeNanoseconds : 0
+            defer {
+                if PreparedGraph.profile {
+                    let ms = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6
+                    FileHandle.standardError.write(Data("PROFILE \(step.nodeName) \(ms) ms\n".utf8))
+                }
+            }
             do {
                 results = try step.op.run(args, RunContext(nodeName: step.nodeName, frame: frame))
             } catch let e as InterpreterError {

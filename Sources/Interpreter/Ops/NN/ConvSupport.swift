@@ -196,31 +196,47 @@ enum ConvCompute {
     /// 2-D kernels with unit stride along the last axis run `DirectConv` (no im2col),
     /// other 1-D and 2-D ones pack their columns directly (`fusedConv2D`), 3-D ones run
     /// im2col first, and 1x1 stride-1 unpadded ones multiply the input itself.
-    static func floatConv(_ x: [Float], _ w: [Float], bias: [Float]?, _ g: ConvGeometry) -> [Float] {
+    ///
+    /// With `relu`, the result is clamped at zero; with `pool` (only when DirectConv
+    /// applies to a 2-D convolution of at least 2x2 outputs) it is then max-pooled by
+    /// 2x2 windows at stride 2, to [N, M, OH / 2, OW / 2].
+    static func floatConv(_ x: [Float], _ w: [Float], bias: [Float]?, _ g: ConvGeometry, relu: Bool = false, pool: Bool = false) -> [Float] {
+        let cg = g.inChannels / g.group
+        let kdim = cg * g.kernelSize
+        let total = pool ? g.batch * g.outChannels * (g.output[0] / 2) * (g.output[1] / 2) : g.batch * g.outChannels * g.outPlane
+        if total == 0 { return [] }
+        let pointwise = g.isPointwise
+        if !pointwise && kdim > 0 && DirectConv.applies(g) {
+            // The kernel writes every output (the first pass stores rather than adds, the
+            // last adds the bias and clamps), so the array starts uninitialized.
+            return [Float](unsafeUninitializedCapacity: total) { yp, count in
+                count = total
+                guard let yb = yp.baseAddress else { return }
+                x.withUnsafeBufferPointer { xp in
+                    w.withUnsafeBufferPointer { wp in
+                        guard let xb = xp.baseAddress, let wb = wp.baseAddress else { yb.initialize(repeating: 0, count: total); return }
+                        if let bias {
+                            bias.withUnsafeBufferPointer { DirectConv.run(xb, wb, yb, g, bias: $0.baseAddress, relu: relu, pool: pool) }
+                        } else {
+                            DirectConv.run(xb, wb, yb, g, bias: nil, relu: relu, pool: pool)
+                        }
+                    }
+                }
+            }
+        }
+        var y = floatConvGemm(x, w, bias: bias, g)
+        if relu { FusedActivation.relu(&y) }
+        return y
+    }
+
+    /// The convolutions DirectConv does not take: packed columns for 1-D and 2-D,
+    /// im2col for 3-D, the input itself for pointwise ones.
+    static func floatConvGemm(_ x: [Float], _ w: [Float], bias: [Float]?, _ g: ConvGeometry) -> [Float] {
         let cg = g.inChannels / g.group, mg = g.outChannels / g.group
         let kdim = cg * g.kernelSize, outPlane = g.outPlane, inPlane = g.inPlane
         let total = g.batch * g.outChannels * outPlane
         if total == 0 { return [] }
         let pointwise = g.isPointwise
-        if !pointwise && kdim > 0 && DirectConv.applies(g) {
-            // The kernel writes every output (the first pass stores rather than adds),
-            // so the array starts as the bias or uninitialized.
-            return [Float](unsafeUninitializedCapacity: total) { yp, count in
-                count = total
-                guard let yb = yp.baseAddress else { return }
-                if let bias {
-                    for n in 0..<g.batch { for c in 0..<g.outChannels {
-                        (yb + (n * g.outChannels + c) * outPlane).initialize(repeating: bias[c], count: outPlane)
-                    } }
-                }
-                x.withUnsafeBufferPointer { xp in
-                    w.withUnsafeBufferPointer { wp in
-                        guard let xb = xp.baseAddress, let wb = wp.baseAddress else { yb.initialize(repeating: 0, count: total); return }
-                        DirectConv.run(xb, wb, yb, g, accumulate: bias != nil)
-                    }
-                }
-            }
-        }
         var y = [Float](repeating: 0, count: total)
         if !pointwise && g.input.count <= 2 && kdim > 0 {
             fusedConv2D(x, w, bias: bias, g, into: &y)
