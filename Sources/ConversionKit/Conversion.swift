@@ -63,6 +63,8 @@ public enum Conversion {
         public var report: VerificationReport?
         /// Bytes written.
         public var bytesWritten: Int
+        /// Wall time of each step in seconds: read and convert, write, read back, verify.
+        public var timings: [(step: String, seconds: Double)]
     }
 
     /// Converts `input` to `output`.
@@ -76,6 +78,13 @@ public enum Conversion {
                            verification: Verification = .synthetic, registry: ConverterRegistry = .shared,
                            warn: (String) -> Void = { _ in }) throws -> Outcome {
         let file = input.path
+        var timings: [(step: String, seconds: Double)] = []
+        var clock = DispatchTime.now().uptimeNanoseconds
+        func lap(_ step: String) {
+            let now = DispatchTime.now().uptimeNanoseconds
+            timings.append((step, Double(now - clock) / 1e9))
+            clock = now
+        }
         let detected: SourceFormat
         if let format {
             detected = format
@@ -97,6 +106,7 @@ public enum Conversion {
             throw ConversionError.source(file: file, message: "\(error)")
         }
         result.warnings.forEach(warn)
+        lap("read and convert")
 
         var rows: [[Float]]? = nil
         if case .rows(let url) = verification, let verifier = result.verifier {
@@ -111,11 +121,14 @@ public enum Conversion {
         do { written = try result.model.write(to: staging) } catch {
             throw ConversionError.write(file: output.path, message: "\(error)")
         }
+        lap("write")
         var report: VerificationReport? = nil
         if let verifier = result.verifier, !isOff(verification) {
             do {
                 let back = try Model(contentsOf: staging)
+                lap("read back")
                 report = try verifier.verify(back, rows: rows)
+                lap("verify")
             } catch {
                 throw ConversionError.verificationError(file: file, message: "\(error)")
             }
@@ -126,7 +139,8 @@ public enum Conversion {
                 throw ConversionError.write(file: output.path, message: "cannot move the verified file into place: \(String(cString: strerror(errno)))")
             }
         }
-        return Outcome(format: detected, summary: result.summary, warnings: result.warnings, report: report, bytesWritten: written.modelBytes)
+        return Outcome(format: detected, summary: result.summary, warnings: result.warnings, report: report, bytesWritten: written.modelBytes,
+                       timings: timings)
     }
 
     static func isOff(_ v: Verification) -> Bool { if case .off = v { return true } else { return false } }

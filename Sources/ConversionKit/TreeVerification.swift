@@ -159,9 +159,7 @@ public enum TreeVerification {
     static func run<T: TreeInputScalar>(model: TreeEnsembleModel, onnx: ONNX.Model, inputName: String, rows: [[T]],
                                         tolerance: Tolerance) throws -> VerificationReport {
         let evaluator = try TreeEnsembleEvaluator(model)
-        var expected: [TreeEnsemblePrediction] = []
-        expected.reserveCapacity(rows.count)
-        for (i, r) in rows.enumerated() { expected.append(try evaluator.predict(r, rowIndex: i)) }
+        let expected = try evaluator.predict(rows: rows)
         var report = VerificationReport(rowsChecked: rows.count, valuesCompared: 0, maxAbsError: 0, valuesOutsideTolerance: 0,
                                         labelsCompared: 0, labelsDiffering: 0, labelTies: 0, leafChoicesChecked: 0,
                                         leafChoicesDiffering: 0, rowsWithDifferingLeaves: 0, firstDifference: nil, tolerance: tolerance)
@@ -235,7 +233,9 @@ public enum TreeVerification {
                 for (r, e) in expected.enumerated() {
                     var rowDiffers = false
                     for (j, tree) in probe.trees.enumerated() {
-                        guard let s = tree.sourceTree, let want = probe.leafPosition[s][e.leaves[s]] else { continue }
+                        guard let s = tree.sourceTree else { continue }
+                        let want = probe.leafPosition[s][e.leaves[s]]
+                        guard want >= 0 else { continue }
                         report.leafChoicesChecked += 1
                         let g = positions[r * k + j]
                         if g != Double(want) {
@@ -258,8 +258,10 @@ struct LeafProbe {
     var model: ONNX.Model
     var outputName: String
     var trees: [TreeEnsembleLowering.EmittedTree]
-    /// Per IR tree: leaf node index → position among the tree's leaves in preorder.
-    var leafPosition: [[Int: Int]]
+    /// Per IR tree and node: the leaf's position among the tree's leaves in preorder
+    /// (-1 for splits and unreachable nodes). Arrays, not dictionaries: this is looked
+    /// up once per row and tree.
+    var leafPosition: [[Int]]
 
     /// Nil when the model has no tree op this can read, or its trees do not match the
     /// lowering's layout.
@@ -299,11 +301,12 @@ struct LeafProbe {
         self.model = m
         outputName = out
         trees = emitted
-        var positions: [[Int: Int]] = []
+        var positions: [[Int]] = []
         for t in ir.trees.indices {
-            var p: [Int: Int] = [:]
+            var p = [Int](repeating: -1, count: ir.trees[t].nodes.count)
+            var next = 0
             for i in try ir.reachableNodes(ofTree: t) {
-                if case .leaf = ir.trees[t].nodes[i] { p[i] = p.count }
+                if case .leaf = ir.trees[t].nodes[i] { p[i] = next; next += 1 }
             }
             positions.append(p)
         }

@@ -197,11 +197,78 @@ struct JSONParser {
             if negative && v == 0 { return DocumentNumber(double: -0.0, float: -0.0, integer: 0) }
             return DocumentNumber(double: Double(v), float: Float(v), integer: v)
         }
+        if let d = fastDouble(start: start, end: i) {
+            return DocumentNumber(double: d, float: JSONParser.float32(ofCorrectlyRounded: d) ?? slowFloat(start: start), integer: integral ? Int64(exactly: d) : nil)
+        }
         scratch.removeAll(keepingCapacity: true)
         for k in start..<i { scratch.append(CChar(bitPattern: b[k])) }
         scratch.append(0)
         let (d, f) = scratch.withUnsafeBufferPointer { p in (strtod(p.baseAddress!, nil), strtof(p.baseAddress!, nil)) }
         return DocumentNumber(double: d, float: f, integer: integral ? Int64(exactly: d) : nil)
+    }
+
+    static let powersOfTen: [Double] = (0...22).map { k in (0..<k).reduce(1.0) { p, _ in p * 10 } }
+
+    /// The correctly rounded float64 of the literal in b[start..<end], when the classic
+    /// exact fast path applies: at most 19 significant digits whose value M is below
+    /// 2^53 and a decimal exponent e with |e| <= 22, so M and 10^|e| are exact doubles and
+    /// one multiplication or division rounds once. Nil otherwise (strtod decides).
+    func fastDouble(start: Int, end: Int) -> Double? {
+        var k = start
+        var negative = false
+        if b[k] == UInt8(ascii: "-") { negative = true; k += 1 }
+        var m: UInt64 = 0, digits = 0, exponent = 0
+        while k < end, b[k] >= 0x30, b[k] <= 0x39 {
+            if m != 0 || b[k] != 0x30 { digits += 1 }
+            if digits > 19 { return nil }
+            m = m &* 10 &+ UInt64(b[k] - 0x30)
+            k += 1
+        }
+        if k < end, b[k] == UInt8(ascii: ".") {
+            k += 1
+            while k < end, b[k] >= 0x30, b[k] <= 0x39 {
+                if m != 0 || b[k] != 0x30 { digits += 1 }
+                if digits > 19 { return nil }
+                m = m &* 10 &+ UInt64(b[k] - 0x30)
+                exponent -= 1
+                k += 1
+            }
+        }
+        if k < end, b[k] == UInt8(ascii: "e") || b[k] == UInt8(ascii: "E") {
+            k += 1
+            var sign = 1
+            if b[k] == UInt8(ascii: "+") { k += 1 } else if b[k] == UInt8(ascii: "-") { sign = -1; k += 1 }
+            var e = 0
+            while k < end, b[k] >= 0x30, b[k] <= 0x39 {
+                e = e * 10 + Int(b[k] - 0x30)
+                if e > 400 { return nil }
+                k += 1
+            }
+            exponent += sign * e
+        }
+        guard m <= 1 << 53, exponent >= -22, exponent <= 22 else { return nil }
+        var d = Double(m)
+        if exponent < 0 { d /= Self.powersOfTen[-exponent] } else { d *= Self.powersOfTen[exponent] }
+        return negative ? -d : d
+    }
+
+    /// Float(d) for a correctly rounded float64 d of some decimal v: equal to v rounded to
+    /// float32 unless d sits exactly on a float32 midpoint (then v may lie on either side,
+    /// and nil asks for the literal to be parsed as float32 directly). No midpoint lies
+    /// strictly between v and d, since it would be a double nearer to v than d.
+    static func float32(ofCorrectlyRounded d: Double) -> Float? {
+        let f = Float(d)
+        if Double(f) == d || !d.isFinite { return f }
+        let other = Double(f) < d ? f.nextUp : f.nextDown
+        if f.isInfinite || other.isInfinite { return nil }
+        return (Double(f) + Double(other)) / 2 == d ? nil : f
+    }
+
+    mutating func slowFloat(start: Int) -> Float {
+        scratch.removeAll(keepingCapacity: true)
+        for k in start..<i { scratch.append(CChar(bitPattern: b[k])) }
+        scratch.append(0)
+        return scratch.withUnsafeBufferPointer { strtof($0.baseAddress!, nil) }
     }
 
     mutating func string() throws -> String {

@@ -73,6 +73,29 @@ public struct TreeEnsembleEvaluator: Sendable {
     let categorySets: [[Int: Set<Int>]]
     /// Per margin column, how many trees add to it (the divisor of `.average`).
     public let treesPerColumn: [Int]
+    /// Every tree's nodes, flattened for the walk (tree t's node i is at
+    /// `treeOffsets[t] + i`); the same decisions as `goesYes`, without copying a
+    /// `Split` (and retaining its category array) at every step.
+    let flat: [FlatNode]
+    /// Where each tree's nodes start in `flat`.
+    let treeOffsets: [Int]
+    /// Category sets of categorical splits, indexed by `FlatNode.categories`.
+    let flatCategories: [Set<Int>]
+    /// Per tree, the most splits on a path from the root to a leaf.
+    let treeDepths: [Int]
+
+    /// One node as the walk reads it.
+    struct FlatNode {
+        enum Kind: UInt8 { case leaf, float32Less, float32LessOrEqual, float64Less, float64LessOrEqual, categorical }
+        var kind: Kind
+        var missingGoesToYes: Bool
+        var feature: Int32
+        var yes: Int32
+        var no: Int32
+        var categories: Int32
+        var threshold32: Float
+        var threshold64: Double
+    }
 
     /// Validates the model and prepares it for evaluation.
     ///
@@ -81,6 +104,7 @@ public struct TreeEnsembleEvaluator: Sendable {
         try model.validate()
         self.model = model
         var vector: [Bool] = []
+        var depths: [Int] = []
         var sets: [[Int: Set<Int>]] = []
         var perColumn = [Int](repeating: 0, count: model.marginCount)
         for t in model.trees.indices {
@@ -91,6 +115,18 @@ public struct TreeEnsembleEvaluator: Sendable {
                 if case .split(let split) = model.trees[t].nodes[i], let cats = split.categories { treeSets[i] = Set(cats) }
             }
             sets.append(treeSets)
+            // Depth: preorder visits parents first, so one pass gives every node's depth.
+            var depthOf: [Int: Int] = [0: 0]
+            var deepest = 0
+            for i in s.preorder {
+                if case .split(let split) = model.trees[t].nodes[i] {
+                    let d = (depthOf[i] ?? 0) + 1
+                    depthOf[split.yes] = d
+                    depthOf[split.no] = d
+                    deepest = max(deepest, d)
+                }
+            }
+            depths.append(deepest)
             if s.vectorLeaves {
                 for c in perColumn.indices { perColumn[c] += 1 }
             } else {
@@ -98,8 +134,39 @@ public struct TreeEnsembleEvaluator: Sendable {
             }
         }
         vectorTree = vector
+        treeDepths = depths
         categorySets = sets
         treesPerColumn = perColumn
+        var flat: [FlatNode] = [], offsets: [Int] = [], catSets: [Set<Int>] = []
+        flat.reserveCapacity(model.trees.reduce(0) { $0 + $1.nodes.count })
+        for tree in model.trees {
+            offsets.append(flat.count)
+            for node in tree.nodes {
+                switch node {
+                case .leaf:
+                    flat.append(FlatNode(kind: .leaf, missingGoesToYes: false, feature: 0, yes: 0, no: 0, categories: -1, threshold32: 0, threshold64: 0))
+                case .split(let sp):
+                    var n = FlatNode(kind: .leaf, missingGoesToYes: sp.missingGoesToYes, feature: Int32(sp.feature), yes: Int32(sp.yes),
+                                     no: Int32(sp.no), categories: -1, threshold32: 0, threshold64: 0)
+                    if let cats = sp.categories {
+                        n.kind = .categorical
+                        n.categories = Int32(catSets.count)
+                        catSets.append(Set(cats))
+                    } else {
+                        switch (sp.threshold, sp.comparison) {
+                        case (.float32(let t), .lessThan): n.kind = .float32Less; n.threshold32 = t
+                        case (.float32(let t), .lessOrEqual): n.kind = .float32LessOrEqual; n.threshold32 = t
+                        case (.float64(let t), .lessThan): n.kind = .float64Less; n.threshold64 = t
+                        case (.float64(let t), .lessOrEqual): n.kind = .float64LessOrEqual; n.threshold64 = t
+                        }
+                    }
+                    flat.append(n)
+                }
+            }
+        }
+        self.flat = flat
+        treeOffsets = offsets
+        flatCategories = catSets
     }
 
     // MARK: - Splits
@@ -142,23 +209,109 @@ public struct TreeEnsembleEvaluator: Sendable {
     /// The leaf each tree reaches for `row`, by tree.
     ///
     /// - Throws: `TreeEnsembleError.rowWidth` when the row does not have `featureCount` values.
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     public func leaves<T: TreeInputScalar>(_ row: [T], rowIndex: Int = 0) throws -> [Int] {
         guard row.count == model.featureCount else {
             throw TreeEnsembleError.rowWidth(row: rowIndex, count: row.count, featureCount: model.featureCount)
         }
-        var out: [Int] = []
-        out.reserveCapacity(model.trees.count)
-        for (t, tree) in model.trees.enumerated() {
-            var i = 0
-            // Validated: the walk ends at a leaf within nodes.count steps.
-            var steps = 0
-            while case .split(let s) = tree.nodes[i], steps <= tree.nodes.count {
-                i = Self.goesYes(s, row[s.feature], categories: categorySets[t][i], negatives: model.negativeCategoryRule) ? s.yes : s.no
-                steps += 1
+        var out = [Int](repeating: 0, count: model.trees.count)
+        flat.withUnsafeBufferPointer { nodes in
+            row.withUnsafeBufferPointer { x in
+                for t in 0..<treeOffsets.count { out[t] = walk(nodes, from: treeOffsets[t], x) }
             }
-            out.append(i)
         }
         return out
+    }
+
+    /// The leaf (node index within its tree) a row reaches in the tree whose nodes start
+    /// at `base`. Validated models end at a leaf within the tree's node count.
+    @inline(__always)
+    func walk<T: TreeInputScalar>(_ nodes: UnsafeBufferPointer<FlatNode>, from base: Int, _ row: UnsafeBufferPointer<T>) -> Int {
+        var i: Int32 = 0
+        while true {
+            let next = step(nodes, base, i, row.baseAddress!)
+            if next == i { return Int(i) }
+            i = next
+        }
+    }
+
+    /// One step from node `i`: the child the row goes to, or `i` itself at a leaf (a
+    /// split never has itself as a child: validation rules out cycles).
+    @inline(__always)
+    func step<T: TreeInputScalar>(_ nodes: UnsafeBufferPointer<FlatNode>, _ base: Int, _ i: Int32, _ row: UnsafePointer<T>) -> Int32 {
+        let n = nodes[base + Int(i)]
+        let yes: Bool
+        switch n.kind {
+        case .leaf: return i
+        case .float32Less: let x = row[Int(n.feature)]; yes = x.isNaN ? n.missingGoesToYes : x.float32Value < n.threshold32
+        case .float32LessOrEqual: let x = row[Int(n.feature)]; yes = x.isNaN ? n.missingGoesToYes : x.float32Value <= n.threshold32
+        case .float64Less: let x = row[Int(n.feature)]; yes = x.isNaN ? n.missingGoesToYes : x.float64Value < n.threshold64
+        case .float64LessOrEqual: let x = row[Int(n.feature)]; yes = x.isNaN ? n.missingGoesToYes : x.float64Value <= n.threshold64
+        case .categorical:
+            let x = row[Int(n.feature)]
+            if x.isNaN { yes = n.missingGoesToYes } else if let code = Self.categoryCode(x.float64Value, negatives: model.negativeCategoryRule) {
+                yes = flatCategories[Int(n.categories)].contains(code)
+            } else { yes = false }
+        }
+        return yes ? n.yes : n.no
+    }
+
+    /// The leaves of many rows, `[row][tree]`, walked tree by tree so that each tree's
+    /// nodes stay in cache while every row passes through it (row by row, a large
+    /// ensemble misses the cache at almost every step).
+    ///
+    /// - Throws: `TreeEnsembleError.rowWidth` naming the first bad row.
+    public func leaves<T: TreeInputScalar>(rows: [[T]]) throws -> [[Int]] {
+        for (r, row) in rows.enumerated() where row.count != model.featureCount {
+            throw TreeEnsembleError.rowWidth(row: r, count: row.count, featureCount: model.featureCount)
+        }
+        // Concrete element types, so that the walk is compiled for each (a generic walk
+        // pays a witness call per node).
+        if T.self == Float.self { return walkRows(unsafeBitCast(rows, to: [[Float]].self)) }
+        if T.self == Double.self { return walkRows(unsafeBitCast(rows, to: [[Double]].self)) }
+        return walkRows(rows)
+    }
+
+    @inline(__always)
+    func walkRows<T: TreeInputScalar>(_ rows: [[T]]) -> [[Int]] {
+        let trees = treeOffsets.count
+        let width = model.featureCount
+        let values = rows.flatMap { $0 }   // one contiguous row-major block
+        var byTree = [Int32](repeating: 0, count: trees * rows.count)
+        let blockRows = 256
+        flat.withUnsafeBufferPointer { nodes in
+            values.withUnsafeBufferPointer { x in
+                byTree.withUnsafeMutableBufferPointer { out in
+                    for start in stride(from: 0, to: rows.count, by: blockRows) {
+                        let end = min(rows.count, start + blockRows)
+                        for t in 0..<trees {
+                            let base = treeOffsets[t], depth = treeDepths[t]
+                            // Four rows in lockstep: their walks are independent, so the
+                            // CPU overlaps the node loads (leaves step to themselves).
+                            var r = start
+                            let p = x.baseAddress!
+                            while r + 4 <= end {
+                                let p0 = p + r * width, p1 = p0 + width, p2 = p1 + width, p3 = p2 + width
+                                var n0: Int32 = 0, n1: Int32 = 0, n2: Int32 = 0, n3: Int32 = 0
+                                for _ in 0..<depth {
+                                    n0 = step(nodes, base, n0, p0); n1 = step(nodes, base, n1, p1)
+                                    n2 = step(nodes, base, n2, p2); n3 = step(nodes, base, n3, p3)
+                                }
+                                out[r * trees + t] = n0; out[(r + 1) * trees + t] = n1
+                                out[(r + 2) * trees + t] = n2; out[(r + 3) * trees + t] = n3
+                                r += 4
+                            }
+                            while r < end {
+                                out[r * trees + t] = Int32(walk(nodes, from: base, UnsafeBufferPointer(start: p + r * width, count: width)))
+                                r += 1
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return (0..<rows.count).map { r in (0..<trees).map { Int(byTree[r * trees + $0]) } }
     }
 
     /// The prediction for one row of float32 features.
@@ -179,22 +332,23 @@ public struct TreeEnsembleEvaluator: Sendable {
         try predictRow(row, index: rowIndex)
     }
 
-    /// The predictions for rows of float32 features.
+    /// The predictions for rows of float32 or float64 features (walked tree by tree).
     ///
     /// - Throws: `TreeEnsembleError.rowWidth` naming the first bad row.
-    public func predict(rows: [[Float]]) throws -> [TreeEnsemblePrediction] {
-        try rows.enumerated().map { try predictRow($1, index: $0) }
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
+    public func predict<T: TreeInputScalar>(rows: [[T]]) throws -> [TreeEnsemblePrediction] {
+        try leaves(rows: rows).map { prediction(leaves: $0) }
     }
 
-    /// The predictions for rows of float64 features.
-    ///
-    /// - Throws: `TreeEnsembleError.rowWidth` naming the first bad row.
-    public func predict(rows: [[Double]]) throws -> [TreeEnsemblePrediction] {
-        try rows.enumerated().map { try predictRow($1, index: $0) }
-    }
-
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     func predictRow<T: TreeInputScalar>(_ row: [T], index: Int) throws -> TreeEnsemblePrediction {
-        let leaves = try leaves(row, rowIndex: index)
+        prediction(leaves: try leaves(row, rowIndex: index))
+    }
+
+    /// The prediction of a row that reached `leaves` (one per tree).
+    func prediction(leaves: [Int]) -> TreeEnsemblePrediction {
         let width = model.marginCount
         var margins = [Double](repeating: 0, count: width)
         for (t, leaf) in leaves.enumerated() {

@@ -77,6 +77,9 @@ struct Convert: ParsableCommand {
     @Flag(help: "Print only errors.")
     var quiet = false
 
+    @Flag(help: "Print the time each step took (read and convert, write, read back, verify).")
+    var timings = false
+
     func run() throws {
         let url = URL(fileURLWithPath: input)
         var detected: SourceFormat?
@@ -135,6 +138,9 @@ struct Convert: ParsableCommand {
         if !quiet {
             print("\(input) -> \(output): \(outcome.summary), \(outcome.bytesWritten) bytes")
             if let r = outcome.report { print(r.summary) } else if noVerify { print("not verified (--no-verify)") }
+        }
+        if timings {
+            for t in outcome.timings { print("  \(t.step.padding(toLength: 18, withPad: " ", startingAt: 0)) \(String(format: "%8.1f ms", t.seconds * 1000))") }
         }
     }
 }

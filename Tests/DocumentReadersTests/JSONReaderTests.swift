@@ -1,4 +1,5 @@
 import DocumentReaders
+import Foundation
 import XCTest
 
 final class JSONReaderTests: XCTestCase {
@@ -30,6 +31,44 @@ final class JSONReaderTests: XCTestCase {
         XCTAssertEqual(n.floats[0], Float(1).nextUp)
         XCTAssertEqual(Float(n.doubles[0]), 1, "via float64 it rounds to even; this is the case the direct parse avoids")
         XCTAssertEqual(n.doubles[0], 1 + 0x1p-24)
+    }
+
+    /// A short literal (the fast float64 path) whose float64 lands exactly on a float32
+    /// midpoint: the float32 must still come from the literal.
+    func testFloat32AtAMidpointOnTheFastPath() throws {
+        let n = try DocumentNode(JSONReader.parse("[1.000000059604644776, 1.000000059604644775, 0.1, -2.5e-3, 3.4028235e38, 1e39]"), path: "$").numbers()
+        XCTAssertEqual(n.doubles[0], 1 + 0x1p-24)
+        XCTAssertEqual(n.floats[0], Float(1).nextUp, "above the midpoint: rounds up")
+        XCTAssertEqual(n.floats[1], 1, "below the midpoint: rounds down")
+        XCTAssertEqual(n.doubles[2], 0.1)
+        XCTAssertEqual(n.floats[2], Float(0.1))
+        XCTAssertEqual(n.doubles[3], -0.0025)
+        XCTAssertEqual(n.floats[4], .greatestFiniteMagnitude)
+        XCTAssertEqual(n.floats[5], .infinity)
+        XCTAssertEqual(n.doubles[5], 1e39)
+    }
+
+    /// Against the C library's correctly rounded strtod/strtof, on literals of the shapes
+    /// model files hold (shortest float32, 9 and 17 significant digits, exponents).
+    func testNumbersAgreeWithStrtodAndStrtof() throws {
+        var rng = SystemRandomNumberGenerator()
+        var literals: [String] = []
+        for _ in 0..<5000 {
+            let f = Float(bitPattern: UInt32.random(in: 0...UInt32.max, using: &rng))
+            guard f.isFinite else { continue }
+            literals.append("\(f)")
+            literals.append(String(format: "%.9g", Double(f)))
+            literals.append(String(format: "%.17g", Double(f) * 1.000000119))
+            literals.append(String(format: "%.6e", Double.random(in: -1e6...1e6, using: &rng)))
+        }
+        let n = try DocumentNode(JSONReader.parse("[" + literals.joined(separator: ",") + "]"), path: "$").numbers()
+        let floats = n.floats
+        var wrong: [String] = []
+        for (k, lit) in literals.enumerated() {
+            let d = strtod(lit, nil), f = strtof(lit, nil)
+            if n.doubles[k].bitPattern != d.bitPattern || floats[k].bitPattern != f.bitPattern { wrong.append(lit) }
+        }
+        XCTAssertEqual(wrong, [], "literals read differently from strtod/strtof")
     }
 
     func testIntegersStayExact() throws {
