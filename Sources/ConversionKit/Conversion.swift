@@ -99,7 +99,7 @@ public enum Conversion {
         guard let converter = registry.converter(for: detected) else {
             throw ConversionError.noConverter(file: file, format: detected, available: registry.supportedFormatsList)
         }
-        let result: ConversionResult
+        var result: ConversionResult
         do { result = try converter.convert(contentsOf: input, format: detected, options: options) } catch let e as ConversionError {
             throw e
         } catch {
@@ -122,6 +122,8 @@ public enum Conversion {
             throw ConversionError.write(file: output.path, message: "\(error)")
         }
         lap("write")
+        result.model = Model()   // verification reads the file back; free the builder's copy
+        returnFreedMemory()
         var report: VerificationReport? = nil
         if let verifier = result.verifier, !isOff(verification) {
             do {
@@ -143,6 +145,15 @@ public enum Conversion {
                        timings: timings)
     }
 
+    /// Hands freed heap pages back to the system: readers free many small arrays (a
+    /// parsed JSON model), which malloc would otherwise keep as resident memory while
+    /// verification allocates its own.
+    static func returnFreedMemory() {
+        #if os(Linux)
+        _ = glibcMallocTrim(0)
+        #endif
+    }
+
     static func isOff(_ v: Verification) -> Bool { if case .off = v { return true } else { return false } }
 
     /// Rows from a `.npy` (float32 or float64, [N, F]) or `.csv` file.
@@ -160,3 +171,9 @@ public enum Conversion {
         return (0..<n).map { r in (0..<f).map { Float(values[r * f + $0]) } }
     }
 }
+
+#if os(Linux)
+/// glibc's `malloc_trim` (not in the Glibc module map).
+@_silgen_name("malloc_trim")
+private func glibcMallocTrim(_ pad: Int) -> Int32
+#endif

@@ -159,14 +159,14 @@ public enum TreeVerification {
     static func run<T: TreeInputScalar>(model: TreeEnsembleModel, onnx: ONNX.Model, inputName: String, rows: [[T]],
                                         tolerance: Tolerance) throws -> VerificationReport {
         let evaluator = try TreeEnsembleEvaluator(model)
-        let expected = try evaluator.predict(rows: rows)
+        let expected = try evaluator.predictBatch(rows: rows)
         var report = VerificationReport(rowsChecked: rows.count, valuesCompared: 0, maxAbsError: 0, valuesOutsideTolerance: 0,
                                         labelsCompared: 0, labelsDiffering: 0, labelTies: 0, leafChoicesChecked: 0,
                                         leafChoicesDiffering: 0, rowsWithDifferingLeaves: 0, firstDifference: nil, tolerance: tolerance)
         if rows.isEmpty { return report }
         let x = feed(rows, featureCount: model.featureCount)
-        let session = try Session(model: onnx)
-        let outputs = try session.run([inputName: .tensor(x)])
+        // The session goes as soon as it has run, before the leaf probe builds its own.
+        let outputs = try Session(model: onnx).run([inputName: .tensor(x)])
         func tensor(_ name: String) throws -> TensorValue {
             guard let v = outputs[name]?.tensor else { throw TreeVerificationError.output(name: name, reason: "the model has no such tensor output") }
             return v
@@ -185,9 +185,9 @@ public enum TreeVerification {
         guard got.count == rows.count * width else {
             throw TreeVerificationError.output(name: valueName, reason: "\(got.count) values for \(rows.count) rows of \(width)")
         }
-        for (r, e) in expected.enumerated() {
+        for r in 0..<rows.count {
             for c in 0..<width {
-                let g = got[r * width + c], want = e.values[c]
+                let g = got[r * width + c], want = expected.value(row: r, column: c)
                 report.valuesCompared += 1
                 let diff = abs(g - want)
                 if diff.isFinite { report.maxAbsError = max(report.maxAbsError, diff) }
@@ -213,10 +213,10 @@ public enum TreeVerification {
             guard gotIndex.count == rows.count else {
                 throw TreeVerificationError.output(name: TreeEnsembleLowering.OutputName.label, reason: "\(gotIndex.count) labels for \(rows.count) rows")
             }
-            for (r, e) in expected.enumerated() {
+            for r in 0..<rows.count {
                 report.labelsCompared += 1
-                guard let want = e.classIndex, gotIndex[r] != want else { continue }
-                if let g = gotIndex[r], tolerance.accepts(e.values[g], e.values[want]) {
+                guard let want = expected.classIndex(row: r), gotIndex[r] != want else { continue }
+                if let g = gotIndex[r], tolerance.accepts(expected.value(row: r, column: g), expected.value(row: r, column: want)) {
                     report.labelTies += 1
                 } else {
                     report.labelsDiffering += 1
@@ -227,25 +227,36 @@ public enum TreeVerification {
 
         // Leaf choices, through a copy of the model whose tree op outputs leaf positions.
         if let probe = try LeafProbe(onnx: onnx, model: model) {
-            let leafOut = try Session(model: probe.model).run([inputName: .tensor(x)])
-            if let v = leafOut[probe.outputName]?.tensor, let positions = try? v.doubles(), positions.count == rows.count * probe.trees.count {
-                let k = probe.trees.count
-                for (r, e) in expected.enumerated() {
+            // In chunks of rows: the probe outputs one column per tree, which for a large
+            // ensemble is the biggest tensor verification makes.
+            let session = try Session(model: probe.model)
+            let k = probe.trees.count
+            let chunk = max(64, min(rows.count, (1 << 18) / max(1, k)))
+            var start = 0
+            while start < rows.count {
+                let end = min(rows.count, start + chunk)
+                let leafOut = try session.run([inputName: .tensor(feed(Array(rows[start..<end]), featureCount: model.featureCount))])
+                guard let v = leafOut[probe.outputName]?.tensor, let positions = try? v.doubles(), positions.count == (end - start) * k else {
+                    break
+                }
+                for r in start..<end {
                     var rowDiffers = false
                     for (j, tree) in probe.trees.enumerated() {
                         guard let s = tree.sourceTree else { continue }
-                        let want = probe.leafPosition[s][e.leaves[s]]
+                        let node = expected.leaf(row: r, tree: s)
+                        let want = probe.leafPosition[s][node]
                         guard want >= 0 else { continue }
                         report.leafChoicesChecked += 1
-                        let g = positions[r * k + j]
+                        let g = positions[(r - start) * k + j]
                         if g != Double(want) {
                             report.leafChoicesDiffering += 1
                             rowDiffers = true
-                            note("row \(r) tree \(s): ONNX leaf #\(g), evaluator leaf #\(want) (node \(e.leaves[s]))")
+                            note("row \(r) tree \(s): ONNX leaf #\(g), evaluator leaf #\(want) (node \(node))")
                         }
                     }
                     if rowDiffers { report.rowsWithDifferingLeaves += 1 }
                 }
+                start = end
             }
         }
         return report

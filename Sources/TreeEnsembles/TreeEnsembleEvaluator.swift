@@ -33,6 +33,29 @@ public struct TreeEnsemblePrediction: Sendable, Equatable {
     public var label: ClassLabel?
 }
 
+/// The predictions of many rows, row-major (`TreeEnsembleEvaluator.predictBatch`).
+public struct TreeEnsembleBatchPrediction: Sendable, Equatable {
+    /// Rows predicted.
+    public let rowCount: Int
+    /// Trees per row.
+    public let treeCount: Int
+    /// Values per row (`TreeEnsembleModel.outputColumnCount`).
+    public let valueWidth: Int
+    /// `[row][tree]`: the index (into `Tree.nodes`) of the leaf reached.
+    public let leafIndices: [Int32]
+    /// `[row][column]`: the values, as `TreeEnsemblePrediction.values`.
+    public let values: [Double]
+    /// Per row, the predicted class index of a classifier, or -1.
+    public let classIndices: [Int]
+
+    /// The leaf row `row` reached in tree `tree`.
+    public func leaf(row: Int, tree: Int) -> Int { Int(leafIndices[row * treeCount + tree]) }
+    /// Value `column` of row `row`.
+    public func value(row: Int, column: Int) -> Double { values[row * valueWidth + column] }
+    /// The class index of row `row`, for classifiers.
+    public func classIndex(row: Int) -> Int? { classIndices[row] < 0 ? nil : classIndices[row] }
+}
+
 /// A row element the evaluator accepts: float32 or float64.
 public protocol TreeInputScalar: BinaryFloatingPoint, Sendable {
     /// The value rounded to float32 (to nearest, ties to even), as XGBoost reads input.
@@ -268,13 +291,20 @@ public struct TreeEnsembleEvaluator: Sendable {
         }
         // Concrete element types, so that the walk is compiled for each (a generic walk
         // pays a witness call per node).
+        let table = leafTable(rows)
+        let trees = treeOffsets.count
+        return (0..<rows.count).map { r in (0..<trees).map { Int(table[r * trees + $0]) } }
+    }
+
+    /// The row-major `[row][tree]` leaf table of rows already checked for width.
+    func leafTable<T: TreeInputScalar>(_ rows: [[T]]) -> [Int32] {
         if T.self == Float.self { return walkRows(unsafeBitCast(rows, to: [[Float]].self)) }
         if T.self == Double.self { return walkRows(unsafeBitCast(rows, to: [[Double]].self)) }
         return walkRows(rows)
     }
 
     @inline(__always)
-    func walkRows<T: TreeInputScalar>(_ rows: [[T]]) -> [[Int]] {
+    func walkRows<T: TreeInputScalar>(_ rows: [[T]]) -> [Int32] {
         let trees = treeOffsets.count
         let width = model.featureCount
         let values = rows.flatMap { $0 }   // one contiguous row-major block
@@ -311,7 +341,7 @@ public struct TreeEnsembleEvaluator: Sendable {
                 }
             }
         }
-        return (0..<rows.count).map { r in (0..<trees).map { Int(byTree[r * trees + $0]) } }
+        return byTree
     }
 
     /// The prediction for one row of float32 features.
@@ -349,10 +379,24 @@ public struct TreeEnsembleEvaluator: Sendable {
 
     /// The prediction of a row that reached `leaves` (one per tree).
     func prediction(leaves: [Int]) -> TreeEnsemblePrediction {
+        let (margins, values, classIndex) = outputs { leaves[$0] }
+        var label: ClassLabel?
+        if let best = classIndex, case .classification(let labels) = model.task {
+            switch labels {
+            case .integers(let a): label = .integer(a[best])
+            case .strings(let a): label = .string(a[best])
+            }
+        }
+        return TreeEnsemblePrediction(leaves: leaves, margins: margins, values: values, classIndex: classIndex, label: label)
+    }
+
+    /// Margins, values and class index of a row whose leaf in tree t is `leafOf(t)`.
+    @inline(__always)
+    func outputs(leafOf: (Int) -> Int) -> (margins: [Double], values: [Double], classIndex: Int?) {
         let width = model.marginCount
         var margins = [Double](repeating: 0, count: width)
-        for (t, leaf) in leaves.enumerated() {
-            guard case .leaf(let values) = model.trees[t].nodes[leaf] else { continue }
+        for t in 0..<model.trees.count {
+            guard case .leaf(let values) = model.trees[t].nodes[leafOf(t)] else { continue }
             if vectorTree[t] {
                 for c in 0..<width { margins[c] += values[c] }
             } else {
@@ -365,18 +409,36 @@ public struct TreeEnsembleEvaluator: Sendable {
         for c in 0..<min(width, model.baseScores.count) { margins[c] += model.baseScores[c] }
         var values = Self.apply(model.transform, margins)
         var classIndex: Int?
-        var label: ClassLabel?
-        if case .classification(let labels) = model.task {
+        if case .classification = model.task {
             if model.binaryFromSingleMargin { values = [1 - values[0], values[0]] }
             var best = 0
             for j in values.indices where values[j] > values[best] { best = j }
             classIndex = best
-            switch labels {
-            case .integers(let a): label = .integer(a[best])
-            case .strings(let a): label = .string(a[best])
-            }
         }
-        return TreeEnsemblePrediction(leaves: leaves, margins: margins, values: values, classIndex: classIndex, label: label)
+        return (margins, values, classIndex)
+    }
+
+    /// The predictions of many rows, stored flat (no arrays per row): what verification
+    /// compares on thousands of rows of large ensembles.
+    ///
+    /// - Throws: `TreeEnsembleError.rowWidth` naming the first bad row.
+    public func predictBatch<T: TreeInputScalar>(rows: [[T]]) throws -> TreeEnsembleBatchPrediction {
+        for (r, row) in rows.enumerated() where row.count != model.featureCount {
+            throw TreeEnsembleError.rowWidth(row: r, count: row.count, featureCount: model.featureCount)
+        }
+        let table = leafTable(rows)
+        let trees = treeOffsets.count
+        let width = model.outputColumnCount
+        var values: [Double] = []
+        values.reserveCapacity(rows.count * width)
+        var classes = [Int](repeating: -1, count: rows.count)
+        for r in 0..<rows.count {
+            let o = outputs { Int(table[r * trees + $0]) }
+            values.append(contentsOf: o.values)
+            if let c = o.classIndex { classes[r] = c }
+        }
+        return TreeEnsembleBatchPrediction(rowCount: rows.count, treeCount: trees, valueWidth: width, leafIndices: table,
+                                           values: values, classIndices: classes)
     }
 
     /// Applies a transform to one row of margins, in float64.
