@@ -105,6 +105,44 @@ final class FusionTests: XCTestCase {
         }
     }
 
+    func testMatMulBiasReluFusedEqualsSeparateSteps() throws {
+        // (A shape, B shape, bias shape, bias first): a bias the GEMM adds ([N], [1, N]),
+        // a batched A, few columns (the dot-product path), and a full [M, N] addend the
+        // folded Add applies after the product.
+        let cases: [([Int], [Int], [Int], Bool)] = [
+            ([37, 50], [50, 29], [29], false),
+            ([37, 50], [50, 29], [1, 29], true),
+            ([2, 13, 70], [70, 20], [20], false),
+            ([40, 100], [100, 10], [10], true),
+            ([7, 9], [9, 5], [7, 5], false),
+        ]
+        for (aShape, bShape, cShape, biasFirst) in cases {
+            let a = values(aShape.reduce(1, *), seed: aShape[0]), b = values(bShape.reduce(1, *), seed: bShape[1])
+            let inits = ["w": f32(b, bShape), "bias": f32(values(cShape.reduce(1, *), seed: 9), cShape)]
+            let nodes = [
+                Node(opType: "MatMul", input: ["x", "w"], output: ["m"]),
+                Node(opType: "Add", input: biasFirst ? ["bias", "m"] : ["m", "bias"], output: ["h"]),
+                Node(opType: "Relu", input: ["h"], output: ["y"]),
+            ]
+            let feeds: [String: Value] = ["x": .tensor(f32(a, aShape))]
+            let fusedSession = try Session(model: try model(nodes, initializers: inits, outputs: ["y"]))
+            XCTAssertEqual(fusedSession.graph.stepNames, ["MatMul#0"])
+            let separate = try Session(model: try model(nodes, initializers: inits, outputs: ["y", "m", "h"]))
+            XCTAssertEqual(separate.graph.stepNames, ["MatMul#0", "Add#1", "Relu#2"])
+            let f = try fusedSession.run(feeds), u = try separate.run(feeds)
+            XCTAssertTrue(try floats(u["h"]).contains { $0 < 0 })
+            XCTAssertEqual(try floats(f["y"]), try floats(u["y"]), "\(aShape) \(bShape) \(cShape)")
+        }
+        // A bias that a feed may replace (a graph input with an initializer) is not folded.
+        var m = try model([Node(opType: "MatMul", input: ["x", "w"], output: ["m"]), Node(opType: "Add", input: ["m", "bias"], output: ["y"])],
+                          initializers: ["w": f32(values(6, seed: 1), [3, 2]), "bias": f32([1, 2], [2])], outputs: ["y"])
+        m.graph?.input.append(ValueInfo(name: "bias", type: nil))
+        let session = try Session(model: m)
+        XCTAssertEqual(session.graph.stepNames, ["MatMul#0", "Add#1"])
+        let r = try session.run(["x": .tensor(f32([1, 0, 0], [1, 3])), "bias": .tensor(f32([10, 20], [2]))])
+        XCTAssertEqual(try floats(r["y"]), [10 + values(6, seed: 1)[0], 20 + values(6, seed: 1)[1]])
+    }
+
     func testReluReadTwiceIsNotFusedAway() throws {
         // c feeds the Relu and an Add: the Add must see the unclamped values.
         let xs = [1, 2, 5, 5], ws = [4, 2, 3, 3]

@@ -115,7 +115,8 @@ public final class PreparedGraph: @unchecked Sendable {
         outputTypes = graph.output.map(\.type)
         outputRefs = outputs.map { defined.contains($0) ? .local(slot($0)) : .outer($0) }
         for o in outputs where !defined.contains(o) { free.insert(o) }
-        Self.fuseActivations(&steps, &usesOf, keep: Set(outputs.compactMap { slotOf[$0] }))
+        let constants = Set(initializerNames.subtracting(inputs).compactMap { slotOf[$0] })
+        Self.fuseActivations(&steps, &usesOf, keep: Set(outputs.compactMap { slotOf[$0] }), constants: constants)
         // Release each slot after its last use, unless it is an output or initializer.
         var last: [Int: Int] = [:]
         for (i, uses) in usesOf.enumerated() { for s in uses { last[s] = i } }
@@ -135,13 +136,34 @@ public final class PreparedGraph: @unchecked Sendable {
     /// producer's only output, and nothing else reads it (no other step, subgraph or
     /// graph output in `keep`). The producer then writes the consumer's output slot and
     /// the consumer's step is dropped. Chains (Conv, Relu, MaxPool) fold step by step.
-    static func fuseActivations(_ steps: inout [Step], _ usesOf: inout [[Int]], keep: Set<Int>) {
+    ///
+    /// An Add of a MatMul's output and an initializer (`constants`: not overridable by a
+    /// feed) folds into the MatMul the same way, the initializer becoming a third input
+    /// (a bias the GEMM adds as it writes, when its shape allows).
+    static func fuseActivations(_ steps: inout [Step], _ usesOf: inout [[Int]], keep: Set<Int>, constants: Set<Int> = []) {
         var readers: [Int: Int] = [:]
         for uses in usesOf { for s in uses { readers[s, default: 0] += 1 } }
         var producer: [Int: Int] = [:]
         for (i, step) in steps.enumerated() { for case let s? in step.outputs { producer[s] = i } }
         var dropped = Set<Int>()
         for (j, step) in steps.enumerated() {
+            if let add = step.op as? Add, step.inputs.count == 2, step.outputs.count == 1, let out = step.outputs[0],
+               case .local(let a)?? = step.inputs.first, case .local(let b)?? = step.inputs.last {
+                // The MatMul operand and the constant one, in either order.
+                for (s, c, biasFirst) in [(a, b, false), (b, a, true)] where constants.contains(c) && !constants.contains(s) {
+                    guard !keep.contains(s), readers[s] == 1, let i = producer[s], i < j, !dropped.contains(i),
+                          steps[i].outputs.count == 1, steps[i].outputs[0] == s, let matmul = steps[i].op as? MatMul,
+                          matmul.bias == nil else { continue }
+                    let p = steps[i]
+                    steps[i] = Step(op: matmul.fusing(bias: add, biasFirst: biasFirst), nodeName: p.nodeName,
+                                    inputs: p.inputs + [.local(c)], outputs: [out], release: p.release)
+                    usesOf[i].append(c)
+                    producer[out] = i
+                    dropped.insert(j)
+                    break
+                }
+                continue
+            }
             let pool = step.op as? MaxPool
             guard step.op is Relu || pool?.fusable2x2 == true else { continue }
             guard step.inputs.count == 1, case .local(let s)?? = step.inputs.first, step.outputs.count == 1,

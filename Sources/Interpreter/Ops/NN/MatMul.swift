@@ -2,15 +2,70 @@ import ONNX
 
 /// MatMul: numpy matmul (batched with broadcasting; 1-D operands get a dimension
 /// prepended or appended, which the result then drops).
-struct MatMul: Operator {
+struct MatMul: ActivationFusable {
     static let opType = "MatMul"
     static let sinceVersions: [Int64] = [1, 9, 13]
+    /// An Add of this product and a constant folded in when the graph was prepared (the
+    /// constant is then input 2; `biasFirst` when it was the Add's first operand).
+    private(set) var bias: Add?
+    private(set) var biasFirst = false
+    /// A Relu folded in after the product (and the bias).
+    private(set) var activation: FusedActivation?
+
     init(_ c: OpContext) throws {}
+
+    func fusing(bias add: Add, biasFirst: Bool) -> MatMul {
+        var f = self
+        f.bias = add
+        f.biasFirst = biasFirst
+        return f
+    }
+
+    func fusing(_ activation: FusedActivation) -> (any Operator)? {
+        guard self.activation == nil else { return nil }
+        var f = self
+        f.activation = activation
+        return f
+    }
 
     func run(_ inputs: [Value?], _ context: RunContext) throws -> [Value] {
         let a = try context.tensor(inputs, 0), b = try context.tensor(inputs, 1)
         guard a.dataType == b.dataType else { throw context.invalid("inputs have different element types (\(a.dataType) and \(b.dataType))") }
-        return [.tensor(try BatchedMatMul.multiply(a, b, context))]
+        var c: TensorValue? = nil
+        if bias != nil { c = try context.tensor(inputs, 2) }
+        // float32 with a bias of one value per output column (or none): the GEMM adds it
+        // and clamps as it writes the product.
+        if a.dataType == .float, case .float(let av) = a.storage, case .float(let bv) = b.storage, a.rank >= 2, b.rank >= 2 {
+            let p = try BatchedMatMul.plan(a.shape, b.shape, context)
+            var columnBias: [Float]? = nil
+            if let c, let add = bias {
+                if add.broadcastsLikeNumpy, case .float(let cv) = c.storage, c.count == p.n, c.shape.last == p.n,
+                   c.rank <= p.outShape.count, c.shape.dropLast().allSatisfy({ $0 == 1 }) {
+                    columnBias = cv
+                }
+            }
+            if c == nil || columnBias != nil {
+                let relu = activation == .relu
+                let r: [Float]
+                if let columnBias {
+                    r = columnBias.withUnsafeBufferPointer {
+                        BatchedMatMul.floats(av, bv, p, epilogue: FloatGemm.Epilogue(colBias: $0.baseAddress, relu: relu))
+                    }
+                } else {
+                    r = BatchedMatMul.floats(av, bv, p, epilogue: FloatGemm.Epilogue(relu: relu))
+                }
+                return [.tensor(TensorValue(floats: r, shape: p.outShape))]
+            }
+        }
+        var y = try BatchedMatMul.multiply(a, b, context)
+        if let add = bias, let c {
+            guard case .tensor(let sum)? = try add.run(biasFirst ? [.tensor(c), .tensor(y)] : [.tensor(y), .tensor(c)], context).first else {
+                throw context.invalid("the folded Add gave no tensor")
+            }
+            y = sum
+        }
+        if let activation { y = try activation.apply(y, context) }
+        return [.tensor(y)]
     }
 }
 
@@ -63,7 +118,8 @@ enum BatchedMatMul {
     }
 
     /// Float32 product through the blocked kernel.
-    static func floats(_ a: [Float], _ b: [Float], _ p: Plan) -> [Float] {
+    /// The epilogue's bias pointers address column 0 (the same for every batch element).
+    static func floats(_ a: [Float], _ b: [Float], _ p: Plan, epilogue: FloatGemm.Epilogue = FloatGemm.Epilogue()) -> [Float] {
         let count = p.batch.reduce(1, *)
         let total = count * p.m * p.n
         if total == 0 { return [] }
@@ -81,7 +137,7 @@ enum BatchedMatMul {
                         FloatGemm.multiply(
                             m: count * p.m, n: p.n, k: p.k,
                             a: .init(base: abase, rowStride: p.k, colStride: 1),
-                            b: .init(base: bbase, rowStride: p.n, colStride: 1), c: c, ldc: p.n)
+                            b: .init(base: bbase, rowStride: p.n, colStride: 1), c: c, ldc: p.n, epilogue: epilogue)
                         return
                     }
                     let run = { (i: Int) in
@@ -89,7 +145,7 @@ enum BatchedMatMul {
                             m: p.m, n: p.n, k: p.k,
                             a: .init(base: abase + p.aIndex[i] * sizeA, rowStride: p.k, colStride: 1),
                             b: .init(base: bbase + p.bIndex[i] * sizeB, rowStride: p.n, colStride: 1),
-                            c: c + i * sizeC, ldc: p.n, parallel: count == 1)
+                            c: c + i * sizeC, ldc: p.n, parallel: count == 1, epilogue: epilogue)
                     }
                     if count > 1 && 2 * p.m * p.n * p.k * count > 1_000_000 {
                         Parallel.forChunks(count, minimumChunk: max(1, 200_000 / max(1, p.m * p.n * p.k))) { r in
