@@ -1,6 +1,11 @@
 import CProtobufC
 import ONNX
 import ONNXProtoC
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 // Converts the structs that protobuf-c unpacked into the Swift IR. Bytes fields are not
 // copied: their malloc'd buffers are handed to `ByteBuffer`s and the C pointers cleared,
@@ -39,9 +44,30 @@ struct CDecoder {
         return ByteBuffer(takingMallocated: UnsafeMutableRawPointer(d), count: n)
     }
 
+    /// Takes a repeated bytes field. Equal short elements share one buffer: a tree
+    /// ensemble's `nodes_modes` repeats a few words hundreds of thousands of times, and a
+    /// buffer of its own per element cost about 100 bytes each (ten times the file). The
+    /// C buffers of the repeats are freed at once; the values are unchanged.
     func takeAll(_ n: Int, _ p: UnsafeMutablePointer<ProtobufCBinaryData>?) -> [ByteBuffer] {
         guard let p, n > 0 else { return [] }
-        return (0..<n).map { take(&p[$0]) }
+        var distinct: [ByteBuffer] = []
+        var out: [ByteBuffer] = []
+        out.reserveCapacity(n)
+        for i in 0..<n {
+            let len = p[i].len
+            if let d = p[i].data, len > 0, len <= 64,
+               let same = distinct.first(where: { $0.count == len && memcmp($0.baseAddress!, d, len) == 0 }) {
+                free(d)
+                p[i].data = nil
+                p[i].len = 0
+                out.append(same)
+                continue
+            }
+            let b = take(&p[i])
+            if b.count > 0 && b.count <= 64 && distinct.count < 16 { distinct.append(b) }
+            out.append(b)
+        }
+        return out
     }
 
     func unknown(_ base: inout ProtobufCMessage) -> [UnknownField] {
