@@ -305,22 +305,26 @@ public struct TreeEnsembleEvaluator: Sendable {
 
     @inline(__always)
     func walkRows<T: TreeInputScalar>(_ rows: [[T]]) -> [Int32] {
+        if rows.isEmpty || treeOffsets.isEmpty { return [] }
         let trees = treeOffsets.count
         let width = model.featureCount
         let values = rows.flatMap { $0 }   // one contiguous row-major block
         var byTree = [Int32](repeating: 0, count: trees * rows.count)
         let blockRows = 256
+        let blocks = (rows.count + blockRows - 1) / blockRows
         flat.withUnsafeBufferPointer { nodes in
             values.withUnsafeBufferPointer { x in
-                byTree.withUnsafeMutableBufferPointer { out in
-                    for start in stride(from: 0, to: rows.count, by: blockRows) {
-                        let end = min(rows.count, start + blockRows)
+                byTree.withUnsafeMutableBufferPointer { outBuffer in
+                    let out = outBuffer.baseAddress!
+                    let p = x.baseAddress!
+                    // Blocks of rows on every core; each block writes only its own rows.
+                    DispatchQueue.concurrentPerform(iterations: blocks) { block in
+                        let start = block * blockRows, end = min(rows.count, start + blockRows)
                         for t in 0..<trees {
                             let base = treeOffsets[t], depth = treeDepths[t]
                             // Four rows in lockstep: their walks are independent, so the
                             // CPU overlaps the node loads (leaves step to themselves).
                             var r = start
-                            let p = x.baseAddress!
                             while r + 4 <= end {
                                 let p0 = p + r * width, p1 = p0 + width, p2 = p1 + width, p3 = p2 + width
                                 var n0: Int32 = 0, n1: Int32 = 0, n2: Int32 = 0, n3: Int32 = 0
