@@ -58,8 +58,7 @@ extension TreeEnsembleModel {
     ///
     /// - Throws: the model's validation errors.
     public func probe<T: ProbeScalar>(limit: Int) throws -> [[T]] {
-        try validate()
-        guard limit > 0 else { return [] }
+        guard limit > 0 else { try validate(); return [] }   // rows(limit:) validates
         var builder = ProbeBuilder<T>(model: self)
         return try builder.rows(limit: limit)
     }
@@ -151,12 +150,19 @@ struct ProbeBuilder<T: ProbeScalar> {
         var firstPass = [[Task]](repeating: [], count: F)
         var repeats = [[Task]](repeating: [], count: F)
         var seen = Set<SplitKey>()
-        for t in model.trees.indices {
-            for i in try model.structure(ofTree: t).preorder {
+        // Each task makes at most one row, and rows are taken from the features in
+        // turn, so a feature never needs more than about `limit` tasks of each kind:
+        // for large ensembles (hundreds of thousands of splits) the rest is not built.
+        let cap = limit + 64
+        for (t, structure) in try model.validatedStructures().enumerated() {
+            for i in structure.preorder {
                 guard case .split(let s) = model.trees[t].nodes[i] else { continue }
-                let key = SplitKey(s)
+                let f = s.feature
+                if firstPass[f].count >= cap && repeats[f].count >= cap { continue }
+                let isNew = seen.insert(SplitKey(s)).inserted
+                if isNew ? firstPass[f].count >= cap : repeats[f].count >= cap { continue }
                 let tasks = Self.values(s).map { Task(tree: t, node: i, value: $0) }
-                if seen.insert(key).inserted { firstPass[s.feature] += tasks } else { repeats[s.feature] += tasks }
+                if isNew { firstPass[f] += tasks } else { repeats[f] += tasks }
             }
         }
         let tasks = (0..<F).map { firstPass[$0] + repeats[$0] }

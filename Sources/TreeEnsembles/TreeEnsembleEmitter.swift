@@ -17,20 +17,17 @@ struct Emitter {
     let categoricalSplits: [(tree: Int, node: Int)]
     let categoricalSplitIndex: [Int: [Int: Int]]
 
-    init(model: TreeEnsembleModel, b: GraphBuilder, inputType: TreeEnsembleLowering.InputType, ml: Int64) throws {
+    init(model: TreeEnsembleModel, structures: [TreeStructure], b: GraphBuilder, inputType: TreeEnsembleLowering.InputType, ml: Int64) {
         self.model = model
         self.b = b
         self.inputType = inputType
         self.ml = ml
         width = model.marginCount
-        var structures: [TreeStructure] = []
         var features = Set<Int>()
         var splits: [(tree: Int, node: Int)] = []
         var splitIndex: [Int: [Int: Int]] = [:]
         for t in model.trees.indices {
-            let s = try model.structure(ofTree: t)
-            structures.append(s)
-            for i in s.preorder {
+            for i in structures[t].preorder {
                 guard case .split(let split) = model.trees[t].nodes[i], split.categories != nil else { continue }
                 features.insert(split.feature)
                 splitIndex[t, default: [:]][i] = splits.count
@@ -200,7 +197,7 @@ struct Emitter {
             missing.append(0)
         }
 
-        for tree in try TreeEnsembleLowering.emittedTrees(for: model, mlOpset: ml) {
+        for tree in TreeEnsembleLowering.emittedTrees(for: model, structures: structures, mlOpset: ml) {
             guard let t = tree.sourceTree else {
                 placeholderNode(leaf: Int64(leafTargets.count))
                 leafTargets.append(0); leafWeights.append(0)
@@ -208,12 +205,13 @@ struct Emitter {
             }
             let nodes = model.trees[t].nodes
             let order = structures[t].preorder
-            var nodeId: [Int: Int64] = [:], leafId: [Int: Int64] = [:]
+            // Emitted ids by IR node (-1: not reachable); arrays, as this runs per node.
+            var nodeId = [Int64](repeating: -1, count: nodes.count), leafId = [Int64](repeating: -1, count: nodes.count)
             var nextNode = Int64(features.count), nextLeaf = Int64(leafTargets.count)
             for i in order {
                 if case .split = nodes[i] { nodeId[i] = nextNode; nextNode += 1 } else { leafId[i] = nextLeaf; nextLeaf += 1 }
             }
-            if case .leaf = nodes[0] { placeholderNode(leaf: leafId[0] ?? 0) } else { roots.append(nodeId[0] ?? 0) }
+            if case .leaf = nodes[0] { placeholderNode(leaf: max(0, leafId[0])) } else { roots.append(max(0, nodeId[0])) }
             for i in order {
                 switch nodes[i] {
                 case .leaf(let v):
@@ -224,8 +222,8 @@ struct Emitter {
                     }
                 case .split(let s):
                     func child(_ c: Int) -> (Int64, Int64) {
-                        if let l = leafId[c] { return (l, 1) }
-                        return (nodeId[c] ?? 0, 0)
+                        if leafId[c] >= 0 { return (leafId[c], 1) }
+                        return (max(0, nodeId[c]), 0)
                     }
                     let (ty, tl) = child(s.yes), (fy, fl) = child(s.no)
                     trueIds.append(ty); trueLeafs.append(tl); falseIds.append(fy); falseLeafs.append(fl)
@@ -309,7 +307,7 @@ struct Emitter {
     func legacyOp(_ x: GraphBuilder.Value) throws -> GraphBuilder.Value {
         let F = model.featureCount
         var a = LegacyArrays()
-        for tree in try TreeEnsembleLowering.emittedTrees(for: model, mlOpset: ml) {
+        for tree in TreeEnsembleLowering.emittedTrees(for: model, structures: structures, mlOpset: ml) {
             guard let t = tree.sourceTree else {
                 a.leaf(tree: 0, id: 0, weights: [(0, 0)])
                 continue

@@ -124,14 +124,14 @@ public struct TreeEnsembleEvaluator: Sendable {
     ///
     /// - Throws: the `TreeEnsembleError` of `TreeEnsembleModel.validate()`.
     public init(_ model: TreeEnsembleModel) throws {
-        try model.validate()
+        let structures = try model.validatedStructures()
         self.model = model
         var vector: [Bool] = []
         var depths: [Int] = []
         var sets: [[Int: Set<Int>]] = []
         var perColumn = [Int](repeating: 0, count: model.marginCount)
         for t in model.trees.indices {
-            let s = try model.structure(ofTree: t)
+            let s = structures[t]
             vector.append(s.vectorLeaves)
             var treeSets: [Int: Set<Int>] = [:]
             for i in s.preorder {
@@ -139,11 +139,11 @@ public struct TreeEnsembleEvaluator: Sendable {
             }
             sets.append(treeSets)
             // Depth: preorder visits parents first, so one pass gives every node's depth.
-            var depthOf: [Int: Int] = [0: 0]
+            var depthOf = [Int](repeating: 0, count: model.trees[t].nodes.count)
             var deepest = 0
             for i in s.preorder {
                 if case .split(let split) = model.trees[t].nodes[i] {
-                    let d = (depthOf[i] ?? 0) + 1
+                    let d = depthOf[i] + 1
                     depthOf[split.yes] = d
                     depthOf[split.no] = d
                     deepest = max(deepest, d)

@@ -146,7 +146,7 @@ public enum TreeEnsembleLowering {
     /// - Throws: as `lower`.
     public static func addNodes(for model: TreeEnsembleModel, to b: GraphBuilder, input x: GraphBuilder.Value,
                                 zipMap: Bool = false) throws -> Outputs {
-        try model.validate()
+        let structures = try model.validatedStructures()
         let opset = b.opsets[Domain.onnx] ?? 21
         let ml = b.opsets[Domain.ml] ?? 5
         guard opset >= 9 else {
@@ -165,7 +165,7 @@ public enum TreeEnsembleLowering {
         if inputType == .float64 && ml < 3 {
             throw TreeEnsembleError.unsupportedLowering(option: "dtype", reason: "float64 thresholds need ai.onnx.ml 3 or later (nodes_values_as_tensor); ai.onnx.ml \(ml) has float32 thresholds only, which cannot make float64 decisions")
         }
-        let e = try Emitter(model: model, b: b, inputType: inputType, ml: ml)
+        let e = Emitter(model: model, structures: structures, b: b, inputType: inputType, ml: ml)
         return try e.emit(input: x, zipMap: zipMap)
     }
 
@@ -175,10 +175,13 @@ public enum TreeEnsembleLowering {
     ///
     /// - Throws: the model's validation errors.
     public static func emittedTrees(for model: TreeEnsembleModel, mlOpset: Int64) throws -> [EmittedTree] {
-        try model.validate()
+        emittedTrees(for: model, structures: try model.validatedStructures(), mlOpset: mlOpset)
+    }
+
+    static func emittedTrees(for model: TreeEnsembleModel, structures: [TreeStructure], mlOpset: Int64) -> [EmittedTree] {
         var out: [EmittedTree] = []
         for t in model.trees.indices {
-            let s = try model.structure(ofTree: t)
+            let s = structures[t]
             if s.vectorLeaves && mlOpset >= 5 {
                 for c in 0..<model.marginCount { out.append(EmittedTree(sourceTree: t, column: c)) }
             } else {

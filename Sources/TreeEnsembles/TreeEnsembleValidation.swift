@@ -23,7 +23,11 @@ extension TreeEnsembleModel {
     /// `marginCount` (the same width within a tree) holding finite values.
     ///
     /// - Throws: the first `TreeEnsembleError` found.
-    public func validate() throws {
+    public func validate() throws { _ = try validatedStructures() }
+
+    /// Validates the model and returns every tree's structure (one pass over the nodes,
+    /// shared by the lowering and the emitter instead of each walking again).
+    func validatedStructures() throws -> [TreeStructure] {
         guard featureCount >= 1 else { throw TreeEnsembleError.invalidFeatureCount(featureCount) }
         if let names = featureNames, names.count != featureCount {
             throw TreeEnsembleError.featureNameCount(count: names.count, featureCount: featureCount)
@@ -58,7 +62,7 @@ extension TreeEnsembleModel {
             throw TreeEnsembleError.baseScoreCount(count: baseScores.count, expected: width)
         }
         for (i, v) in baseScores.enumerated() where !v.isFinite { throw TreeEnsembleError.invalidBaseScore(index: i, value: v) }
-        for t in trees.indices { _ = try structure(ofTree: t) }
+        return try trees.indices.map { try structure(ofTree: $0) }
     }
 
     /// The reachable nodes of tree `t` in preorder (`yes` before `no`), after checking
@@ -75,6 +79,7 @@ extension TreeEnsembleModel {
         // 3 pushed and not yet entered.
         var state = [UInt8](repeating: 0, count: nodes.count)
         var order: [Int] = []
+        order.reserveCapacity(nodes.count)
         var leafWidth: Int?
         // (node, whether this is the marker that finishes it)
         var stack: [(Int, Bool)] = [(0, false)]
@@ -104,7 +109,9 @@ extension TreeEnsembleModel {
                     case .float64(let v): if v.isNaN { throw TreeEnsembleError.invalidThreshold(tree: t, node: i, threshold: v) }
                     }
                 }
-                for (field, c) in [("yes", s.yes), ("no", s.no)] {
+                // Two calls, not a loop over a literal array: this runs for every node
+                // of every tree, several times per conversion.
+                func claim(_ c: Int, _ field: String) throws {
                     guard c >= 0, c < nodes.count else {
                         throw TreeEnsembleError.childOutOfRange(tree: t, node: i, field: field, child: c, nodeCount: nodes.count)
                     }
@@ -112,6 +119,8 @@ extension TreeEnsembleModel {
                     if state[c] != 0 { throw TreeEnsembleError.sharedNode(tree: t, node: c) }
                     state[c] = 3
                 }
+                try claim(s.yes, "yes")
+                try claim(s.no, "no")
                 // The finishing marker below the children; `no` below `yes` so that
                 // `yes` is entered first (preorder, yes before no).
                 stack.append((i, true))
