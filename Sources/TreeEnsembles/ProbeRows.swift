@@ -93,8 +93,18 @@ struct ProbeBuilder<T: ProbeScalar> {
     }
 
     /// The values a split is probed with, NaN last.
-    static func values(_ s: Split) -> [T] {
-        let v = s.categories.map(categoricalValues) ?? T.straddling(s)
+    static func values(_ s: Split, rewrite: TreeEnsembleModel.InputRewrite? = nil) -> [T] {
+        var v = s.categories.map(categoricalValues) ?? T.straddling(s)
+        let band: Double?
+        switch rewrite {
+        case .zeroToMissing(let z)?: band = z
+        case .toZero(let z, _)?: band = z
+        case nil: band = nil
+        }
+        if let z = band, z > 0 {
+            // Both sides of the zero band: exact zeros, the band's edges, and just beyond.
+            v += [T(0), T(-0.0), T(z), T(-z), T(z * 0.5), T(-z * 0.5), T(z * 1.0000001), T(-z * 1.0000001)]
+        }
         return v + [T.nan]
     }
 
@@ -161,7 +171,7 @@ struct ProbeBuilder<T: ProbeScalar> {
                 if firstPass[f].count >= cap && repeats[f].count >= cap { continue }
                 let isNew = seen.insert(SplitKey(s)).inserted
                 if isNew ? firstPass[f].count >= cap : repeats[f].count >= cap { continue }
-                let tasks = Self.values(s).map { Task(tree: t, node: i, value: $0) }
+                let tasks = Self.values(s, rewrite: model.inputRewrites[f]).map { Task(tree: t, node: i, value: $0) }
                 if isNew { firstPass[f] += tasks } else { repeats[f] += tasks }
             }
         }

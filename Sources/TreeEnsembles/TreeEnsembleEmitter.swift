@@ -174,6 +174,10 @@ struct Emitter {
         case .step:
             let positive = try b.node("Greater", [m, try constant([0], shape: [], name: "step_zero")], name: "margin_positive")
             return try b.node("Cast", [positive], attributes: ["to": .dataType(inputType.dataType)], name: "step")
+        case .softplus:
+            return try b.node("Softplus", [m], name: "softplus")
+        case .signedSquare:
+            return try b.node("Mul", [m, try b.node("Abs", [m], name: "margin_magnitude")], name: "signed_square")
         case .softmax:
             return try b.node("Softmax", [m], attributes: ["axis": .int(1)], name: "softmax")
         }

@@ -239,6 +239,7 @@ public struct TreeEnsembleEvaluator: Sendable {
             throw TreeEnsembleError.rowWidth(row: rowIndex, count: row.count, featureCount: model.featureCount)
         }
         var out = [Int](repeating: 0, count: model.trees.count)
+        let row = rewritten(row)
         flat.withUnsafeBufferPointer { nodes in
             row.withUnsafeBufferPointer { x in
                 for t in 0..<treeOffsets.count { out[t] = walk(nodes, from: treeOffsets[t], x) }
@@ -257,6 +258,20 @@ public struct TreeEnsembleEvaluator: Sendable {
             if next == i { return Int(i) }
             i = next
         }
+    }
+
+    /// The row after the model's input rewrites (near-zero values read as 0 or as
+    /// missing, NaN read as 0).
+    func rewritten<T: TreeInputScalar>(_ row: [T]) -> [T] {
+        if model.inputRewrites.isEmpty { return row }
+        var r = row
+        for (f, rule) in model.inputRewrites where f < r.count {
+            switch rule {
+            case .toZero(let z, let nan): if (nan && r[f].isNaN) || abs(r[f].float64Value) <= z { r[f] = 0 }
+            case .zeroToMissing(let z): if abs(r[f].float64Value) <= z { r[f] = .nan }
+            }
+        }
+        return r
     }
 
     /// One step from node `i`: the child the row goes to, or `i` itself at a leaf (a
@@ -308,7 +323,7 @@ public struct TreeEnsembleEvaluator: Sendable {
         if rows.isEmpty || treeOffsets.isEmpty { return [] }
         let trees = treeOffsets.count
         let width = model.featureCount
-        let values = rows.flatMap { $0 }   // one contiguous row-major block
+        let values = model.inputRewrites.isEmpty ? rows.flatMap { $0 } : rows.flatMap { rewritten($0) }   // one row-major block
         var byTree = [Int32](repeating: 0, count: trees * rows.count)
         let blockRows = 256
         let blocks = (rows.count + blockRows - 1) / blockRows
@@ -452,6 +467,8 @@ public struct TreeEnsembleEvaluator: Sendable {
         case .logistic(let s), .perClassLogistic(let s): return m.map { 1 / (1 + Foundation.exp(-s * $0)) }
         case .exp: return m.map { Foundation.exp($0) }
         case .step: return m.map { $0 > 0 ? 1 : 0 }
+        case .softplus: return m.map { Foundation.log1p(Foundation.exp($0)) }
+        case .signedSquare: return m.map { $0 * abs($0) }
         case .softmax:
             guard let top = m.max() else { return m }
             let e = m.map { Foundation.exp($0 - top) }

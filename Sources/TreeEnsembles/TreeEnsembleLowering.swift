@@ -166,7 +166,8 @@ public enum TreeEnsembleLowering {
             throw TreeEnsembleError.unsupportedLowering(option: "dtype", reason: "float64 thresholds need ai.onnx.ml 3 or later (nodes_values_as_tensor); ai.onnx.ml \(ml) has float32 thresholds only, which cannot make float64 decisions")
         }
         let e = Emitter(model: model, structures: structures, b: b, inputType: inputType, ml: ml)
-        return try e.emit(input: x, zipMap: zipMap)
+        let rewritten = try InputRewriteLowering.lower(model, input: x, builder: b, inputType: inputType)
+        return try e.emit(input: rewritten, zipMap: zipMap)
     }
 
     /// The trees of the emitted tree op, in order, mapped to the IR trees: at

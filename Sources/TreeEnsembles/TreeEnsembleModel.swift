@@ -48,6 +48,10 @@ public struct TreeEnsembleModel: Sendable, Equatable {
         case perClassLogistic(scale: Double)
         /// 1 when x > 0, else 0, per column (XGBoost binary:hinge).
         case step
+        /// log(1 + exp(x)), per column (LightGBM cross_entropy_lambda).
+        case softplus
+        /// sign(x) * x^2, per column (LightGBM regression with reg_sqrt).
+        case signedSquare
     }
 
     /// How categorical splits read values between -1 and 0 (exclusive).
@@ -56,6 +60,18 @@ public struct TreeEnsembleModel: Sendable, Equatable {
         case truncateTowardZero
         /// Every value below zero is no category and goes `no` (XGBoost); -0.0 is 0.
         case noCategory
+    }
+
+    /// A rewrite of one input column before the trees read it: how a source's
+    /// missing-value convention is made exact with ONNX tree ops, which only send NaN
+    /// a missing direction.
+    public enum InputRewrite: Sendable, Equatable {
+        /// Values with |x| <= `threshold` are read as 0 (LightGBM drops them from dense
+        /// rows), and with `nan` NaN is read as 0 too (LightGBM's missing type None).
+        case toZero(threshold: Double, nan: Bool)
+        /// Values with |x| <= `threshold` are missing: they become NaN and follow each
+        /// split's missing direction, as NaN does (LightGBM's missing type Zero).
+        case zeroToMissing(threshold: Double)
     }
 
     /// How tree outputs combine.
@@ -89,6 +105,8 @@ public struct TreeEnsembleModel: Sendable, Equatable {
     /// How categorical splits read values in (-1, 0); other values are the same under
     /// both rules.
     public var negativeCategoryRule: NegativeCategoryRule
+    /// Column rewrites applied to every row before the trees, by feature (empty: none).
+    public var inputRewrites: [Int: InputRewrite] = [:]
 
     /// A model; see the properties for the meaning of each argument.
     public init(trees: [Tree], featureCount: Int, task: Task, baseScores: [Double], aggregation: Aggregation = .sum,

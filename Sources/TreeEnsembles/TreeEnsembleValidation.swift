@@ -55,13 +55,24 @@ extension TreeEnsembleModel {
             if binaryFromSingleMargin {
                 throw TreeEnsembleError.invalidTransform(reason: "softmax of a single margin is always 1; a binary classifier with one margin uses logistic")
             }
-        case .identity, .exp, .step: break
+        case .identity, .exp, .step, .softplus, .signedSquare: break
         }
         let width = marginCount
         guard baseScores.isEmpty || baseScores.count == width else {
             throw TreeEnsembleError.baseScoreCount(count: baseScores.count, expected: width)
         }
         for (i, v) in baseScores.enumerated() where !v.isFinite { throw TreeEnsembleError.invalidBaseScore(index: i, value: v) }
+        for (f, r) in inputRewrites {
+            guard f >= 0, f < featureCount else { throw TreeEnsembleError.invalidTask(reason: "an input rewrite names feature \(f), outside the \(featureCount) features") }
+            let z: Double
+            switch r {
+            case .toZero(let t, _): z = t
+            case .zeroToMissing(let t): z = t
+            }
+            if !(z >= 0 && z.isFinite) {
+                throw TreeEnsembleError.invalidTask(reason: "the zero threshold of feature \(f) is \(z); it must be finite and not negative")
+            }
+        }
         return try trees.indices.map { try structure(ofTree: $0) }
     }
 
