@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "ConversionKit", targets: ["ConversionKit"]),
         .library(name: "DocumentReaders", targets: ["DocumentReaders"]),
         .library(name: "XGBoostConverter", targets: ["XGBoostConverter"]),
+        .library(name: "LightGBMConverter", targets: ["LightGBMConverter"]),
         .executable(name: "convert-cli", targets: ["convert-cli"]),
     ],
     dependencies: [
@@ -52,10 +53,14 @@ let package = Package(
             name: "XGBoostConverter",
             dependencies: ["ConversionKit", "TreeEnsembles", "DocumentReaders"],
             path: "Converters/XGBoost"),
+        .target(
+            name: "LightGBMConverter",
+            dependencies: ["ConversionKit", "TreeEnsembles", "DocumentReaders"],
+            path: "Converters/LightGBM"),
         .executableTarget(
             name: "convert-cli",
             dependencies: [
-                "ONNX", "ONNXSerialization", "ConversionKit", "Interpreter", "XGBoostConverter",
+                "ONNX", "ONNXSerialization", "ConversionKit", "Interpreter", "XGBoostConverter", "LightGBMConverter",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/convert-cli"),
@@ -80,6 +85,10 @@ let package = Package(
             name: "XGBoostConverterTests",
             dependencies: ["XGBoostConverter", "ConversionKit", "TreeEnsembles", "Interpreter", "ONNX", "ONNXSerialization", "TestSupport"],
             path: "Tests/XGBoostConverterTests"),
+        .testTarget(
+            name: "LightGBMConverterTests",
+            dependencies: ["LightGBMConverter", "ConversionKit", "TreeEnsembles", "Interpreter", "ONNX", "ONNXSerialization", "TestSupport"],
+            path: "Tests/LightGBMConverterTests"),
         .testTarget(
             name: "CLITests", dependencies: ["TestSupport", "ONNX", "ONNXSerialization"],
             path: "Tests/CLITests"),

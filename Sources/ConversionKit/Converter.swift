@@ -32,6 +32,8 @@ public struct SourceHints: Sendable, Equatable {
     public var numFeatures: Int?
     /// Trees per output group and boosting round (XGBoost `num_parallel_tree`, random forests).
     public var numParallelTree: Int?
+    /// Convert only the first K boosting iterations (LightGBM `num_iteration`).
+    public var numIterations: Int?
     /// A configuration file the library wrote beside the model (XGBoost `save_config()`).
     public var configFile: URL?
     /// Names of the input features, in column order.

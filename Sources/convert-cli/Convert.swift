@@ -59,6 +59,9 @@ struct Convert: ParsableCommand {
     @Option(name: .customLong("num-parallel-tree"), help: "Trees per class and round of a dump (XGBoost random forests: num_parallel_tree).")
     var numParallelTree: Int?
 
+    @Option(name: .customLong("num-iterations"), help: "Convert only the first K boosting iterations (LightGBM).")
+    var numIterations: Int?
+
     @Option(help: "The configuration JSON the library wrote (XGBoost Booster.save_config()): objective, base_score, num_class, ...")
     var config: String?
 
@@ -121,6 +124,8 @@ struct Convert: ParsableCommand {
         options.hints.numFeatures = numFeatures
         if let numParallelTree, numParallelTree < 1 { throw CLIFailure(message: "error: --num-parallel-tree must be at least 1", code: 2) }
         options.hints.numParallelTree = numParallelTree
+        if let numIterations, numIterations < 1 { throw CLIFailure(message: "error: --num-iterations must be at least 1", code: 2) }
+        options.hints.numIterations = numIterations
         options.hints.configFile = config.map { URL(fileURLWithPath: $0) }
         options.hints.featureNames = featureNames.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
         options.hints.featureMapFile = fmap.map { URL(fileURLWithPath: $0) }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ConversionKit
 import Foundation
+import LightGBMConverter
 import XGBoostConverter
 
 /// `convert-cli`: converts trained models to ONNX and inspects, checks and repacks
@@ -27,6 +28,7 @@ struct ConvertCLI: ParsableCommand {
     /// for usage errors).
     static func main() {
         ConverterRegistry.shared.registerXGBoost()
+        ConverterRegistry.shared.registerLightGBM()
         do {
             var command = try parseAsRoot()
             try command.run()

@@ -1,0 +1,154 @@
+import Foundation
+
+/// Reads the text model `Booster.save_model` writes (`model.txt`): the header
+/// (`version`, `num_class`, `num_tree_per_iteration`, `max_feature_idx`, `objective`,
+/// `average_output`, `feature_names`, ...), then `Tree=N` blocks (`num_leaves`,
+/// `split_feature`, `threshold`, `decision_type`, `left_child`, `right_child`,
+/// `leaf_value`, `cat_boundaries`, `cat_threshold`, `is_linear`, `leaf_const`,
+/// `num_features`, ...), up to `end of trees`; feature importances, parameters and
+/// anything else are skipped. Children `>= 0` are splits, `< 0` leaves (`~c`).
+/// Categorical splits read their category set from the `cat_threshold` bitset words
+/// that `cat_boundaries` slices, at the index the split's `threshold` holds.
+public enum LightGBMTextReader {
+    /// Parses a model.txt.
+    /// - Throws: `LightGBMError` naming the line.
+    public static func read(_ bytes: [UInt8]) throws -> LightGBMBooster {
+        var header: [String: String] = [:]
+        var averageOutput = false
+        var blocks: [(line: Int, fields: [String: (line: Int, value: Substring)])] = []
+        var current: [String: (line: Int, value: Substring)]? = nil
+        var currentLine = 0
+        let text = String(decoding: bytes, as: UTF8.self)
+        var lineNumber = 0
+        for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            lineNumber += 1
+            let line = raw.hasSuffix("\r") ? raw.dropLast() : raw
+            if line.isEmpty { continue }
+            if line == "end of trees" { break }
+            guard let eq = line.firstIndex(of: "=") else {
+                if current == nil && line == "average_output" { averageOutput = true }
+                continue
+            }
+            let key = String(line[..<eq]), value = line[line.index(after: eq)...]
+            if key == "Tree" {
+                if let c = current { blocks.append((currentLine, c)) }
+                current = [:]
+                currentLine = lineNumber
+                continue
+            }
+            if current != nil { current![key] = (lineNumber, value) } else { header[key] = String(value) }
+        }
+        if let c = current { blocks.append((currentLine, c)) }
+
+        func int(_ key: String, default d: Int? = nil) throws -> Int {
+            guard let v = header[key] else {
+                if let d { return d }
+                throw LightGBMError.text(line: 1, reason: "the header has no \(key)=")
+            }
+            guard let i = Int(v.trimmingCharacters(in: .whitespaces)) else { throw LightGBMError.text(line: 1, reason: "\(key)=\(v) is not an integer") }
+            return i
+        }
+        guard header["version"] != nil || header["tree"] != nil || !blocks.isEmpty else {
+            throw LightGBMError.text(line: 1, reason: "not a LightGBM model.txt (no header keys and no Tree= blocks)")
+        }
+        let numClass = try int("num_class", default: 1)
+        let perIteration = try int("num_tree_per_iteration", default: numClass)
+        let maxFeature = try int("max_feature_idx")
+        guard let objective = header["objective"] else { throw LightGBMError.text(line: 1, reason: "the header has no objective=") }
+        let names = header["feature_names"].map { $0.split(separator: " ").map(String.init) }
+        var trees: [LightGBMTree] = []
+        for (t, block) in blocks.enumerated() {
+            trees.append(try tree(block.fields, index: t, line: block.line))
+        }
+        guard !trees.isEmpty else { throw LightGBMError.text(line: lineNumber, reason: "the file holds no Tree= blocks") }
+        return LightGBMBooster(objective: objective, numClass: numClass, numTreePerIteration: perIteration, maxFeatureIndex: maxFeature,
+                               averageOutput: averageOutput, featureNames: names, trees: trees)
+    }
+
+    static func tree(_ f: [String: (line: Int, value: Substring)], index t: Int, line: Int) throws -> LightGBMTree {
+        func field(_ k: String) throws -> (line: Int, value: Substring) {
+            guard let v = f[k] else { throw LightGBMError.text(line: line, reason: "Tree=\(t) has no \(k)=") }
+            return v
+        }
+        func ints(_ k: String, count: Int? = nil) throws -> [Int] {
+            let (l, v) = try field(k)
+            let parts = v.split(separator: " ")
+            var out: [Int] = []
+            out.reserveCapacity(parts.count)
+            for p in parts {
+                guard let i = Int(p) else { throw LightGBMError.text(line: l, reason: "\(k): '\(p)' is not an integer") }
+                out.append(i)
+            }
+            if let count, out.count != count { throw LightGBMError.text(line: l, reason: "\(k) has \(out.count) values, expected \(count)") }
+            return out
+        }
+        func doubles(_ k: String, count: Int) throws -> [Double] {
+            let (l, v) = try field(k)
+            var out: [Double] = []
+            out.reserveCapacity(count)
+            for p in v.split(separator: " ") {
+                guard let d = Double(p) else { throw LightGBMError.text(line: l, reason: "\(k): '\(p)' is not a number") }
+                out.append(d)
+            }
+            guard out.count == count else { throw LightGBMError.text(line: l, reason: "\(k) has \(out.count) values, expected \(count)") }
+            return out
+        }
+        let leaves = try ints("num_leaves").first ?? 0
+        guard leaves >= 1 else { throw LightGBMError.text(line: line, reason: "Tree=\(t) has num_leaves \(leaves)") }
+        var leafValues = try doubles("leaf_value", count: leaves)
+        if let linear = f["is_linear"], linear.value.trimmingCharacters(in: .whitespaces) == "1" {
+            // Linear leaves with no features are constants; anything else is refused.
+            let counts = try ints("num_features", count: leaves)
+            guard counts.allSatisfy({ $0 == 0 }) else { throw LightGBMError.linearTrees(tree: t) }
+            leafValues = try doubles("leaf_const", count: leaves)
+        }
+        let splits = leaves - 1
+        if splits == 0 { return LightGBMTree(nodes: [.leaf(leafValues[0])]) }
+        let features = try ints("split_feature", count: splits)
+        let thresholds = try doubles("threshold", count: splits)
+        let types = try ints("decision_type", count: splits)
+        let left = try ints("left_child", count: splits), right = try ints("right_child", count: splits)
+        var boundaries: [Int] = [], words: [UInt32] = []
+        if types.contains(where: { $0 & 1 != 0 }) {
+            boundaries = try ints("cat_boundaries")
+            let (l, v) = try field("cat_threshold")
+            for p in v.split(separator: " ") {
+                guard let w = UInt32(p) else { throw LightGBMError.text(line: l, reason: "cat_threshold: '\(p)' is not a 32-bit word") }
+                words.append(w)
+            }
+        }
+        func child(_ c: Int, _ field: String, _ i: Int) throws -> Int {
+            if c >= 0 {
+                guard c < splits else { throw LightGBMError.invalidTree(tree: t, reason: "\(field)[\(i)] = \(c) is not a split (\(splits) splits)") }
+                return c
+            }
+            let leaf = ~c
+            guard leaf < leaves else { throw LightGBMError.invalidTree(tree: t, reason: "\(field)[\(i)] = \(c) names leaf \(leaf) of \(leaves)") }
+            return splits + leaf
+        }
+        var nodes: [LightGBMNode] = []
+        nodes.reserveCapacity(splits + leaves)
+        for i in 0..<splits {
+            let l = try child(left[i], "left_child", i), r = try child(right[i], "right_child", i)
+            let type = types[i]
+            if type & 1 != 0 {
+                let k = Int(thresholds[i])
+                guard k >= 0, k + 1 < boundaries.count, boundaries[k] >= 0, boundaries[k] <= boundaries[k + 1], boundaries[k + 1] <= words.count else {
+                    throw LightGBMError.invalidTree(tree: t, reason: "categorical split \(i) names bitset \(k), outside cat_boundaries")
+                }
+                var cats: [Int] = []
+                for (w, word) in words[boundaries[k]..<boundaries[k + 1]].enumerated() where word != 0 {
+                    for bit in 0..<32 where word & (1 << UInt32(bit)) != 0 { cats.append(w * 32 + bit) }
+                }
+                nodes.append(.categorical(feature: features[i], categories: cats, left: l, right: r))
+            } else {
+                guard let missing = LightGBMMissingType(rawValue: (type >> 2) & 3) else {
+                    throw LightGBMError.invalidTree(tree: t, reason: "decision_type \(type) of split \(i) has missing type 3, which LightGBM does not define")
+                }
+                nodes.append(.numeric(feature: features[i], threshold: thresholds[i], missingType: missing, defaultLeft: type & 2 != 0, left: l, right: r))
+            }
+        }
+        for v in leafValues { nodes.append(.leaf(v)) }
+        return LightGBMTree(nodes: nodes)
+    }
+}
