@@ -99,7 +99,8 @@ interop-check: $(VENV)/.stamp
 	$(VPY) scripts/interop.py --models Fixtures/onnx/valid --models $(WRITTEN)
 
 ## The main job: converts every XGBoost fixture (saved models as they are, dumps with
-## their config.json), each verified by convert-cli, into build-data/demo/; then
+## their config.json) and every LightGBM fixture (model.txt and dump JSON), each verified
+## by convert-cli, into build-data/demo/; then
 ## inspects and checks the ONNX fixtures.
 demo: build
 	@set -e; rm -rf $(DEMO); mkdir -p $(DEMO); \
@@ -109,6 +110,13 @@ demo: build
 	    $(CLI_DEBUG) $$d/$$m -o $(DEMO)/xgboost-$$c-$${m/./-}.onnx; done; \
 	  $(CLI_DEBUG) $$d/dump.txt -o $(DEMO)/xgboost-$$c-dump-txt.onnx --config $$d/config.json \
 	    $$( [ -f $$d/fmap.txt ] && echo --fmap $$d/fmap.txt ); \
+	done; \
+	for d in $$(find Fixtures/lightgbm -mindepth 1 -maxdepth 1 -type d | sort); do \
+	  c=$$(basename $$d); \
+	  if grep -q '"linear_tree": true' $$d/case.json; then echo "$$d: linear tree, refused as expected:"; \
+	    ! $(CLI_DEBUG) $$d/model.txt -o $(DEMO)/lightgbm-$$c.onnx; continue; fi; \
+	  $(CLI_DEBUG) $$d/model.txt -o $(DEMO)/lightgbm-$$c.onnx; \
+	  $(CLI_DEBUG) $$d/dump.json -o $(DEMO)/lightgbm-$$c-dump.onnx; \
 	done
 	@set -e; for f in $$(find Fixtures/onnx/valid -name '*.onnx' | sort); do \
 	  echo "== $$f"; $(CLI_DEBUG) inspect $$f; $(CLI_DEBUG) check $$f; done
