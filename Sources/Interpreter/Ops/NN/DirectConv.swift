@@ -175,7 +175,7 @@ enum DirectConv {
     }
 #else
     /// FloatGemm's 6x8 kernel with B row p read at b + offsets[p] (tiles of at most 4
-    /// rows skip their padding rows, as there).
+    /// or 2 rows skip their padding rows: 32 channels are five panels of 6 and one of 2).
     @inline(__always)
     static func kernel(
         kl: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, offsets: UnsafePointer<Int>,
@@ -183,8 +183,10 @@ enum DirectConv {
     ) {
         if rows > 4 {
             kernel6(kl: kl, a: a, b: b, offsets: offsets, c: c, ldc: ldc, rows: rows, cols: cols, accumulate: accumulate, epilogue: epilogue)
-        } else {
+        } else if rows > 2 {
             kernel4(kl: kl, a: a, b: b, offsets: offsets, c: c, ldc: ldc, rows: rows, cols: cols, accumulate: accumulate, epilogue: epilogue)
+        } else {
+            kernel2(kl: kl, a: a, b: b, offsets: offsets, c: c, ldc: ldc, rows: rows, cols: cols, accumulate: accumulate, epilogue: epilogue)
         }
     }
 
@@ -211,6 +213,31 @@ enum DirectConv {
             c2 += x * b0; d2 += x * b1
             x = pa.loadUnaligned(fromByteOffset: 48, as: SIMD4<Float>.self)
             c3 += x * b0; d3 += x * b1
+            pa += 96
+        }
+        FloatGemm.writeTile(c0, d0, c1, d1, c2, d2, c3, d3, c4, d4, c5, d5, c, ldc: ldc, rows: rows, cols: cols,
+                            alpha: 1, accumulate: accumulate, epilogue: epilogue)
+    }
+
+    /// The kernel of a tile of at most two rows.
+    @inline(never)
+    static func kernel2(
+        kl: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, offsets: UnsafePointer<Int>,
+        c: UnsafeMutablePointer<Float>, ldc: Int, rows: Int, cols: Int, accumulate: Bool, epilogue: FloatGemm.Epilogue
+    ) {
+        var c0 = SIMD4<Float>(), d0 = SIMD4<Float>(), c1 = SIMD4<Float>(), d1 = SIMD4<Float>()
+        let c2 = SIMD4<Float>(), d2 = SIMD4<Float>(), c3 = SIMD4<Float>(), d3 = SIMD4<Float>()
+        let c4 = SIMD4<Float>(), d4 = SIMD4<Float>(), c5 = SIMD4<Float>(), d5 = SIMD4<Float>()
+        var pa = UnsafeRawPointer(a)
+        let base = UnsafeRawPointer(b)
+        for p in 0..<kl {
+            let pb = base + offsets[p] &* 4
+            let b0 = pb.loadUnaligned(as: SIMD4<Float>.self)
+            let b1 = pb.loadUnaligned(fromByteOffset: 16, as: SIMD4<Float>.self)
+            var x = pa.loadUnaligned(as: SIMD4<Float>.self)
+            c0 += x * b0; d0 += x * b1
+            x = pa.loadUnaligned(fromByteOffset: 16, as: SIMD4<Float>.self)
+            c1 += x * b0; d1 += x * b1
             pa += 96
         }
         FloatGemm.writeTile(c0, d0, c1, d1, c2, d2, c3, d3, c4, d4, c5, d5, c, ldc: ldc, rows: rows, cols: cols,
