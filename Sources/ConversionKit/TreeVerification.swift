@@ -121,11 +121,18 @@ public enum TreeVerification {
         let input = try graphInput(onnx)
         switch input.type {
         case .float:
-            return try run(model: model, onnx: onnx, inputName: input.name, rows: try rows ?? model.probeRows(), tolerance: tolerance)
+            return try run(model: model, onnx: onnx, inputName: input.name, rows: try rows ?? model.probeRows(limit: probeRowLimit(model)), tolerance: tolerance)
         default:
-            let doubles = try rows.map { $0.map { $0.map(Double.init) } } ?? model.probeRowsFloat64()
+            let doubles = try rows.map { $0.map { $0.map(Double.init) } } ?? model.probeRowsFloat64(limit: probeRowLimit(model))
             return try run(model: model, onnx: onnx, inputName: input.name, rows: doubles, tolerance: tolerance)
         }
+    }
+
+    /// How many probe rows verification uses: 4096, fewer for large ensembles so that
+    /// rows x trees stays near 2^20 walks (each side walks every row through every
+    /// tree), and never below 512.
+    public static func probeRowLimit(_ model: TreeEnsembleModel) -> Int {
+        min(4096, max(512, (1 << 20) / max(1, model.trees.count)))
     }
 
     /// Verifies with float64 rows; the model must take float64 input.
