@@ -6,7 +6,7 @@
 /// straight to each type (never float64 first and then float32, which can round twice),
 /// and a UBJSON float32 is kept as the float it is. Arrays whose elements are all numbers
 /// are stored packed (`NumberArray`), which is how XGBoost's per-node arrays arrive.
-public indirect enum DocumentValue: Sendable, Equatable {
+public enum DocumentValue: Sendable, Equatable {
     case null
     case bool(Bool)
     case number(DocumentNumber)

@@ -132,6 +132,18 @@ struct JSONParser {
         var general: [DocumentValue]? = nil
         while true {
             skipSpace()
+            // Numbers in a packed array skip the DocumentValue wrapper.
+            if general == nil, i < b.count, b[i] == UInt8(ascii: "-") || (b[i] >= 0x30 && b[i] <= 0x39) {
+                let n = try number()
+                if !NumberArray.same(Float(n.double), n.float) { exceptions[doubles.count] = n.float }
+                doubles.append(n.double)
+                if n.integer == nil { ints = false }
+                skipSpace()
+                guard i < b.count else { throw fail("unexpected end of input in an array") }
+                if b[i] == UInt8(ascii: ",") { i += 1; continue }
+                if b[i] == UInt8(ascii: "]") { i += 1; return .numbers(NumberArray(doubles: doubles, float32Exceptions: exceptions, allIntegers: ints)) }
+                throw fail("expected ',' or ']' in an array, found \(describe(b[i]))")
+            }
             let v = try value()
             if general == nil, case .number(let n) = v {
                 if !NumberArray.same(Float(n.double), n.float) { exceptions[doubles.count] = n.float }
