@@ -29,6 +29,9 @@ public struct LightGBMConverter: Converter {
         case .double: inputType = .float64
         default: throw LightGBMError.invalidParameter(name: "--dtype", reason: "tree models take float32 or float64 input, not \(options.floatType)")
         }
+        // Probe rows and expected predictions start now, on the other core, while the
+        // model is lowered, written and read back.
+        let verifier = TreeModelVerifier(model: ir, prepareFor: options.syntheticVerification ? inputType : nil)
         let model: Model
         do {
             model = try TreeEnsembleLowering.lower(ir, options: .init(opset: options.opset, mlOpset: options.mlOpset, inputType: inputType,
@@ -37,7 +40,7 @@ public struct LightGBMConverter: Converter {
         } catch let e as TreeEnsembleError { throw LightGBMError.treeModel(e) }
         let name = booster.objective.split(separator: " ").first.map(String.init) ?? booster.objective
         let summary = "LightGBM \(name), \(ir.trees.count) trees, \(ir.featureCount) features, \(ir.marginCount) margin\(ir.marginCount == 1 ? "" : "s")"
-        return ConversionResult(model: model, verifier: TreeModelVerifier(model: ir), warnings: [], summary: summary)
+        return ConversionResult(model: model, verifier: verifier, warnings: [], summary: summary)
     }
 }
 

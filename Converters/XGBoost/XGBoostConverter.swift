@@ -91,6 +91,9 @@ public struct XGBoostConverter: Converter {
         case .double: inputType = .float64
         default: throw XGBoostError.invalidParameter(name: "--dtype", reason: "tree models take float32 or float64 input, not \(options.floatType)")
         }
+        // Probe rows and expected predictions start now, on the other core, while the
+        // model is lowered, written and read back.
+        let verifier = TreeModelVerifier(model: ir, prepareFor: options.syntheticVerification ? inputType : nil)
         let model: Model
         do {
             model = try TreeEnsembleLowering.lower(ir, options: .init(opset: options.opset, mlOpset: options.mlOpset, inputType: inputType,
@@ -99,7 +102,7 @@ public struct XGBoostConverter: Converter {
         } catch let e as TreeEnsembleError { throw XGBoostError.treeModel(e) }
         let outputs = ir.marginCount
         let summary = "XGBoost \(booster.objective ?? "?"), \(booster.trees.count) trees, \(ir.featureCount) features, \(outputs) margin\(outputs == 1 ? "" : "s")"
-        return ConversionResult(model: model, verifier: TreeModelVerifier(model: ir), warnings: warnings, summary: summary)
+        return ConversionResult(model: model, verifier: verifier, warnings: warnings, summary: summary)
     }
 
     static func read(_ url: URL) throws -> [UInt8] { try SourceFile.bytes(at: url) }

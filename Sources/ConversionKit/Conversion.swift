@@ -99,6 +99,8 @@ public enum Conversion {
         guard let converter = registry.converter(for: detected) else {
             throw ConversionError.noConverter(file: file, format: detected, available: registry.supportedFormatsList)
         }
+        var options = options
+        if case .synthetic = verification { options.syntheticVerification = true } else { options.syntheticVerification = false }
         var result: ConversionResult
         do { result = try converter.convert(contentsOf: input, format: detected, options: options) } catch let e as ConversionError {
             throw e

@@ -15,6 +15,9 @@ public struct ConversionOptions: Sendable {
     public var zipMap = false
     /// What the user said about the source that the file may not record (dumps).
     public var hints = SourceHints()
+    /// Whether the result will be verified on synthetic rows, so a converter may start
+    /// preparing them early (`Conversion.run` sets it from its verification mode).
+    public var syntheticVerification = true
     public init() {}
 }
 

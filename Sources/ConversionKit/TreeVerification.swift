@@ -164,9 +164,8 @@ public enum TreeVerification {
     }
 
     static func run<T: TreeInputScalar>(model: TreeEnsembleModel, onnx: ONNX.Model, inputName: String, rows: [[T]],
-                                        tolerance: Tolerance) throws -> VerificationReport {
-        let evaluator = try TreeEnsembleEvaluator(model)
-        let expected = try evaluator.predictBatch(rows: rows)
+                                        tolerance: Tolerance, expected known: TreeEnsembleBatchPrediction? = nil) throws -> VerificationReport {
+        let expected = try known ?? TreeEnsembleEvaluator(model).predictBatch(rows: rows)
         var report = VerificationReport(rowsChecked: rows.count, valuesCompared: 0, maxAbsError: 0, valuesOutsideTolerance: 0,
                                         labelsCompared: 0, labelsDiffering: 0, labelTies: 0, leafChoicesChecked: 0,
                                         leafChoicesDiffering: 0, rowsWithDifferingLeaves: 0, firstDifference: nil, tolerance: tolerance)
@@ -424,16 +423,68 @@ public struct TreeModelVerifier: ConversionVerifier {
     public var model: TreeEnsembleModel
     /// The tolerance for output values.
     public var tolerance: TreeVerification.Tolerance
+    /// The synthetic rows and the evaluator's predictions for them, started in the
+    /// background when the verifier is made (while the model is lowered, written and
+    /// read back); nil when not asked for.
+    let prepared: PreparedProbe?
 
-    /// A verifier for `model`.
-    public init(model: TreeEnsembleModel, tolerance: TreeVerification.Tolerance = .float32) {
+    /// A verifier for `model`. With `prepareFor`, the probe rows for that input type and
+    /// the evaluator's predictions on them are computed on another thread right away.
+    public init(model: TreeEnsembleModel, tolerance: TreeVerification.Tolerance = .float32,
+                prepareFor inputType: TreeEnsembleLowering.InputType? = nil) {
         self.model = model
         self.tolerance = tolerance
+        prepared = inputType.map { PreparedProbe(model: model, inputType: $0) }
     }
 
     public var featureCount: Int { model.featureCount }
 
     public func verify(_ onnx: ONNX.Model, rows: [[Float]]?) throws -> VerificationReport {
-        try TreeVerification.verify(model: model, onnx: onnx, rows: rows, tolerance: tolerance)
+        if rows == nil, let prepared {
+            let input = try TreeVerification.graphInput(onnx)
+            switch (try prepared.result(), input.type) {
+            case (.float32(let r, let e), .float):
+                return try TreeVerification.run(model: model, onnx: onnx, inputName: input.name, rows: r, tolerance: tolerance, expected: e)
+            case (.float64(let r, let e), .double):
+                return try TreeVerification.run(model: model, onnx: onnx, inputName: input.name, rows: r, tolerance: tolerance, expected: e)
+            default: break
+            }
+        }
+        return try TreeVerification.verify(model: model, onnx: onnx, rows: rows, tolerance: tolerance)
+    }
+}
+
+/// Probe rows and their expected predictions, computed on a background thread.
+final class PreparedProbe: @unchecked Sendable {
+    enum Rows {
+        case float32([[Float]], TreeEnsembleBatchPrediction)
+        case float64([[Double]], TreeEnsembleBatchPrediction)
+    }
+
+    private let done = DispatchSemaphore(value: 0)
+    private var outcome: Result<Rows, Error>?
+
+    init(model: TreeEnsembleModel, inputType: TreeEnsembleLowering.InputType) {
+        DispatchQueue.global(qos: .userInitiated).async { [self] in
+            outcome = Result {
+                let limit = TreeVerification.probeRowLimit(model)
+                let evaluator = try TreeEnsembleEvaluator(model)
+                switch inputType {
+                case .float32:
+                    let rows = try model.probeRows(limit: limit)
+                    return .float32(rows, try evaluator.predictBatch(rows: rows))
+                case .float64:
+                    let rows = try model.probeRowsFloat64(limit: limit)
+                    return .float64(rows, try evaluator.predictBatch(rows: rows))
+                }
+            }
+            done.signal()
+        }
+    }
+
+    /// Waits for the computation (once; later calls return at once).
+    func result() throws -> Rows {
+        if outcome == nil { done.wait() }
+        return try outcome!.get()
     }
 }

@@ -106,12 +106,12 @@ final class CLITests: XCTestCase {
 
     func testConvertNamesTheRecognisedFormat() throws {
         let dir = TemporaryFolder("convert")
-        let dump = dir.file("model.txt")
-        try "tree\nversion=v4\nnum_class=1\n".write(to: dump, atomically: true, encoding: .utf8)
-        let r = try cli(dump.path, "-o", dir.file("m.onnx").path)
+        let pickle = dir.file("model.pkl")
+        try Data([0x80, 0x04, 0x95, 0x05, 0, 0, 0, 0, 0, 0, 0, 0x4E, 0x2E]).write(to: pickle)
+        let r = try cli(pickle.path, "-o", dir.file("m.onnx").path)
         XCTAssertEqual(r.status, 1)
-        XCTAssertTrue(r.stderr.contains("error: \(dump.path): recognised as LightGBM model.txt"), r.stderr)
-        XCTAssertEqual(dir.contents, ["model.txt"])
+        XCTAssertTrue(r.stderr.contains("error: \(pickle.path): recognised as Python pickle"), r.stderr)
+        XCTAssertEqual(dir.contents, ["model.pkl"])
     }
 
     func testFormatsListsExamples() throws {
