@@ -66,7 +66,7 @@ let package = Package(
             path: "Sources/convert-cli"),
 
         // Shared helpers for the test targets: fixture paths, temporary folders.
-        .target(name: "TestSupport", dependencies: ["ONNX"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["ONNX", "ONNXSerialization", "Interpreter"], path: "Tests/TestSupport"),
         .testTarget(name: "ONNXTests", dependencies: ["ONNX", "TestSupport"], path: "Tests/ONNXTests"),
         .testTarget(
             name: "ONNXSerializationTests",

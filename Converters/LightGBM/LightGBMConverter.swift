@@ -23,24 +23,9 @@ public struct LightGBMConverter: Converter {
     public func convert(contentsOf url: URL, format: SourceFormat, options: ConversionOptions) throws -> ConversionResult {
         let booster = try booster(contentsOf: url, format: format)
         let ir = try LightGBMTreeModelBuilder.build(booster, iterations: options.hints.numIterations)
-        let inputType: TreeEnsembleLowering.InputType
-        switch options.floatType {
-        case .float: inputType = .float32
-        case .double: inputType = .float64
-        default: throw LightGBMError.invalidParameter(name: "--dtype", reason: "tree models take float32 or float64 input, not \(options.floatType)")
-        }
-        // Probe rows and expected predictions start now, on the other core, while the
-        // model is lowered, written and read back.
-        let verifier = TreeModelVerifier(model: ir, prepareFor: options.syntheticVerification ? inputType : nil)
-        let model: Model
-        do {
-            model = try TreeEnsembleLowering.lower(ir, options: .init(opset: options.opset, mlOpset: options.mlOpset, inputType: inputType,
-                                                                        inputName: options.inputName, zipMap: options.zipMap,
-                                                                        producerName: "onnx-convert", producerVersion: nil))
-        } catch let e as TreeEnsembleError { throw LightGBMError.treeModel(e) }
         let name = booster.objective.split(separator: " ").first.map(String.init) ?? booster.objective
         let summary = "LightGBM \(name), \(ir.trees.count) trees, \(ir.featureCount) features, \(ir.marginCount) margin\(ir.marginCount == 1 ? "" : "s")"
-        return ConversionResult(model: model, verifier: verifier, warnings: [], summary: summary)
+        return try TreeConversion.result(ir, options: options, summary: summary) { LightGBMError.treeModel($0) }
     }
 }
 

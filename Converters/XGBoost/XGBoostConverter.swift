@@ -85,24 +85,9 @@ public struct XGBoostConverter: Converter {
     public func convert(contentsOf url: URL, format: SourceFormat, options: ConversionOptions) throws -> ConversionResult {
         let (booster, warnings) = try booster(contentsOf: url, format: format, hints: options.hints)
         let ir = try XGBoostTreeModelBuilder.build(booster)
-        let inputType: TreeEnsembleLowering.InputType
-        switch options.floatType {
-        case .float: inputType = .float32
-        case .double: inputType = .float64
-        default: throw XGBoostError.invalidParameter(name: "--dtype", reason: "tree models take float32 or float64 input, not \(options.floatType)")
-        }
-        // Probe rows and expected predictions start now, on the other core, while the
-        // model is lowered, written and read back.
-        let verifier = TreeModelVerifier(model: ir, prepareFor: options.syntheticVerification ? inputType : nil)
-        let model: Model
-        do {
-            model = try TreeEnsembleLowering.lower(ir, options: .init(opset: options.opset, mlOpset: options.mlOpset, inputType: inputType,
-                                                                        inputName: options.inputName, zipMap: options.zipMap,
-                                                                        producerName: "onnx-convert", producerVersion: nil))
-        } catch let e as TreeEnsembleError { throw XGBoostError.treeModel(e) }
         let outputs = ir.marginCount
         let summary = "XGBoost \(booster.objective ?? "?"), \(booster.trees.count) trees, \(ir.featureCount) features, \(outputs) margin\(outputs == 1 ? "" : "s")"
-        return ConversionResult(model: model, verifier: verifier, warnings: warnings, summary: summary)
+        return try TreeConversion.result(ir, options: options, summary: summary, warnings: warnings) { XGBoostError.treeModel($0) }
     }
 
     static func read(_ url: URL) throws -> [UInt8] { try SourceFile.bytes(at: url) }

@@ -85,7 +85,7 @@ final class LightGBMFixtureTests: XCTestCase {
                     XCTAssertTrue(report.passed, "\(what): \(report.summary)")
                     checked += 1
                     if !float64 && ml == 5 && form == "model.txt" {
-                        try recordForInterop(url, name: "lightgbm-\(fx.name)", input: x, model: back,
+                        try WrittenModels.recordWithTestData(url, name: "lightgbm-\(fx.name)", input: x, model: back,
                                              expected: [want.output: TensorValue(floats: want.values.map(Float.init), shape: try XCTUnwrap(out[want.output]?.tensor).shape)])
                     }
                 }
@@ -159,17 +159,4 @@ final class LightGBMFixtureTests: XCTestCase {
         }
     }
 
-    func recordForInterop(_ url: URL, name: String, input: TensorValue, model: Model, expected: [String: TensorValue]) throws {
-        guard let dir = ProcessInfo.processInfo.environment["ONNX_WRITTEN_DIR"] else { return }
-        let folder = URL(fileURLWithPath: dir).appendingPathComponent(name)
-        let data = folder.appendingPathComponent("test_data_set_0")
-        try? FileManager.default.removeItem(at: folder)
-        try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
-        try FileManager.default.copyItem(at: url, to: folder.appendingPathComponent("model.onnx"))
-        try Data(DataValueCodec.encode(input.proto(name: "input"))).write(to: data.appendingPathComponent("input_0.pb"))
-        for (i, o) in (model.graph?.output ?? []).enumerated() {
-            guard let n = o.name, let t = expected[n] else { continue }
-            try Data(DataValueCodec.encode(t.proto(name: n))).write(to: data.appendingPathComponent("output_\(i).pb"))
-        }
-    }
 }

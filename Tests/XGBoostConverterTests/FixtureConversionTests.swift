@@ -48,7 +48,7 @@ final class FixtureConversionTests: XCTestCase {
                     // xgboost's values, in the shapes of the graph's outputs.
                     var expected: [String: TensorValue] = [want.output: TensorValue(floats: want.values.map(Float.init), shape: got.shape)]
                     if let labels = want.labels { expected["label"] = TensorValue(int64s: labels, shape: [labels.count]) }
-                    try recordForInterop(url, name: "xgboost-\(fx.name)-\(fileName.replacingOccurrences(of: ".", with: "-"))", input: x,
+                    try WrittenModels.recordWithTestData(url, name: "xgboost-\(fx.name)-\(fileName.replacingOccurrences(of: ".", with: "-"))", input: x,
                                          model: back, expected: expected)
                 }
             }
@@ -75,19 +75,4 @@ final class FixtureConversionTests: XCTestCase {
         }
     }
 
-    /// Writes model.onnx and test_data_set_0 (xgboost's expected outputs in graph
-    /// output order) for scripts/interop.py.
-    func recordForInterop(_ url: URL, name: String, input: TensorValue, model: Model, expected: [String: TensorValue]) throws {
-        guard let dir = ProcessInfo.processInfo.environment["ONNX_WRITTEN_DIR"] else { return }
-        let folder = URL(fileURLWithPath: dir).appendingPathComponent(name)
-        let data = folder.appendingPathComponent("test_data_set_0")
-        try? FileManager.default.removeItem(at: folder)
-        try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
-        try FileManager.default.copyItem(at: url, to: folder.appendingPathComponent("model.onnx"))
-        try Data(DataValueCodec.encode(input.proto(name: "input"))).write(to: data.appendingPathComponent("input_0.pb"))
-        for (i, o) in (model.graph?.output ?? []).enumerated() {
-            guard let n = o.name, let t = expected[n] else { continue }
-            try Data(DataValueCodec.encode(t.proto(name: n))).write(to: data.appendingPathComponent("output_\(i).pb"))
-        }
-    }
 }
