@@ -6,7 +6,8 @@ Every case folder holds
     model.txt        Booster.save_model("model.txt", num_iteration=-1)  (every iteration,
                      also for the early-stopping case, whose in-memory booster would
                      otherwise save only its best iteration)
-    dump.json        json.dump(Booster.dump_model(num_iteration=-1))  (compact, one line)
+    dump.json        json.dump(Booster.dump_model(num_iteration=-1))  (compact, one line;
+                     feature_names/ is written with indent=1 and json's default separators)
     X.npy            float32 [N, F] inputs (layout in case.json "rows"): random rows,
                      rows with NaN (and one all-NaN row), zero probes (a row reaching a
                      chosen split, with the split's feature set to 0.0, -0.0, denormals,
@@ -74,8 +75,8 @@ CASES = []
 
 def case(name, objective, *, rounds=6, leaves=7, features=5, nan=0.0, params=None, data=None, rows=600,
          feature_names=None, categorical=None, n_cat=None, early_stopping=False, n_random=28,
-         n_threshold=8, notes=""):
-    CASES.append(dict(name=name, objective=objective, rounds=rounds, leaves=leaves, features=features, nan=nan,
+         n_threshold=8, dump_indent=None, notes=""):
+    CASES.append(dict(dump_indent=dump_indent, name=name, objective=objective, rounds=rounds, leaves=leaves, features=features, nan=nan,
                       params=params or {}, data=data or "regression", rows=rows, feature_names=feature_names,
                       categorical=categorical or [], n_cat=n_cat, early_stopping=early_stopping,
                       n_random=n_random, n_threshold=n_threshold, notes=notes))
@@ -519,7 +520,10 @@ def run_case(index, c):
     if loaded.model_to_string() != booster.model_to_string(num_iteration=-1):
         raise SystemExit(f"{c['name']}: model.txt does not load back to the same model")
     with open(os.path.join(out, "dump.json"), "w") as fh:
-        json.dump(loaded.dump_model(num_iteration=-1), fh, separators=(",", ":"))
+        if c["dump_indent"] is None:
+            json.dump(loaded.dump_model(num_iteration=-1), fh, separators=(",", ":"))
+        else:   # json.dump's own separators, ", " and ": ", as a user would write it
+            json.dump(loaded.dump_model(num_iteration=-1), fh, indent=c["dump_indent"])
         fh.write("\n")
     with open(mpath) as fh:
         header, trees = parse_model(fh.read())
@@ -822,7 +826,8 @@ case("linear_tree", "regression", nan=0.05, params={"linear_tree": True, "linear
 case("random_forest", "binary", data="binary", rounds=5, nan=0.1,
      params={"boosting": "rf", "bagging_freq": 1, "bagging_fraction": 0.7, "feature_fraction": 0.8},
      notes="boosting rf: average_output, raw is the mean of the trees")
-case("feature_names", "regression", feature_names=NAMES, notes="Dataset feature_name")
+case("feature_names", "regression", feature_names=NAMES, dump_indent=1,
+     notes="Dataset feature_name; dump.json written by json.dump with indent=1 (the other cases: compact)")
 case("early_stopping", "binary", data="binary_noisy", rounds=10, early_stopping=3,
      params={"learning_rate": 0.5, "num_leaves": 15},
      notes="early stopping (3 rounds) on a validation set; model.txt holds every iteration "
