@@ -22,9 +22,12 @@ PIP_PACKAGES := onnx==1.23.2 onnxruntime==1.32.0 numpy==2.4.6
 XGB_VENV := $(BUILD_DATA)/venv-xgb
 XGB_PIP_PACKAGES := xgboost==3.2.0 numpy==2.4.6 onnx==1.23.2 onnxmltools==1.16.0 packaging==26.4 onnxruntime==1.32.0
 DEMO := $(BUILD_DATA)/demo
+# The same for LightGBM (lightgbm 4.7.0's wheel needs libgomp1).
+LGB_VENV := $(BUILD_DATA)/venv-lgb
+LGB_PIP_PACKAGES := lightgbm==4.7.0 numpy==2.4.6 onnx==1.23.2 onnxmltools==1.16.0 packaging==26.4 onnxruntime==1.32.0
 
 .PHONY: all deps venv build release test roundtrip checker-agreement interop interop-check backend-tests demo \
-        proto proto-check schemas backend-data bench-io bench-interpreter bench-xgboost fixtures-xgboost clean
+        proto proto-check schemas backend-data bench-io bench-interpreter bench-xgboost fixtures-xgboost bench-lightgbm fixtures-lightgbm clean
 
 all: build
 
@@ -44,6 +47,11 @@ $(VENV)/.stamp: Makefile
 	touch $@
 
 venv: $(VENV)/.stamp
+
+$(LGB_VENV)/.stamp: Makefile
+	$(PYTHON) -m venv $(LGB_VENV)
+	$(LGB_VENV)/bin/python -m pip install -q --disable-pip-version-check $(LGB_PIP_PACKAGES)
+	touch $@
 
 $(XGB_VENV)/.stamp: Makefile
 	$(PYTHON) -m venv $(XGB_VENV)
@@ -153,6 +161,14 @@ fixtures-xgboost: $(XGB_VENV)/.stamp
 ## XGBoost conversion, whole process: convert-cli against onnxmltools, in one run.
 bench-xgboost: release $(XGB_VENV)/.stamp
 	$(XGB_VENV)/bin/python scripts/bench_xgboost.py --cli $(CLI_RELEASE)
+
+## Regenerate Fixtures/lightgbm with real lightgbm (versions and seeds in VERSIONS.txt).
+fixtures-lightgbm: $(LGB_VENV)/.stamp
+	$(LGB_VENV)/bin/python scripts/make_lightgbm_fixtures.py
+
+## LightGBM conversion, whole process: convert-cli against onnxmltools, in one run.
+bench-lightgbm: release $(LGB_VENV)/.stamp
+	$(LGB_VENV)/bin/python scripts/bench_lightgbm.py --cli $(CLI_RELEASE)
 
 clean:
 	rm -rf .build $(BUILD_DATA)

@@ -79,7 +79,10 @@ public enum FormatSniffer {
         if trimmed.hasPrefix("{") || trimmed.hasPrefix("[") {
             if text.contains("\"layerspec/") { return .layerSpec }
             if text.contains("\"learner\"") { return .xgboostJSON }
-            if text.contains("\"tree_info\"") || text.contains("\"tree_structure\"") { return .lightgbmJSON }
+            // dump_model() opens with "name": "tree"; tree_info may start past the prefix
+            // when feature_infos is long.
+            if text.contains("\"tree_info\"") || text.contains("\"tree_structure\"")
+                || text.range(of: #"^\{\s*"name"\s*:\s*"tree""#, options: .regularExpression) != nil { return .lightgbmJSON }
             if text.contains("\"py/object\"") || text.contains("\"py/reduce\"") || text.contains("\"py/state\"") { return .jsonpickle }
             if text.contains("\"nodeid\"") && text.contains("\"split\"") { return .xgboostJSONDump }
             return nil
