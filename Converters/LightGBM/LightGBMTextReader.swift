@@ -1,4 +1,5 @@
 import Foundation
+import DocumentReaders
 
 /// Reads the text model `Booster.save_model` writes (`model.txt`): the header
 /// (`version`, `num_class`, `num_tree_per_iteration`, `max_feature_idx`, `objective`,
@@ -13,30 +14,50 @@ public enum LightGBMTextReader {
     /// Parses a model.txt.
     /// - Throws: `LightGBMError` naming the line.
     public static func read(_ bytes: [UInt8]) throws -> LightGBMBooster {
+        try bytes.withUnsafeBufferPointer { try read(buffer: $0) }
+    }
+
+    /// A `key=value` line's value: where it is in the file.
+    struct Field {
+        var line: Int
+        var start: Int
+        var end: Int
+    }
+
+    static func read(buffer b: UnsafeBufferPointer<UInt8>) throws -> LightGBMBooster {
         var header: [String: String] = [:]
         var averageOutput = false
-        var blocks: [(line: Int, fields: [String: (line: Int, value: Substring)])] = []
-        var current: [String: (line: Int, value: Substring)]? = nil
+        var blocks: [(line: Int, fields: [String: Field])] = []
+        var current: [String: Field]? = nil
         var currentLine = 0
-        let text = String(decoding: bytes, as: UTF8.self)
         var lineNumber = 0
-        for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        var lineStart = 0
+        let n = b.count
+        func text(_ s: Int, _ e: Int) -> String { String(decoding: UnsafeBufferPointer(rebasing: b[s..<e]), as: UTF8.self) }
+        while lineStart < n {
+            var lineEnd = lineStart
+            while lineEnd < n, b[lineEnd] != 0x0A { lineEnd += 1 }
             lineNumber += 1
-            let line = raw.hasSuffix("\r") ? raw.dropLast() : raw
-            if line.isEmpty { continue }
-            if line == "end of trees" { break }
-            guard let eq = line.firstIndex(of: "=") else {
-                if current == nil && line == "average_output" { averageOutput = true }
+            var e = lineEnd
+            if e > lineStart, b[e - 1] == 0x0D { e -= 1 }
+            let s = lineStart
+            lineStart = lineEnd + 1
+            if s == e { continue }
+            if e - s == 12, text(s, e) == "end of trees" { break }
+            var eq = s
+            while eq < e, b[eq] != UInt8(ascii: "=") { eq += 1 }
+            guard eq < e else {
+                if current == nil && text(s, e) == "average_output" { averageOutput = true }
                 continue
             }
-            let key = String(line[..<eq]), value = line[line.index(after: eq)...]
+            let key = text(s, eq)
             if key == "Tree" {
                 if let c = current { blocks.append((currentLine, c)) }
                 current = [:]
                 currentLine = lineNumber
                 continue
             }
-            if current != nil { current![key] = (lineNumber, value) } else { header[key] = String(value) }
+            if current != nil { current![key] = Field(line: lineNumber, start: eq + 1, end: e) } else { header[key] = text(eq + 1, e) }
         }
         if let c = current { blocks.append((currentLine, c)) }
 
@@ -57,46 +78,61 @@ public enum LightGBMTextReader {
         guard let objective = header["objective"] else { throw LightGBMError.text(line: 1, reason: "the header has no objective=") }
         let names = header["feature_names"].map { $0.split(separator: " ").map(String.init) }
         var trees: [LightGBMTree] = []
+        trees.reserveCapacity(blocks.count)
         for (t, block) in blocks.enumerated() {
-            trees.append(try tree(block.fields, index: t, line: block.line))
+            trees.append(try tree(block.fields, b, index: t, line: block.line))
         }
         guard !trees.isEmpty else { throw LightGBMError.text(line: lineNumber, reason: "the file holds no Tree= blocks") }
         return LightGBMBooster(objective: objective, numClass: numClass, numTreePerIteration: perIteration, maxFeatureIndex: maxFeature,
                                averageOutput: averageOutput, featureNames: names, trees: trees)
     }
 
-    static func tree(_ f: [String: (line: Int, value: Substring)], index t: Int, line: Int) throws -> LightGBMTree {
-        func field(_ k: String) throws -> (line: Int, value: Substring) {
+    /// The space-separated tokens of a field, as byte ranges.
+    static func tokens(_ f: Field, _ b: UnsafeBufferPointer<UInt8>) -> [(Int, Int)] {
+        var out: [(Int, Int)] = []
+        var k = f.start
+        while k < f.end {
+            while k < f.end, b[k] == 0x20 { k += 1 }
+            let a = k
+            while k < f.end, b[k] != 0x20 { k += 1 }
+            if k > a { out.append((a, k)) }
+        }
+        return out
+    }
+
+    static func tree(_ f: [String: Field], _ b: UnsafeBufferPointer<UInt8>, index t: Int, line: Int) throws -> LightGBMTree {
+        func text(_ s: Int, _ e: Int) -> String { String(decoding: UnsafeBufferPointer(rebasing: b[s..<e]), as: UTF8.self) }
+        func field(_ k: String) throws -> Field {
             guard let v = f[k] else { throw LightGBMError.text(line: line, reason: "Tree=\(t) has no \(k)=") }
             return v
         }
         func ints(_ k: String, count: Int? = nil) throws -> [Int] {
-            let (l, v) = try field(k)
-            let parts = v.split(separator: " ")
+            let fl = try field(k)
+            let parts = tokens(fl, b)
             var out: [Int] = []
             out.reserveCapacity(parts.count)
-            for p in parts {
-                guard let i = Int(p) else { throw LightGBMError.text(line: l, reason: "\(k): '\(p)' is not an integer") }
+            for (s, e) in parts {
+                guard let i = NumberText.integer(b, s, e) else { throw LightGBMError.text(line: fl.line, reason: "\(k): '\(text(s, e))' is not an integer") }
                 out.append(i)
             }
-            if let count, out.count != count { throw LightGBMError.text(line: l, reason: "\(k) has \(out.count) values, expected \(count)") }
+            if let count, out.count != count { throw LightGBMError.text(line: fl.line, reason: "\(k) has \(out.count) values, expected \(count)") }
             return out
         }
         func doubles(_ k: String, count: Int) throws -> [Double] {
-            let (l, v) = try field(k)
+            let fl = try field(k)
             var out: [Double] = []
             out.reserveCapacity(count)
-            for p in v.split(separator: " ") {
-                guard let d = Double(p) else { throw LightGBMError.text(line: l, reason: "\(k): '\(p)' is not a number") }
+            for (s, e) in tokens(fl, b) {
+                guard let d = NumberText.double(b, s, e) else { throw LightGBMError.text(line: fl.line, reason: "\(k): '\(text(s, e))' is not a number") }
                 out.append(d)
             }
-            guard out.count == count else { throw LightGBMError.text(line: l, reason: "\(k) has \(out.count) values, expected \(count)") }
+            guard out.count == count else { throw LightGBMError.text(line: fl.line, reason: "\(k) has \(out.count) values, expected \(count)") }
             return out
         }
         let leaves = try ints("num_leaves").first ?? 0
         guard leaves >= 1 else { throw LightGBMError.text(line: line, reason: "Tree=\(t) has num_leaves \(leaves)") }
         var leafValues = try doubles("leaf_value", count: leaves)
-        if let linear = f["is_linear"], linear.value.trimmingCharacters(in: .whitespaces) == "1" {
+        if let linear = f["is_linear"], text(linear.start, linear.end).trimmingCharacters(in: .whitespaces) == "1" {
             // Linear leaves with no features are constants; anything else is refused.
             let counts = try ints("num_features", count: leaves)
             guard counts.allSatisfy({ $0 == 0 }) else { throw LightGBMError.linearTrees(tree: t) }
@@ -111,10 +147,12 @@ public enum LightGBMTextReader {
         var boundaries: [Int] = [], words: [UInt32] = []
         if types.contains(where: { $0 & 1 != 0 }) {
             boundaries = try ints("cat_boundaries")
-            let (l, v) = try field("cat_threshold")
-            for p in v.split(separator: " ") {
-                guard let w = UInt32(p) else { throw LightGBMError.text(line: l, reason: "cat_threshold: '\(p)' is not a 32-bit word") }
-                words.append(w)
+            let fl = try field("cat_threshold")
+            for (s, e) in tokens(fl, b) {
+                guard let w = NumberText.integer(b, s, e), let word = UInt32(exactly: w) else {
+                    throw LightGBMError.text(line: fl.line, reason: "cat_threshold: '\(text(s, e))' is not a 32-bit word")
+                }
+                words.append(word)
             }
         }
         func child(_ c: Int, _ field: String, _ i: Int) throws -> Int {
