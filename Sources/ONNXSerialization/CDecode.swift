@@ -14,6 +14,8 @@ import Darwin
 struct CDecoder {
     /// Swaps a raw_data marker left by `LargePayloadStripper` for the bytes it stands for.
     var payloadForMarker: ((ByteBuffer) -> ByteBuffer?)? = nil
+    /// Decodes the repeated fields that `LargePayloadStripper` cut out of a message.
+    var arrays: StrippedArrays? = nil
 
     func string(_ p: UnsafeMutablePointer<CChar>?) -> String? { p.map { String(cString: $0) } }
 
@@ -247,6 +249,13 @@ struct CDecoder {
         r.sparseTensors = messages(a.pointee.n_sparse_tensors, a.pointee.sparse_tensors, sparseTensor)
         r.typeProtos = messages(a.pointee.n_type_protos, a.pointee.type_protos, typeProto)
         r.unknownFields = unknown(&a.pointee.base)
+        if let arrays, let cut = arrays.take(from: &r.unknownFields) {
+            // Every occurrence of a cut field was cut, so its C array is empty.
+            if let v = arrays.fixed(cut, 7, size: 4, { Float(bitPattern: UInt32(truncatingIfNeeded: $0)) }) { r.floats = v }
+            if let v = arrays.varints(cut, 8, { Int64(bitPattern: $0) }) { r.ints = v }
+            if let v = arrays.byteStrings(cut, 9) { r.strings = v }
+            arrays.release(cut)
+        }
         return r
     }
 
@@ -276,6 +285,15 @@ struct CDecoder {
         r.uint64Data = array(t.pointee.n_uint64_data, t.pointee.uint64_data)
         r.metadataProps = entries(t.pointee.n_metadata_props, t.pointee.metadata_props)
         r.unknownFields = unknown(&t.pointee.base)
+        if let arrays, let cut = arrays.take(from: &r.unknownFields) {
+            if let v = arrays.fixed(cut, 4, size: 4, { Float(bitPattern: UInt32(truncatingIfNeeded: $0)) }) { r.floatData = v }
+            if let v = arrays.varints(cut, 5, { Int32(truncatingIfNeeded: $0) }) { r.int32Data = v }
+            if let v = arrays.byteStrings(cut, 6) { r.stringData = v }
+            if let v = arrays.varints(cut, 7, { Int64(bitPattern: $0) }) { r.int64Data = v }
+            if let v = arrays.fixed(cut, 10, size: 8, { Double(bitPattern: $0) }) { r.doubleData = v }
+            if let v = arrays.varints(cut, 11, { $0 }) { r.uint64Data = v }
+            arrays.release(cut)
+        }
         return r
     }
 

@@ -12,22 +12,44 @@ import ONNXProtoC
 /// the mapping. Only message types that can hold a tensor are rewritten; everything
 /// else is copied as it is. On any irregularity the rewrite gives up and the original
 /// bytes are unpacked instead, so errors are still reported against the file's offsets.
+///
+/// Large repeated numbers and strings of `AttributeProto` and `TensorProto` (a tree
+/// ensemble's `nodes_*` attributes: hundreds of thousands of elements, usually one
+/// field occurrence per element) are cut out too: protobuf-c would scan every
+/// occurrence into a 32-byte record, grow a C array per field and malloc every string,
+/// several times the file's size, before the Swift IR copies them once more. The
+/// message keeps a marker instead, an unknown field (`markerField`) holding the nonce
+/// and an index into `arrays`; the decoder then reads the elements straight from the
+/// input into the Swift arrays (`StrippedArrays`). Every cut occurrence is checked here
+/// against what protobuf-c accepts for its field, so a file protobuf-c would reject is
+/// never decoded this way.
 struct LargePayloadStripper {
     struct Payload {
         var offset: Int
         var count: Int
     }
 
+    /// The unknown field that stands for a message's cut arrays: the largest field
+    /// number protobuf allows, which no ONNX message declares.
+    static let markerField: UInt32 = 0x1FFF_FFFF
+
     let input: UnsafeRawBufferPointer
     let threshold: Int
+    /// Encoded size (tags included) from which one repeated field of one message is cut.
+    let arrayThreshold: Int
     let nonce: UInt64
     private(set) var payloads: [Payload] = []
+    /// The messages whose arrays were cut, in the order their markers were written.
+    private(set) var arrays: [StrippedArrays.Cut] = []
     private let tensorHolders: Set<UnsafeRawPointer>
     private let tensorDescriptor: UnsafeRawPointer
+    private let attributeDescriptor: UnsafeRawPointer
 
-    init(input: UnsafeRawBufferPointer, threshold: Int = 1 << 16) {
+    init(input: UnsafeRawBufferPointer, threshold: Int = 1 << 16, arrayThreshold: Int = 1 << 12) {
         self.input = input
         self.threshold = threshold
+        self.arrayThreshold = arrayThreshold
+        attributeDescriptor = UnsafeRawPointer(onnx_descriptor_attribute())
         var g = SystemRandomNumberGenerator()
         nonce = g.next() | 1
         tensorDescriptor = UnsafeRawPointer(onnx_descriptor_tensor())
@@ -43,7 +65,8 @@ struct LargePayloadStripper {
     mutating func strip() -> [UInt8]? {
         var out: [UInt8] = []
         out.reserveCapacity(min(input.count, 1 << 20))
-        guard rewrite(from: 0, to: input.count, descriptor: UnsafeRawPointer(onnx_descriptor_model()), into: &out, depth: 0), !payloads.isEmpty else { return nil }
+        guard rewrite(from: 0, to: input.count, descriptor: UnsafeRawPointer(onnx_descriptor_model()), into: &out, depth: 0),
+              !payloads.isEmpty || !arrays.isEmpty else { return nil }
         return out
     }
 
@@ -68,16 +91,68 @@ struct LargePayloadStripper {
         out.append(UInt8(v))
     }
 
+    /// The element encoding of each repeated field that may be cut, by message type.
+    private func arrayFields(of raw: UnsafeRawPointer) -> [UInt32: StrippedArrays.Kind]? {
+        if raw == attributeDescriptor { return [7: .fixed32, 8: .varint, 9: .bytes] }
+        if raw == tensorDescriptor { return [4: .fixed32, 5: .varint, 6: .bytes, 7: .varint, 10: .fixed64, 11: .varint] }
+        return nil
+    }
+
+    /// The fields of the message in `start..<end` whose occurrences together reach
+    /// `arrayThreshold` bytes, as a mask of `1 << number`; nil if the message is irregular.
+    private func fieldsToCut(from start: Int, to end: Int, kinds: [UInt32: StrippedArrays.Kind]) -> UInt32? {
+        var sizes: [UInt32: Int] = [:]
+        var p = start
+        while p < end {
+            guard let f = StrippedArrays.field(in: input, at: p, end: end) else { return nil }
+            if kinds[f.number] != nil { sizes[f.number, default: 0] += f.next - p }
+            p = f.next
+        }
+        var mask: UInt32 = 0
+        for (number, size) in sizes where size >= arrayThreshold { mask |= 1 << number }
+        return mask
+    }
+
+    /// Whether protobuf-c accepts this occurrence of a field of the given kind: the wire
+    /// types it reads for a repeated field, and packed contents that divide exactly.
+    private func acceptable(_ f: StrippedArrays.Field, kind: StrippedArrays.Kind) -> Bool {
+        switch (kind, f.wire) {
+        case (.varint, 0), (.fixed32, 5), (.fixed64, 1), (.bytes, 2): return true
+        case (.fixed32, 2): return (f.valueEnd - f.valueStart) % 4 == 0
+        case (.fixed64, 2): return (f.valueEnd - f.valueStart) % 8 == 0
+        case (.varint, 2):
+            var q = f.valueStart
+            while q < f.valueEnd {
+                guard let (_, m) = WireFormat.varint(in: input, at: q, end: f.valueEnd) else { return false }
+                q += m
+            }
+            return true
+        default: return false
+        }
+    }
+
     private mutating func rewrite(from start: Int, to end: Int, descriptor raw: UnsafeRawPointer, into out: inout [UInt8], depth: Int) -> Bool {
         guard depth < 64 else { return false }
         let d = raw.assumingMemoryBound(to: ProtobufCMessageDescriptor.self)
         let isTensor = raw == tensorDescriptor
+        var cut: UInt32 = 0
+        let kinds = arrayFields(of: raw)
+        if let kinds {
+            guard let mask = fieldsToCut(from: start, to: end, kinds: kinds) else { return false }
+            cut = mask
+        }
         var p = start
         while p < end {
             let fieldStart = p
             guard let (tag, n) = WireFormat.varint(in: input, at: p, end: end) else { return false }
-            p += n
             let wire = tag & 7
+            if cut != 0, tag >> 3 < 32, cut & (1 << UInt32(tag >> 3)) != 0, let kinds {
+                // A cut array element: checked, then left out (fieldsToCut walked it).
+                guard let f = StrippedArrays.field(in: input, at: p, end: end), acceptable(f, kind: kinds[f.number]!) else { return false }
+                p = f.next
+                continue
+            }
+            p += n
             switch wire {
             case 0:
                 guard let (_, m) = WireFormat.varint(in: input, at: p, end: end) else { return false }
@@ -115,6 +190,13 @@ struct LargePayloadStripper {
             guard p <= end else { return false }
             out.append(contentsOf: UnsafeRawBufferPointer(rebasing: input[fieldStart..<p]))
         }
-        return p == end
+        guard p == end else { return false }
+        if cut != 0 {
+            appendVarint(UInt64(Self.markerField) << 3 | 2, &out)
+            appendVarint(16, &out)
+            out.append(contentsOf: marker(arrays.count))
+            arrays.append(StrippedArrays.Cut(start: start, end: end, fields: cut))
+        }
+        return true
     }
 }

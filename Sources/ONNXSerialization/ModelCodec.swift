@@ -26,27 +26,41 @@ public enum ModelCodec {
         return model
     }
 
-    /// Decodes a mapped file; large tensors keep pointing into the mapping.
+    /// Decodes a mapped file; large tensors keep pointing into the mapping, and large
+    /// attribute and tensor arrays are read from it without protobuf-c's copies.
     static func decode(mapped file: MappedFile, source: String) throws -> Model {
         var stripper = LargePayloadStripper(input: file.bytes)
-        if let stripped = stripper.strip() {
-            let unpacked = stripped.withUnsafeBufferPointer { onnx__model_proto__unpack(nil, $0.count, $0.baseAddress) }
-            if let raw = unpacked {
-                defer { onnx__model_proto__free_unpacked(raw, nil) }
-                let s = stripper
-                var decoder = CDecoder()
-                decoder.payloadForMarker = { marker in
-                    marker.withUnsafeBytes { b -> ByteBuffer? in
-                        guard let i = s.index(ofMarker: b.baseAddress!, count: b.count) else { return nil }
-                        return ByteBuffer(borrowing: file.base + s.payloads[i].offset, count: s.payloads[i].count, owner: file)
-                    }
-                }
-                let model = decoder.model(raw)
-                try requireModel(model, bytes: file.bytes, source: source)
-                return model
+        if let model = try decodeStripped(&stripper, owner: file, releasePages: true, source: source) { return model }
+        return try decode(file.bytes, source: source)
+    }
+
+    /// Decodes `stripper.input` through the stripper, or returns nil when nothing was
+    /// stripped or the stripped decode cannot be trusted (the caller then decodes the
+    /// plain way, which also reports any error against the input's own offsets).
+    /// `owner` keeps the input alive for as long as a tensor points into it;
+    /// `releasePages` is only for a read-only file mapping (see `StrippedArrays`).
+    static func decodeStripped(_ stripper: inout LargePayloadStripper, owner: AnyObject, releasePages: Bool, source: String) throws -> Model? {
+        guard let stripped = stripper.strip() else { return nil }
+        let input = stripper.input
+        let arrays = StrippedArrays(input: input, nonce: stripper.nonce, cuts: stripper.arrays, releasePages: releasePages)
+        // The stripper read every cut array once; they are read again one by one below.
+        for cut in stripper.arrays { arrays.release(cut) }
+        let unpacked = stripped.withUnsafeBufferPointer { onnx__model_proto__unpack(nil, $0.count, $0.baseAddress) }
+        guard let raw = unpacked else { return nil }
+        defer { onnx__model_proto__free_unpacked(raw, nil) }
+        let s = stripper
+        var decoder = CDecoder()
+        decoder.payloadForMarker = { marker in
+            marker.withUnsafeBytes { b -> ByteBuffer? in
+                guard let i = s.index(ofMarker: b.baseAddress!, count: b.count), let base = input.baseAddress else { return nil }
+                return ByteBuffer(borrowing: base + s.payloads[i].offset, count: s.payloads[i].count, owner: owner)
             }
         }
-        return try decode(file.bytes, source: source)
+        decoder.arrays = arrays
+        let model = decoder.model(raw)
+        guard arrays.complete else { return nil }
+        try requireModel(model, bytes: input, source: source)
+        return model
     }
 
     static func requireModel(_ model: Model, bytes: UnsafeRawBufferPointer, source: String) throws {

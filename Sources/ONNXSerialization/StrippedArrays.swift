@@ -1,0 +1,201 @@
+import ONNX
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Decodes the repeated fields that `LargePayloadStripper` cut out of the bytes given to
+/// protobuf-c, straight from the input into the Swift arrays of the IR.
+///
+/// The values are the ones protobuf-c would have produced: elements in file order over
+/// every occurrence of the field (packed or not), varints truncated to the field's width,
+/// fixed-size values read little-endian, bytes copied. The stripper has already checked
+/// each occurrence, so nothing here can fail on the input; a marker that does not fit
+/// (the bookkeeping in `consumed`/`spoiled`) makes the caller decode the plain way.
+final class StrippedArrays {
+    /// How a field's elements are encoded.
+    enum Kind { case varint, fixed32, fixed64, bytes }
+
+    /// One message whose arrays were cut: its body in the input and a mask of the cut
+    /// field numbers (`1 << number`).
+    struct Cut {
+        var start: Int
+        var end: Int
+        var fields: UInt32
+    }
+
+    /// One field occurrence: its number and wire type, where its value lies (for wire
+    /// type 2 the payload after the length) and where the next field starts.
+    struct Field {
+        var number: UInt32
+        var wire: UInt64
+        var valueStart: Int
+        var valueEnd: Int
+        var next: Int
+    }
+
+    /// The field at `p`, or nil when it is truncated, runs past `end`, or uses a wire
+    /// type ONNX does not (groups, 6, 7).
+    static func field(in input: UnsafeRawBufferPointer, at p: Int, end: Int) -> Field? {
+        guard let (tag, n) = WireFormat.varint(in: input, at: p, end: end) else { return nil }
+        let number = UInt32(truncatingIfNeeded: tag >> 3)
+        let wire = tag & 7
+        let v = p + n
+        switch wire {
+        case 0:
+            guard let (_, m) = WireFormat.varint(in: input, at: v, end: end) else { return nil }
+            return Field(number: number, wire: wire, valueStart: v, valueEnd: v + m, next: v + m)
+        case 1, 5:
+            let size = wire == 1 ? 8 : 4
+            guard end - v >= size else { return nil }
+            return Field(number: number, wire: wire, valueStart: v, valueEnd: v + size, next: v + size)
+        case 2:
+            guard let (len, m) = WireFormat.varint(in: input, at: v, end: end), len <= UInt64(end - v - m) else { return nil }
+            let s = v + m
+            return Field(number: number, wire: wire, valueStart: s, valueEnd: s + Int(len), next: s + Int(len))
+        default:
+            return nil
+        }
+    }
+
+    let input: UnsafeRawBufferPointer
+    let nonce: UInt64
+    let cuts: [Cut]
+    /// Markers matched so far; each cut must be matched exactly once.
+    private(set) var consumed = 0
+    private var used: [Bool]
+    /// Set when a marker turned up twice, or two in one message (protobuf-c merges a
+    /// repeated singular message field): the caller then decodes the plain way.
+    private(set) var spoiled = false
+    /// When set, the pages of each cut message are handed back to the kernel once its
+    /// arrays are decoded (the input is a read-only file mapping, so they would be read
+    /// in again from the file if ever touched).
+    let releasePages: Bool
+
+    init(input: UnsafeRawBufferPointer, nonce: UInt64, cuts: [Cut], releasePages: Bool) {
+        self.input = input
+        self.nonce = nonce
+        self.cuts = cuts
+        self.releasePages = releasePages
+        used = [Bool](repeating: false, count: cuts.count)
+    }
+
+    /// True when every cut was matched exactly once.
+    var complete: Bool { !spoiled && consumed == cuts.count }
+
+    /// Removes this decode's marker from a message's unknown fields and returns its cut.
+    func take(from unknown: inout [UnknownField]) -> Cut? {
+        guard !unknown.isEmpty else { return nil }
+        var found: Int?
+        var i = 0
+        while i < unknown.count {
+            let u = unknown[i]
+            // protobuf-c keeps a length-delimited unknown field with its length prefix:
+            // here one byte (16), then the 16 marker bytes.
+            if u.number == LargePayloadStripper.markerField, u.wireType == .lengthPrefixed, u.payload.count == 17,
+               let index = u.payload.withUnsafeBytes({ b -> Int? in
+                   guard b[0] == 16, b.loadUnaligned(fromByteOffset: 1, as: UInt64.self) == nonce.littleEndian else { return nil }
+                   let k = UInt64(littleEndian: b.loadUnaligned(fromByteOffset: 9, as: UInt64.self))
+                   return k < UInt64(cuts.count) ? Int(k) : nil
+               }) {
+                if found != nil || used[index] { spoiled = true }
+                found = index
+                unknown.remove(at: i)
+                continue
+            }
+            i += 1
+        }
+        guard let found, !spoiled else { return nil }
+        used[found] = true
+        consumed += 1
+        return cuts[found]
+    }
+
+    /// Calls `body` with every occurrence of field `number` in the cut message, in order.
+    private func forEach(_ cut: Cut, _ number: UInt32, _ body: (Field) -> Void) {
+        var p = cut.start
+        while p < cut.end, let f = Self.field(in: input, at: p, end: cut.end) {
+            if f.number == number { body(f) }
+            p = f.next
+        }
+    }
+
+    /// The varint elements of field `number`, each converted by `convert`.
+    func varints<T>(_ cut: Cut, _ number: UInt32, _ convert: (UInt64) -> T) -> [T]? {
+        guard cut.fields & (1 << number) != 0 else { return nil }
+        var n = 0
+        forEach(cut, number) { f in
+            if f.wire == 0 { n += 1; return }
+            for q in f.valueStart..<f.valueEnd where input[q] & 0x80 == 0 { n += 1 }
+        }
+        var out: [T] = []
+        out.reserveCapacity(n)
+        forEach(cut, number) { f in
+            var q = f.valueStart
+            while q < f.valueEnd, let (v, m) = WireFormat.varint(in: input, at: q, end: f.valueEnd) {
+                out.append(convert(v))
+                q += m
+            }
+        }
+        return out
+    }
+
+    /// The fixed-size elements of field `number` (`size` 4 or 8 bytes), each converted
+    /// from its little-endian bit pattern by `convert`.
+    func fixed<T>(_ cut: Cut, _ number: UInt32, size: Int, _ convert: (UInt64) -> T) -> [T]? {
+        guard cut.fields & (1 << number) != 0 else { return nil }
+        var n = 0
+        forEach(cut, number) { n += ($0.valueEnd - $0.valueStart) / size }
+        var out: [T] = []
+        out.reserveCapacity(n)
+        forEach(cut, number) { f in
+            var q = f.valueStart
+            while q + size <= f.valueEnd {
+                let bits = size == 4
+                    ? UInt64(UInt32(littleEndian: input.loadUnaligned(fromByteOffset: q, as: UInt32.self)))
+                    : UInt64(littleEndian: input.loadUnaligned(fromByteOffset: q, as: UInt64.self))
+                out.append(convert(bits))
+                q += size
+            }
+        }
+        return out
+    }
+
+    /// The elements of a repeated bytes field, copied. As in `CDecoder.takeAll`, equal
+    /// short elements share one buffer.
+    func byteStrings(_ cut: Cut, _ number: UInt32) -> [ByteBuffer]? {
+        guard cut.fields & (1 << number) != 0 else { return nil }
+        var n = 0
+        forEach(cut, number) { _ in n += 1 }
+        var out: [ByteBuffer] = []
+        out.reserveCapacity(n)
+        var distinct: [ByteBuffer] = []
+        forEach(cut, number) { f in
+            let len = f.valueEnd - f.valueStart
+            let bytes = UnsafeRawBufferPointer(rebasing: input[f.valueStart..<f.valueEnd])
+            if len > 0, len <= 64,
+               let same = distinct.first(where: { $0.count == len && memcmp($0.baseAddress!, bytes.baseAddress!, len) == 0 }) {
+                out.append(same)
+                return
+            }
+            let b = len > 0 ? ByteBuffer(bytes) : ByteBuffer()
+            if len > 0 && len <= 64 && distinct.count < 16 { distinct.append(b) }
+            out.append(b)
+        }
+        return out
+    }
+
+    /// Gives the whole pages inside the cut message back to the kernel (see
+    /// `releasePages`).
+    func release(_ cut: Cut) {
+        guard releasePages, let base = input.baseAddress else { return }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        guard page > 0 else { return }
+        let address = Int(bitPattern: base)
+        let first = (address + cut.start + page - 1) / page * page
+        let last = (address + cut.end) / page * page
+        guard last > first, let p = UnsafeMutableRawPointer(bitPattern: first) else { return }
+        _ = madvise(p, last - first, MADV_DONTNEED)
+    }
+}
