@@ -57,17 +57,23 @@ struct Run: ParsableCommand {
 
     func run() throws {
         let url = URL(fileURLWithPath: model)
-        let m: Model
-        do { m = try Model(contentsOf: url) } catch { throw CLIFailure.from(error, file: model) }
+        var loaded: Model?
+        do { loaded = try Model(contentsOf: url) } catch { throw CLIFailure.from(error, file: model) }
         if let threads { Parallel.workers = threads }
         let prepareStart = DispatchTime.now()
         let session: Session
-        do { session = try Session(model: m) } catch let e as InterpreterError {
+        do { session = try Session(model: loaded!) } catch let e as InterpreterError {
             if case .unsupportedOperator = e { throw CLIFailure(message: "error: \(model): \(e)", code: 3) }
             throw CLIFailure(message: "error: \(model): \(e)")
         }
-        let graph = m.graph ?? Graph()
+        // Keep only the graph's signature: the prepared session has what it needs, and
+        // the model's attribute arrays (a large tree ensemble's are megabytes) can go.
+        var graph = loaded?.graph ?? Graph()
         let initializers = Set(graph.initializer.compactMap(\.name))
+        graph.node = []
+        graph.initializer = []
+        graph.valueInfo = []
+        loaded = nil
         let feedInputs = graph.input.filter { !initializers.contains($0.name ?? "") }
         if let testData { try runTestData(session, feedInputs: feedInputs, outputs: graph.output, dir: testData); return }
 
