@@ -15,7 +15,7 @@ PROTOS := onnx onnx-data
 WRITTEN := $(BUILD_DATA)/written
 
 APT_PACKAGES := libprotobuf-c-dev protobuf-c-compiler zlib1g-dev pkg-config time
-PIP_PACKAGES := onnx==1.23.2 onnxruntime==1.32.0 numpy==2.4.6
+PIP_PACKAGES := onnx==1.23.2 onnxruntime==1.32.0 numpy==2.4.6 ml_dtypes==0.6.0 protobuf==7.36.2
 # A separate venv, only for regenerating the XGBoost fixtures and for the conversion
 # benchmark's peer (onnxmltools 1.16.0 imports packaging without declaring it; it pulls in
 # skl2onnx, scikit-learn and a newer protobuf, which the test venv is kept free of).
