@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "TreeEnsembles", targets: ["TreeEnsembles"]),
         .library(name: "ConversionKit", targets: ["ConversionKit"]),
         .library(name: "DocumentReaders", targets: ["DocumentReaders"]),
+        .library(name: "PythonObjects", targets: ["PythonObjects"]),
         .library(name: "XGBoostConverter", targets: ["XGBoostConverter"]),
         .library(name: "LightGBMConverter", targets: ["LightGBMConverter"]),
         .executable(name: "convert-cli", targets: ["convert-cli"]),
@@ -43,6 +44,8 @@ let package = Package(
         .target(name: "TreeEnsembles", dependencies: ["ONNX"], path: "Sources/TreeEnsembles"),
         // JSON and UBJSON documents with exact float32/float64 numbers and error positions.
         .target(name: "DocumentReaders", path: "Sources/DocumentReaders"),
+        // Python objects as data: a pickle VM that never calls anything, joblib, numpy arrays.
+        .target(name: "PythonObjects", dependencies: ["CZlib"], path: "Sources/PythonObjects"),
         // Converter protocol, format sniffing, registry.
         .target(
             name: "ConversionKit",
@@ -60,7 +63,7 @@ let package = Package(
         .executableTarget(
             name: "convert-cli",
             dependencies: [
-                "ONNX", "ONNXSerialization", "ConversionKit", "Interpreter", "XGBoostConverter", "LightGBMConverter",
+                "ONNX", "ONNXSerialization", "ConversionKit", "Interpreter", "XGBoostConverter", "LightGBMConverter", "PythonObjects",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/convert-cli"),
@@ -89,6 +92,9 @@ let package = Package(
             name: "LightGBMConverterTests",
             dependencies: ["LightGBMConverter", "ConversionKit", "TreeEnsembles", "Interpreter", "ONNX", "ONNXSerialization", "TestSupport"],
             path: "Tests/LightGBMConverterTests"),
+        .testTarget(
+            name: "PythonObjectsTests", dependencies: ["PythonObjects", "Interpreter", "TestSupport"],
+            path: "Tests/PythonObjectsTests"),
         .testTarget(
             name: "CLITests", dependencies: ["TestSupport", "ONNX", "ONNXSerialization"],
             path: "Tests/CLITests"),

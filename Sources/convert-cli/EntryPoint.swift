@@ -17,11 +17,12 @@ struct ConvertCLI: ParsableCommand {
               convert-cli inspect model.onnx --json
               convert-cli check model.onnx
               convert-cli pack big.onnx -o split.onnx --external-data --size-threshold 1024
+              convert-cli dump model.joblib --depth 3
               convert-cli formats
 
             Exit status: 0 success, 1 bad input or failed check, 2 bad usage.
             """,
-        subcommands: [Convert.self, Inspect.self, Check.self, Pack.self, Run.self, Formats.self],
+        subcommands: [Convert.self, Inspect.self, Check.self, Pack.self, Run.self, Dump.self, Formats.self],
         defaultSubcommand: Convert.self)
 
     /// Runs the command line with the project's exit codes (ArgumentParser would use 64

@@ -1,0 +1,35 @@
+import ArgumentParser
+import ConversionKit
+import Foundation
+import PythonObjects
+
+/// Prints the object tree of a pickle or joblib file, read as data (nothing in it runs).
+struct Dump: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Print what a pickle or joblib file holds (classes, arrays, values) without running it.",
+        discussion: """
+            The file is read by a pickle machine that never imports or calls anything; a
+            file that would run code (os.system, eval, subprocess, ...) is refused with the
+            callable's name and byte offset.
+            Examples:
+              convert-cli dump model.pkl
+              convert-cli dump forest.joblib --depth 3
+            """)
+
+    @Argument(help: "A pickle (protocols 0-5) or joblib file (plain, zlib or gzip).")
+    var file: String
+
+    @Option(help: "How many levels to print (default 8).")
+    var depth: Int = 8
+
+    func run() throws {
+        guard depth >= 1 else { throw CLIFailure(message: "error: --depth must be at least 1", code: 2) }
+        let bytes: [UInt8]
+        do { bytes = try SourceFile.bytes(at: URL(fileURLWithPath: file)) } catch { throw CLIFailure(message: "error: \(error)") }
+        let value: PyValue
+        do { value = try PythonObjectFile.read(bytes) } catch let e as PythonObjectsError {
+            throw CLIFailure(message: "error: \(file): \(e)")
+        }
+        print(PyValueDump(depth: depth).text(value))
+    }
+}
