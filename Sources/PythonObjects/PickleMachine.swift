@@ -311,6 +311,11 @@ struct PickleRun {
         }
     }
 
+    func forbidden(_ callable: PyValue) throws -> Bool {
+        if case .global(let module, let name) = callable { return SafeConstructors.isForbidden(module: module, name: name) }
+        return SafeConstructors.isForbidden(try self.name(of: callable))
+    }
+
     mutating func reduce(_ callable: PyValue, _ args: PyValue) throws -> PyValue {
         guard case .tuple(let a) = args else { throw fail("REDUCE arguments are \(args.kindName), not a tuple") }
         if case .object(let o) = callable {
@@ -318,7 +323,7 @@ struct PickleRun {
             throw PythonObjectsError.forbiddenCallable(name: "the result of \(o.className)(...)", offset: opcodeOffset)
         }
         let n = try name(of: callable)
-        if SafeConstructors.isForbidden(n) { throw PythonObjectsError.forbiddenCallable(name: n, offset: opcodeOffset) }
+        if try forbidden(callable) { throw PythonObjectsError.forbiddenCallable(name: n, offset: opcodeOffset) }
         if let v = try SafeConstructors.apply(n, a, offset: opcodeOffset) { return v }
         return .object(PyObject(className: n, args: a, viaNew: false))
     }
@@ -326,7 +331,7 @@ struct PickleRun {
     mutating func newObject(_ cls: PyValue, _ args: PyValue, kwargs: PyValue?) throws -> PyValue {
         guard case .tuple(let a) = args else { throw fail("NEWOBJ arguments are \(args.kindName), not a tuple") }
         let n = try name(of: cls)
-        if SafeConstructors.isForbidden(n) { throw PythonObjectsError.forbiddenCallable(name: n, offset: opcodeOffset) }
+        if try forbidden(cls) { throw PythonObjectsError.forbiddenCallable(name: n, offset: opcodeOffset) }
         if let v = try SafeConstructors.applyNew(n, a) { return v }
         return .object(PyObject(className: n, args: a, kwargs: kwargs, viaNew: true))
     }

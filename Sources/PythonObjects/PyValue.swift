@@ -65,6 +65,7 @@ public enum PyValue: @unchecked Sendable {
 public final class PyList: @unchecked Sendable {
     public var items: [PyValue]
     public init(_ items: [PyValue] = []) { self.items = items }
+    deinit { Teardown.release(&items) }
 }
 
 /// A Python dict, insertion ordered. Keys are compared by value for the hashable kinds
@@ -74,6 +75,13 @@ public final class PyDict: @unchecked Sendable {
     private var index: [PyKey: Int] = [:]
 
     public init() {}
+
+    deinit {
+        var flat = entries.flatMap { [$0.key, $0.value] }
+        entries = []
+        index = [:]
+        Teardown.release(&flat)
+    }
 
     /// Sets `key` to `value`, replacing an equal key's value in place.
     public func set(_ key: PyValue, _ value: PyValue) {
@@ -147,6 +155,12 @@ public final class PyObject: @unchecked Sendable {
         self.viaNew = viaNew
     }
 
+    deinit {
+        var flat = args + [kwargs ?? .none, state ?? .none] + listItems + dictItems.flatMap { [$0.0, $0.1] }
+        args = []; kwargs = nil; state = nil; listItems = []; dictItems = []
+        Teardown.release(&flat)
+    }
+
     /// The attribute `name` from the state dict (or from the dict of a `(dict, slots)`
     /// state tuple).
     public func attribute(_ name: String) -> PyValue? {
@@ -157,5 +171,38 @@ public final class PyObject: @unchecked Sendable {
             return nil
         default: return nil
         }
+    }
+}
+
+extension PyValue {
+    /// The decimal text of an int (two's complement little-endian bytes for big ints).
+    public static func decimal(ofTwosComplement bytes: [UInt8]) -> String {
+        guard !bytes.isEmpty else { return "0" }
+        let negative = bytes.last! & 0x80 != 0
+        var mag = bytes
+        if negative {   // magnitude = -value = ~bytes + 1
+            var carry = 1
+            for k in mag.indices { let v = Int(~mag[k]) + carry; mag[k] = UInt8(truncatingIfNeeded: v); carry = v >> 8 }
+        }
+        // Repeated division by 10^9 on base-256 big-endian digits.
+        var digits = Array(mag.reversed())
+        var parts: [UInt32] = []
+        while digits.contains(where: { $0 != 0 }) {
+            var rem: UInt64 = 0
+            var next: [UInt8] = []
+            next.reserveCapacity(digits.count)
+            for d in digits {
+                let cur = rem << 8 | UInt64(d)
+                let q = cur / 1_000_000_000
+                rem = cur % 1_000_000_000
+                if !next.isEmpty || q != 0 { next.append(UInt8(q)) }
+            }
+            parts.append(UInt32(rem))
+            digits = next
+        }
+        guard let top = parts.last else { return "0" }
+        var s = String(top)
+        for p in parts.dropLast().reversed() { let t = String(p); s += String(repeating: "0", count: 9 - t.count) + t }
+        return (negative ? "-" : "") + s
     }
 }

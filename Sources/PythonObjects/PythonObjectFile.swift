@@ -18,6 +18,8 @@ public struct PyValueDump {
     public var depth: Int
     /// Array values shown.
     public var arrayValues = 6
+    /// Lines printed at most (shared containers can describe exponentially many).
+    public var maxLines = 20_000
 
     public init(depth: Int = 8) { self.depth = depth }
 
@@ -26,6 +28,11 @@ public struct PyValueDump {
         var lines: [String] = []
         var active = Set<ObjectIdentifier>()
         walk(v, label: nil, level: 0, into: &lines, active: &active)
+        if lines.count > maxLines {
+            let more = lines.count - maxLines
+            lines.removeLast(more)
+            lines.append("... (\(more) more lines; the file shares containers, or use --depth)")
+        }
         return lines.joined(separator: "\n")
     }
 
@@ -34,7 +41,7 @@ public struct PyValueDump {
         case .none: return "None"
         case .bool(let b): return b ? "True" : "False"
         case .int(let i): return String(i)
-        case .bigInt(let b): return "int (\(b.count * 8)-bit)"
+        case .bigInt(let b): return PyValue.decimal(ofTwosComplement: b)
         case .float(let d): return d.isNaN ? "nan" : "\(d)"
         case .complex(let r, let i): return "complex(\(r), \(i))"
         case .string(let s): return "'" + (s.count > 60 ? String(s.prefix(60)) + "..." : s) + "'"
@@ -61,6 +68,7 @@ public struct PyValueDump {
     }
 
     func walk(_ v: PyValue, label: String?, level: Int, into lines: inout [String], active: inout Set<ObjectIdentifier>) {
+        if lines.count > maxLines { return }
         let pad = String(repeating: "  ", count: level)
         let head = label.map { "\($0): " } ?? ""
         if let s = scalar(v) { lines.append(pad + head + s); return }

@@ -19,6 +19,23 @@ enum SafeConstructors {
         "property", "object.__reduce__", "print", "apply", "execfile", "reload", "file",
     ]
 
+    /// Attribute names that reach into objects, classes, functions or modules.
+    static let introspection: Set<String> = [
+        "__class__", "__subclasses__", "__globals__", "__builtins__", "__dict__", "__getattribute__", "__getattr__",
+        "__import__", "__code__", "__func__", "__self__", "__mro__", "__bases__", "__base__", "__call__", "__init__",
+        "__new__", "__reduce__", "__reduce_ex__", "__setattr__", "__delattr__", "__loader__", "__spec__", "__closure__",
+        "__defaults__", "__kwdefaults__", "__module__", "__qualname__", "__wrapped__", "__setstate__", "__getitem__",
+    ]
+
+    /// `isForbidden` for a GLOBAL's module and (possibly dotted) name: a dotted name
+    /// walks attributes from the module ("numpy" + "testing._private.utils.os.system"
+    /// reaches os through numpy), so a forbidden module along that walk refuses it.
+    static func isForbidden(module: String, name: String) -> Bool {
+        if isForbidden("\(module).\(name)") { return true }
+        let walk = name.split(separator: ".").dropLast().map(String.init)
+        return walk.contains { forbiddenModules.contains($0) || $0 == "builtins" || $0 == "__builtins__" || introspection.contains($0) }
+    }
+
     static func isForbidden(_ name: String) -> Bool {
         let parts = name.split(separator: ".", maxSplits: 1).map(String.init)
         guard let module = parts.first else { return false }
@@ -26,8 +43,10 @@ enum SafeConstructors {
         if module == "builtins" || module == "__builtin__" { return forbiddenBuiltins.contains(rest) || rest.contains(".") }
         if forbiddenModules.contains(module) { return true }
         for m in forbiddenModules where name.hasPrefix(m + ".") { return true }
-        // Dunder access through a class name (e.g. "x.__class__.__subclasses__") is never data.
-        return rest.split(separator: ".").contains { $0.hasPrefix("__") && $0 != "__newobj__" && $0 != "__newobj_ex__" }
+
+        // Reaching into objects through a dotted name ("x.__class__.__subclasses__") is
+        // never data; module functions such as numpy's __bit_generator_ctor are.
+        return rest.split(separator: ".").contains { introspection.contains(String($0)) }
     }
 
     static func isPlaceholder(_ o: PyObject) -> Bool { o.className == arrayPlaceholder || o.className == dtypePlaceholder }
@@ -107,7 +126,7 @@ enum SafeConstructors {
             return .tuple(a.first.map(items) ?? [])
         case "copyreg._reconstructor", "copy_reg._reconstructor":
             guard let cls = a.first, case .global(let m, let c) = cls else { throw bad(": expected a class") }
-            if isForbidden("\(m).\(c)") { throw PythonObjectsError.forbiddenCallable(name: "\(m).\(c)", offset: offset) }
+            if isForbidden(module: m, name: c) { throw PythonObjectsError.forbiddenCallable(name: "\(m).\(c)", offset: offset) }
             return .object(PyObject(className: "\(m).\(c)", args: Array(a.dropFirst()), viaNew: true))
         default:
             return nil
