@@ -19,6 +19,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // Reading skops files (zip archives) without hand-written zip code.
+        .package(url: "https://github.com/weichsel/ZIPFoundation", exact: "0.9.20"),
     ],
     targets: [
         // System libraries, found with pkg-config (Debian: libprotobuf-c-dev, zlib1g-dev).
@@ -26,7 +28,7 @@ let package = Package(
             name: "CProtobufC", path: "Sources/CProtobufC", pkgConfig: "libprotobuf-c",
             providers: [.apt(["libprotobuf-c-dev"])]),
         .systemLibrary(
-            name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
+            name: "SystemZlib", path: "Sources/SystemZlib", pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]),
         // C code that protoc-c generates from proto/onnx.proto (`make proto`).
         .target(name: "ONNXProtoC", dependencies: ["CProtobufC"], path: "Sources/ONNXProtoC"),
@@ -45,7 +47,10 @@ let package = Package(
         // JSON and UBJSON documents with exact float32/float64 numbers and error positions.
         .target(name: "DocumentReaders", path: "Sources/DocumentReaders"),
         // Python objects as data: a pickle VM that never calls anything, joblib, numpy arrays.
-        .target(name: "PythonObjects", dependencies: ["CZlib"], path: "Sources/PythonObjects"),
+        .target(
+            name: "PythonObjects",
+            dependencies: ["SystemZlib", "DocumentReaders", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            path: "Sources/PythonObjects"),
         // Converter protocol, format sniffing, registry.
         .target(
             name: "ConversionKit",

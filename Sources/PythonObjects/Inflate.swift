@@ -1,4 +1,4 @@
-import CZlib
+import SystemZlib
 
 /// zlib and gzip decompression with a bound on how much output a file may produce.
 enum Inflate {
