@@ -6,7 +6,7 @@ import PythonObjects
 /// Prints the object tree of a pickle or joblib file, read as data (nothing in it runs).
 struct Dump: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Print what a pickle or joblib file holds (classes, arrays, values) without running it.",
+        abstract: "Print what a pickle, joblib or skops file holds (classes, arrays, values) without running it.",
         discussion: """
             The file is read by a pickle machine that never imports or calls anything; a
             file that would run code (os.system, eval, subprocess, ...) is refused with the
@@ -16,7 +16,7 @@ struct Dump: ParsableCommand {
               convert-cli dump forest.joblib --depth 3
             """)
 
-    @Argument(help: "A pickle (protocols 0-5) or joblib file (plain, zlib or gzip).")
+    @Argument(help: "A pickle (protocols 0-5), joblib (plain, zlib or gzip) or skops file.")
     var file: String
 
     @Option(help: "How many levels to print (default 8).")
@@ -24,10 +24,8 @@ struct Dump: ParsableCommand {
 
     func run() throws {
         guard depth >= 1 else { throw CLIFailure(message: "error: --depth must be at least 1", code: 2) }
-        let bytes: [UInt8]
-        do { bytes = try SourceFile.bytes(at: URL(fileURLWithPath: file)) } catch { throw CLIFailure(message: "error: \(error)") }
         let value: PyValue
-        do { value = try PythonObjectFile.read(bytes) } catch let e as PythonObjectsError {
+        do { value = try PythonObjectFile.read(contentsOf: URL(fileURLWithPath: file)) } catch let e as PythonObjectsError {
             throw CLIFailure(message: "error: \(file): \(e)")
         }
         print(PyValueDump(depth: depth).text(value))

@@ -1,0 +1,144 @@
+import DocumentReaders
+import Foundation
+import ZIPFoundation
+
+/// Reads skops files (`skops.io.dump`): a zip archive whose `schema.json` describes the
+/// object tree node by node (`__class__`, `__module__`, `__loader__`), with arrays in
+/// `.npy` members. The result has the same shape the pickle reader gives for the same
+/// estimator: objects with their state dict, a `Tree` with its reduce arguments, numpy
+/// arrays and scalars. Nothing is imported or called; loaders this reader does not know
+/// are an error naming them.
+public struct SkopsReader {
+    public init() {}
+
+    /// Reads the archive at `url`.
+    /// - Throws: `PythonObjectsError`.
+    public func read(contentsOf url: URL) throws -> PyValue {
+        let archive: Archive
+        do { archive = try Archive(url: url, accessMode: .read) } catch {
+            throw PythonObjectsError.container(reason: "not a zip archive (\(error))")
+        }
+        func member(_ name: String) throws -> [UInt8] {
+            guard let entry = archive[name] else { throw PythonObjectsError.container(reason: "the archive has no member '\(name)'") }
+            guard entry.uncompressedSize < 1 << 34 else { throw PythonObjectsError.container(reason: "member '\(name)' claims \(entry.uncompressedSize) bytes") }
+            var out: [UInt8] = []
+            out.reserveCapacity(Int(entry.uncompressedSize))
+            do { _ = try archive.extract(entry, skipCRC32: false) { out.append(contentsOf: $0) } } catch {
+                throw PythonObjectsError.container(reason: "cannot read member '\(name)': \(error)")
+            }
+            return out
+        }
+        let schemaBytes = try member("schema.json")
+        let doc: DocumentValue
+        do { doc = try JSONReader.parse(schemaBytes) } catch { throw PythonObjectsError.container(reason: "schema.json: \(error)") }
+        var state = Run(member: member)
+        return try state.node(DocumentNode(doc, path: "schema"))
+    }
+
+    struct Run {
+        let member: (String) throws -> [UInt8]
+        var byID: [Int: PyValue] = [:]
+        var depth = 0
+
+        func fail(_ n: DocumentNode, _ r: String) -> PythonObjectsError { .container(reason: "\(n.path): \(r)") }
+
+        func text(_ n: DocumentNode, _ key: String) -> String? {
+            guard let v = try? n.optionalMember(key), case .string(let s) = v.value else { return nil }
+            return s
+        }
+
+        mutating func node(_ n: DocumentNode) throws -> PyValue {
+            depth += 1
+            defer { depth -= 1 }
+            guard depth < 400 else { throw fail(n, "nested deeper than 400 levels") }
+            let module = text(n, "__module__") ?? "", cls = text(n, "__class__") ?? ""
+            let loader = text(n, "__loader__") ?? ""
+            let value: PyValue
+            do {
+                switch loader {
+                case "JsonNode":
+                    guard let content = text(n, "content") else { throw fail(n, "a JsonNode without content") }
+                    value = try Self.json(try JSONReader.parse(content), path: n.path)
+                case "ListNode": value = .list(PyList(try elements(n)))
+                case "TupleNode": value = .tuple(try elements(n))
+                case "SetNode": value = .set(try elements(n))
+                case "DictNode":
+                    let d = PyDict()
+                    let content = try n.member("content")
+                    var types: [String] = []
+                    if let kt = try n.optionalMember("key_types") { types = try kt.member("content").elements().map { text($0, "__class__") ?? "str" } }
+                    for (k, key) in content.keys.enumerated() {
+                        let v = try node(try content.member(key))
+                        let kind = k < types.count ? types[k] : "str"
+                        if kind == "int", let i = Int64(key) { d.set(.int(i), v) } else if kind == "float", let f = Double(key) { d.set(.float(f), v) } else { d.set(.string(key), v) }
+                    }
+                    value = .dict(d)
+                case "NdArrayNode":
+                    if text(n, "type") == "numpy", let file = text(n, "file") {
+                        let a = try NPYArrayReader.read(try member(file), name: file)
+                        if cls != "ndarray" && a.shape.isEmpty { value = .numpyScalar(a.dtype, a.data) } else { value = .ndarray(a) }
+                    } else {
+                        // Object arrays: the elements as nodes.
+                        // Object arrays: nested lists of element nodes (one level per axis).
+                        let top = try n.member("content").elements().map { try node($0) }
+                        var shape = [top.count]
+                        var level = top
+                        while let first = level.first, case .list(let l0) = first {
+                            var next: [PyValue] = []
+                            for v in level {
+                                guard case .list(let l) = v, l.items.count == l0.items.count else { throw fail(n, "a ragged object array") }
+                                next += l.items
+                            }
+                            shape.append(l0.items.count)
+                            level = next
+                        }
+                        value = .ndarray(NDArray(dtype: NumpyDType(kind: "O", itemSize: 8, byteOrder: .notApplicable), shape: shape, fortranOrder: false, data: [], objects: level))
+                    }
+                case "TypeNode", "FunctionNode":
+                    value = .global(module: module, name: cls)
+                case "ObjectNode", "TreeNode", "LossNode", "RandomStateNode", "ReduceNode", "SGDNode", "BitGeneratorNode":
+                    let name = "\(module).\(cls)"
+                    if SafeConstructors.isForbidden(module: module, name: cls) { throw PythonObjectsError.forbiddenCallable(name: name, offset: 0) }
+                    var args: [PyValue] = []
+                    var viaNew = true
+                    if let r = try n.optionalMember("__reduce__"), let a = try r.optionalMember("args") {
+                        guard case .tuple(let t) = try node(a) else { throw fail(n, "__reduce__ args are not a tuple") }
+                        args = t
+                        viaNew = false
+                    }
+                    let o = PyObject(className: name, args: args, viaNew: viaNew)
+                    if let c = try n.optionalMember("content") { o.state = try node(c) }
+                    value = .object(o)
+                case "SliceNode":
+                    let c = try n.member("content")
+                    value = .slice(start: try node(try c.member("start")), stop: try node(try c.member("stop")), step: try node(try c.member("step")))
+                default:
+                    throw fail(n, "skops loader '\(loader)' (\(module).\(cls)) is not read by this reader")
+                }
+            } catch let e as DocumentError {
+                throw fail(n, e.description)
+            }
+            if let id = try? n.member("__id__").integer() { byID[id] = value }
+            return value
+        }
+
+        mutating func elements(_ n: DocumentNode) throws -> [PyValue] {
+            try n.member("content").elements().map { try node($0) }
+        }
+
+        static func json(_ v: DocumentValue, path: String) throws -> PyValue {
+            switch v {
+            case .null: return .none
+            case .bool(let b): return .bool(b)
+            case .number(let n): return n.integer.map { PyValue.int($0) } ?? .float(n.double)
+            case .string(let s): return .string(s)
+            case .array(let a): return .list(PyList(try a.map { try json($0, path: path) }))
+            case .numbers(let n): return .list(PyList(n.doubles.enumerated().map { n.allIntegers ? .int(Int64($1)) : .float($1) }))
+            case .object(let members):
+                let d = PyDict()
+                for (k, m) in members { d.set(.string(k), try json(m, path: path)) }
+                return .dict(d)
+            }
+        }
+    }
+}
