@@ -22,12 +22,15 @@ PIP_PACKAGES := onnx==1.23.2 onnxruntime==1.32.0 numpy==2.4.6 ml_dtypes==0.6.0 p
 XGB_VENV := $(BUILD_DATA)/venv-xgb
 XGB_PIP_PACKAGES := xgboost==3.2.0 numpy==2.4.6 onnx==1.23.2 onnxmltools==1.16.0 packaging==26.4 onnxruntime==1.32.0
 DEMO := $(BUILD_DATA)/demo
+# For the Python-object fixtures (pickle, joblib, skops, jsonpickle of fitted estimators).
+PY_VENV := $(BUILD_DATA)/venv-py
+PY_PIP_PACKAGES := numpy==2.4.6 scikit-learn==1.9.1 joblib==1.6.0 skops==0.16.0 jsonpickle==4.1.4
 # The same for LightGBM (lightgbm 4.7.0's wheel needs libgomp1).
 LGB_VENV := $(BUILD_DATA)/venv-lgb
 LGB_PIP_PACKAGES := lightgbm==4.7.0 numpy==2.4.6 onnx==1.23.2 onnxmltools==1.16.0 packaging==26.4 onnxruntime==1.32.0
 
 .PHONY: all deps venv build release test roundtrip checker-agreement interop interop-check backend-tests demo \
-        proto proto-check schemas backend-data bench-io bench-interpreter bench-xgboost fixtures-xgboost bench-lightgbm fixtures-lightgbm clean
+        proto proto-check schemas backend-data bench-io bench-interpreter bench-xgboost fixtures-xgboost bench-lightgbm fixtures-lightgbm fixtures-python clean
 
 all: build
 
@@ -47,6 +50,11 @@ $(VENV)/.stamp: Makefile
 	touch $@
 
 venv: $(VENV)/.stamp
+
+$(PY_VENV)/.stamp: Makefile
+	$(PYTHON) -m venv $(PY_VENV)
+	$(PY_VENV)/bin/python -m pip install -q --disable-pip-version-check $(PY_PIP_PACKAGES)
+	touch $@
 
 $(LGB_VENV)/.stamp: Makefile
 	$(PYTHON) -m venv $(LGB_VENV)
@@ -161,6 +169,10 @@ fixtures-xgboost: $(XGB_VENV)/.stamp
 ## XGBoost conversion, whole process: convert-cli against onnxmltools, in one run.
 bench-xgboost: release $(XGB_VENV)/.stamp
 	$(XGB_VENV)/bin/python scripts/bench_xgboost.py --cli $(CLI_RELEASE)
+
+## Regenerate Fixtures/python (pickle/joblib/skops/jsonpickle files and the hostile corpus).
+fixtures-python: $(PY_VENV)/.stamp
+	$(PY_VENV)/bin/python scripts/make_python_fixtures.py
 
 ## Regenerate Fixtures/lightgbm with real lightgbm (versions and seeds in VERSIONS.txt).
 fixtures-lightgbm: $(LGB_VENV)/.stamp
