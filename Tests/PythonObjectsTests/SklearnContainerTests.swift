@@ -76,3 +76,23 @@ final class SklearnContainerTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(checked, 42)
     }
 }
+
+final class PyNodeTests: XCTestCase {
+    func testTypedAccessorsNameThePath() throws {
+        let url = TestPaths.fixtures("python/sklearn/pipeline.p4.pkl")
+        guard FileManager.default.fileExists(atPath: url.path) else { throw XCTSkip("no pipeline fixture") }
+        let root = PyNode(root: try PythonObjectFile.read(contentsOf: url))
+        let logreg = try root.attribute("steps").item(1).item(1)
+        XCTAssertEqual(logreg.className, "sklearn.linear_model._logistic.LogisticRegression")
+        let coef = try logreg.attribute("coef_").array(rank: 2)
+        XCTAssertEqual(coef.shape.count, 2)
+        XCTAssertThrowsError(try logreg.attribute("intercept_").array(rank: 2)) { e in
+            XCTAssertTrue("\(e)".hasPrefix("Pipeline.steps[1][1].intercept_: expected a 2-d numeric array, found a 1-d <f8 array"), "\(e)")
+        }
+        XCTAssertThrowsError(try logreg.attribute("no_such_thing")) { e in
+            XCTAssertTrue("\(e)".hasPrefix("Pipeline.steps[1][1].no_such_thing:"), "\(e)")
+        }
+        XCTAssertEqual(try logreg.attribute("C").double(), 1)
+        XCTAssertEqual(try logreg.attribute("solver").string(), "lbfgs")
+    }
+}
