@@ -25,12 +25,15 @@ DEMO := $(BUILD_DATA)/demo
 # For the Python-object fixtures (pickle, joblib, skops, jsonpickle of fitted estimators).
 PY_VENV := $(BUILD_DATA)/venv-py
 PY_PIP_PACKAGES := numpy==2.4.6 scikit-learn==1.9.1 joblib==1.6.0 skops==0.16.0 jsonpickle==4.1.4
+# The pickle/joblib benchmark's peer (scikit-learn and joblib).
+PYBENCH_VENV := $(BUILD_DATA)/venv-pybench
+PYBENCH_PIP_PACKAGES := numpy==2.4.6 scikit-learn==1.9.1 joblib==1.6.0
 # The same for LightGBM (lightgbm 4.7.0's wheel needs libgomp1).
 LGB_VENV := $(BUILD_DATA)/venv-lgb
 LGB_PIP_PACKAGES := lightgbm==4.7.0 numpy==2.4.6 onnx==1.23.2 onnxmltools==1.16.0 packaging==26.4 onnxruntime==1.32.0
 
 .PHONY: all deps venv build release test roundtrip checker-agreement interop interop-check backend-tests demo \
-        proto proto-check schemas backend-data bench-io bench-interpreter bench-xgboost fixtures-xgboost bench-lightgbm fixtures-lightgbm fixtures-python clean
+        proto proto-check schemas backend-data bench-io bench-interpreter bench-xgboost fixtures-xgboost bench-lightgbm fixtures-lightgbm fixtures-python bench-pickle clean
 
 all: build
 
@@ -50,6 +53,11 @@ $(VENV)/.stamp: Makefile
 	touch $@
 
 venv: $(VENV)/.stamp
+
+$(PYBENCH_VENV)/.stamp: Makefile
+	$(PYTHON) -m venv $(PYBENCH_VENV)
+	$(PYBENCH_VENV)/bin/python -m pip install -q --disable-pip-version-check $(PYBENCH_PIP_PACKAGES)
+	touch $@
 
 $(PY_VENV)/.stamp: Makefile
 	$(PYTHON) -m venv $(PY_VENV)
@@ -169,6 +177,11 @@ fixtures-xgboost: $(XGB_VENV)/.stamp
 ## XGBoost conversion, whole process: convert-cli against onnxmltools, in one run.
 bench-xgboost: release $(XGB_VENV)/.stamp
 	$(XGB_VENV)/bin/python scripts/bench_xgboost.py --cli $(CLI_RELEASE)
+
+## Reading a 200-tree RandomForest (15 MB joblib, compress=3, pickle 5), whole process:
+## convert-cli dump against joblib.load / pickle.load, in one run.
+bench-pickle: release $(PYBENCH_VENV)/.stamp
+	$(PYBENCH_VENV)/bin/python scripts/bench_pickle.py --cli $(CLI_RELEASE)
 
 ## Regenerate Fixtures/python (pickle/joblib/skops/jsonpickle files and the hostile corpus).
 fixtures-python: $(PY_VENV)/.stamp

@@ -57,7 +57,8 @@ public struct PyValueDump {
         case .ndarray(let a):
             var s = "ndarray \(a.dtype.descr) \(a.shape)\(a.fortranOrder ? " F" : "")"
             if a.dtype.isNumeric, let d = try? a.doubles() {
-                s += ": [" + d.prefix(arrayValues).map { "\($0)" }.joined(separator: ", ") + (d.count > arrayValues ? ", ..." : "") + "]"
+                let integral = a.dtype.kind != "f"
+                s += ": [" + d.prefix(arrayValues).map { integral ? String(Int64($0)) : "\($0)" }.joined(separator: ", ") + (d.count > arrayValues ? ", ..." : "") + "]"
             } else if let f = a.dtype.fields {
                 s += " records (" + f.map(\.name).joined(separator: ", ") + ")"
             }
