@@ -1,13 +1,27 @@
 import Foundation
 
-/// Reads a pickle or joblib file (plain or zlib/gzip compressed) into a `PyValue`.
+/// Reads a pickle or joblib file (plain or zlib/gzip compressed), or jsonpickle JSON, into a `PyValue`.
 public enum PythonObjectFile {
     /// The object in `bytes`; `buffers` are protocol-5 out-of-band buffers.
     /// - Throws: `PythonObjectsError`.
     public static func read(_ bytes: [UInt8], buffers: [[UInt8]] = []) throws -> PyValue {
+        if isJSONPickle(bytes) { return try JSONPickleReader().read(bytes) }
         var reader = JoblibReader()
         reader.machine.buffers = buffers
         return try reader.read(bytes)
+    }
+
+    /// jsonpickle JSON: a document starting with '{' or '[' that names a "py/" tag.
+    static func isJSONPickle(_ b: [UInt8]) -> Bool {
+        var i = b.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        while i < b.count, b[i] == 0x20 || b[i] == 0x0A || b[i] == 0x0D || b[i] == 0x09 { i += 1 }
+        guard i < b.count, b[i] == UInt8(ascii: "{") || b[i] == UInt8(ascii: "[") else { return false }
+        var k = i
+        while k + 2 < b.count {
+            if b[k] == UInt8(ascii: "p"), b[k + 1] == UInt8(ascii: "y"), b[k + 2] == UInt8(ascii: "/") { return true }
+            k += 1
+        }
+        return false
     }
 }
 
