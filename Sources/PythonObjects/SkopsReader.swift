@@ -109,6 +109,26 @@ public struct SkopsReader {
                     let o = PyObject(className: name, args: args, viaNew: viaNew)
                     if let c = try n.optionalMember("content") { o.state = try node(c) }
                     value = .object(o)
+                case "SparseMatrixNode":
+                    // scipy.sparse.save_npz: an .npz (zip) of data, indices, indptr, shape, format.
+                    guard let file = text(n, "file") else { throw fail(n, "a SparseMatrixNode without its file") }
+                    let npz: Archive
+                    do { npz = try Archive(data: Data(try member(file)), accessMode: .read) } catch { throw fail(n, "\(file) is not an .npz archive") }
+                    let state = PyDict()
+                    for entry in npz {
+                        var bytes: [UInt8] = []
+                        do { _ = try npz.extract(entry, skipCRC32: false) { bytes.append(contentsOf: $0) } } catch { throw fail(n, "cannot read \(entry.path) in \(file)") }
+                        let key = String(entry.path.dropLast(entry.path.hasSuffix(".npy") ? 4 : 0))
+                        let a = try NPYArrayReader.read(bytes, name: "\(file)/\(entry.path)")
+                        switch key {
+                        case "shape": state.set(.string("_shape"), .tuple(try a.int64s().map { .int($0) }))
+                        case "format": state.set(.string("format"), .string(String(decoding: a.data.filter { $0 != 0 }, as: UTF8.self)))
+                        default: state.set(.string(key), .ndarray(a))
+                        }
+                    }
+                    let o = PyObject(className: "\(module).\(cls)", args: [], viaNew: true)
+                    o.state = .dict(state)
+                    value = .object(o)
                 case "SliceNode":
                     let c = try n.member("content")
                     value = .slice(start: try node(try c.member("start")), stop: try node(try c.member("stop")), step: try node(try c.member("step")))

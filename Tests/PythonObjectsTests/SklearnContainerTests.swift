@@ -9,42 +9,6 @@ import XCTest
 final class SklearnContainerTests: XCTestCase {
     let root = TestPaths.fixtures("python/sklearn")
 
-    /// `steps[1][1].coef_`, `estimators_[2,0].tree_.nodes`: names with list or array indices.
-    func resolve(_ value: PyValue, _ path: String) -> PyValue? {
-        var v = value
-        for part in path.split(separator: ".") {
-            var name = Substring(part)
-            var indices: [[Int]] = []
-            while let open = name.lastIndex(of: "["), name.hasSuffix("]") {
-                indices.insert(name[name.index(after: open)..<name.index(before: name.endIndex)].split(separator: ",").compactMap { Int($0) }, at: 0)
-                name = name[..<open]
-            }
-            if !name.isEmpty {
-                guard case .object(let o) = v else { return nil }
-                if o.className == "sklearn.tree._tree.Tree", let k = ["n_features", "n_classes", "n_outputs"].firstIndex(of: String(name)) {
-                    guard k < o.args.count else { return nil }
-                    v = o.args[k]
-                } else {
-                    guard let a = o.attribute(String(name)) else { return nil }
-                    v = a
-                }
-            }
-            for idx in indices {
-                switch v {
-                case .list(let l) where idx.count == 1 && idx[0] < l.items.count: v = l.items[idx[0]]
-                case .tuple(let t) where idx.count == 1 && idx[0] < t.count: v = t[idx[0]]
-                case .ndarray(let a) where a.objects != nil && idx.count == a.shape.count:
-                    var flat = 0
-                    for (d, i) in idx.enumerated() { flat = flat * a.shape[d] + i }
-                    guard let objects = a.objects, flat < objects.count else { return nil }
-                    v = objects[flat]
-                default: return nil
-                }
-            }
-        }
-        return v
-    }
-
     func testEveryPickleAndJoblibContainerHoldsTheFittedEstimator() throws {
         let files = ((try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []).filter { $0.hasSuffix(".expected.json") }.sorted()
         guard !files.isEmpty else { throw XCTSkip("Fixtures/python/sklearn is missing") }
@@ -65,7 +29,7 @@ final class SklearnContainerTests: XCTestCase {
                 XCTAssertEqual(o.className, cls, container)
                 var problems: [String] = []
                 for (path, node) in attributes.sorted(by: { $0.key < $1.key }) {
-                    guard let v = resolve(value, path) else { problems.append("\(container): no \(path)"); continue }
+                    guard let v = AttributePath.resolve(value, path) else { problems.append("\(container): no \(path)"); continue }
                     var ids: [Int: ObjectIdentifier] = [:]
                     checker.compare(v, node, path: "\(container):\(path)", problems: &problems, ids: &ids)
                 }
@@ -94,5 +58,19 @@ final class PyNodeTests: XCTestCase {
         }
         XCTAssertEqual(try logreg.attribute("C").double(), 1)
         XCTAssertEqual(try logreg.attribute("solver").string(), "lbfgs")
+    }
+}
+
+final class SkopsSparseTests: XCTestCase {
+    func testSparseMatrixNode() throws {
+        let url = TestPaths.fixtures("python/skops_extra/csr_matrix.skops")
+        let root = PyNode(try PythonObjectFile.read(contentsOf: url), path: "$")
+        let m = try root.attribute("sparse")
+        XCTAssertEqual(m.className, "scipy.sparse._csr.csr_matrix")
+        XCTAssertEqual(try m.attribute("data").doubles(), [1.5, 2.0])
+        XCTAssertEqual(try m.attribute("indices").int64s(), [1, 0])
+        XCTAssertEqual(try m.attribute("indptr").int64s(), [0, 1, 2])
+        XCTAssertEqual(try m.attribute("_shape").items().map { try $0.int() }, [2, 3])
+        XCTAssertEqual(try m.attribute("format").string(), "csr")
     }
 }
