@@ -129,6 +129,12 @@ public struct SkopsReader {
                     let o = PyObject(className: "\(module).\(cls)", args: [], viaNew: true)
                     o.state = .dict(state)
                     value = .object(o)
+                case "MethodNode":
+                    // A bound method: the function's name and the object it is bound to.
+                    let c = try n.member("content")
+                    let funcName = try c.member("func").string()
+                    let o = PyObject(className: "builtins.method", args: [.string(funcName), try node(try c.member("obj"))], viaNew: false)
+                    value = .object(o)
                 case "SliceNode":
                     let c = try n.member("content")
                     value = .slice(start: try node(try c.member("start")), stop: try node(try c.member("stop")), step: try node(try c.member("step")))

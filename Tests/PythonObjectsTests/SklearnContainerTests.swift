@@ -74,3 +74,15 @@ final class SkopsSparseTests: XCTestCase {
         XCTAssertEqual(try m.attribute("format").string(), "csr")
     }
 }
+
+final class SkopsMethodTests: XCTestCase {
+    func testMethodAndFunctionNodes() throws {
+        let root = PyNode(try PythonObjectFile.read(contentsOf: TestPaths.fixtures("python/skops_extra/method.skops")), path: "$")
+        let m = try root.attribute("m")
+        XCTAssertEqual(m.className, "builtins.method")
+        guard case .object(let o) = m.value else { return XCTFail() }
+        guard case .string("transform") = o.args[0], case .object(let scaler) = o.args[1] else { return XCTFail("\(o.args)") }
+        XCTAssertEqual(scaler.className, "sklearn.preprocessing._data.StandardScaler")
+        guard case .global("numpy", "mean") = try root.attribute("f").value else { return XCTFail() }
+    }
+}
