@@ -8,6 +8,8 @@ public struct PickleLimits: Sendable {
     public var memo = 5_000_000
     /// Open MARKs.
     public var marks = 100_000
+    /// Tuples (and frozensets) nested directly in one another.
+    public var nesting = 2_000
     /// Limits for everything.
     public init() {}
 }
@@ -55,6 +57,9 @@ struct PickleRun {
     /// Placeholders that BUILD turns into values (numpy arrays and dtypes, joblib
     /// wrappers), with the memo keys that hold them, so the memo sees the result too.
     var placeholderMemo: [ObjectIdentifier: [Int]] = [:]
+    /// Nesting depth of the tuples built so far, by their element storage (alive for the
+    /// whole run: the stack or memo holds them).
+    var tupleDepth: [UnsafeRawPointer: Int] = [:]
 
     init(m: PickleMachine, b: [UInt8], i: Int) {
         self.m = m
@@ -206,10 +211,10 @@ struct PickleRun {
             case 0x98: // READONLY_BUFFER
                 if case .bytearray(let a) = try pop() { try push(.bytes(a)) } else { throw fail("READONLY_BUFFER on something that is not a buffer") }
             case 0x29: try push(.tuple([]))
-            case 0x74: try push(.tuple(try popMark()))
-            case 0x85: let a = try pop(); try push(.tuple([a]))
-            case 0x86: let b2 = try pop(), a = try pop(); try push(.tuple([a, b2]))
-            case 0x87: let c = try pop(), b2 = try pop(), a = try pop(); try push(.tuple([a, b2, c]))
+            case 0x74: try push(try tuple(try popMark()))
+            case 0x85: let a = try pop(); try push(try tuple([a]))
+            case 0x86: let b2 = try pop(), a = try pop(); try push(try tuple([a, b2]))
+            case 0x87: let c = try pop(), b2 = try pop(), a = try pop(); try push(try tuple([a, b2, c]))
             case 0x5D: try push(.list(PyList()))
             case 0x6C: try push(.list(PyList(try popMark())))
             case 0x61: // APPEND
@@ -237,7 +242,10 @@ struct PickleRun {
                 let items = try popMark()
                 guard case .set(let s) = try pop() else { throw fail("ADDITEMS on something that is not a set") }
                 try push(.set(s + items))
-            case 0x91: try push(.frozenset(try popMark()))
+            case 0x91:
+                let items = try popMark()
+                _ = try tuple(items)   // frozensets nest like tuples; same depth bound
+                try push(.frozenset(items))
             case 0x70: let n = try line(); guard let k = Int(n) else { throw fail("PUT '\(n)'") }; try memoize(k)
             case 0x71: try memoize(Int(try byte()))
             case 0x72: try memoize(Int(try uint(4)))
@@ -280,6 +288,26 @@ struct PickleRun {
                 throw fail("unknown opcode 0x\(String(op, radix: 16))")
             }
         }
+    }
+
+    /// A tuple, after checking how deeply tuples (and frozensets) nest directly in one
+    /// another: those are values whose release recurses, unlike lists, dicts and
+    /// objects (see Teardown), so their nesting is bounded.
+    mutating func tuple(_ items: [PyValue]) throws -> PyValue {
+        var depth = 1
+        for item in items {
+            switch item {
+            case .tuple(let t), .frozenset(let t):
+                let key = t.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress) }
+                depth = max(depth, 1 + (key.flatMap { tupleDepth[$0] } ?? 1))
+            default: break
+            }
+        }
+        guard depth <= m.limits.nesting else {
+            throw PythonObjectsError.limit(name: "nesting", value: depth, limit: m.limits.nesting, offset: opcodeOffset)
+        }
+        if let key = items.withUnsafeBufferPointer({ UnsafeRawPointer($0.baseAddress) }) { tupleDepth[key] = depth }
+        return .tuple(items)
     }
 
     mutating func persistent(_ pid: PyValue) throws -> PyValue {

@@ -88,6 +88,17 @@ final class PickleMachineTests: XCTestCase {
         }
     }
 
+    /// Tuples are values whose release recurses; their nesting is a limit, not a crash.
+    func testDeeplyNestedTuplesHitTheNestingLimit() {
+        let deep: [UInt8] = [0x80, 2, 0x29] + Array(repeating: 0x85, count: 50_000) + [0x2E]   // (((...),),) 50,000 deep
+        XCTAssertThrowsError(try load(deep)) { e in
+            guard case PythonObjectsError.limit("nesting", 2001, 2000, _) = e else { return XCTFail("\(e)") }
+            XCTAssertTrue("\(e)".contains("raise PickleLimits.nesting"), "\(e)")
+        }
+        let fine: [UInt8] = [0x80, 2, 0x29] + Array(repeating: 0x85, count: 1_000) + [0x2E]
+        XCTAssertNoThrow(try load(fine))
+    }
+
     func testArraysCannotClaimMoreBytesThanTheFileHolds() {
         // numpy._core.numeric._frombuffer(b"\0" * 8, numpy.dtype("f8"), (10**12,), "C")
         var p: [UInt8] = [0x80, 2] + b("cnumpy._core.numeric\n_frombuffer\n") + [0x28]
