@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "PythonObjects", targets: ["PythonObjects"]),
         .library(name: "XGBoostConverter", targets: ["XGBoostConverter"]),
         .library(name: "LightGBMConverter", targets: ["LightGBMConverter"]),
+        .library(name: "SklearnConverter", targets: ["SklearnConverter"]),
         .executable(name: "convert-cli", targets: ["convert-cli"]),
     ],
     dependencies: [
@@ -65,10 +66,14 @@ let package = Package(
             name: "LightGBMConverter",
             dependencies: ["ConversionKit", "TreeEnsembles", "DocumentReaders"],
             path: "Converters/LightGBM"),
+        .target(
+            name: "SklearnConverter",
+            dependencies: ["ConversionKit", "TreeEnsembles", "PythonObjects"],
+            path: "Converters/Sklearn"),
         .executableTarget(
             name: "convert-cli",
             dependencies: [
-                "ONNX", "ONNXSerialization", "ConversionKit", "Interpreter", "XGBoostConverter", "LightGBMConverter", "PythonObjects",
+                "ONNX", "ONNXSerialization", "ConversionKit", "Interpreter", "XGBoostConverter", "LightGBMConverter", "SklearnConverter", "PythonObjects",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/convert-cli"),
@@ -100,6 +105,10 @@ let package = Package(
         .testTarget(
             name: "PythonObjectsTests", dependencies: ["PythonObjects", "Interpreter", "TestSupport"],
             path: "Tests/PythonObjectsTests"),
+        .testTarget(
+            name: "SklearnConverterTests",
+            dependencies: ["SklearnConverter", "ConversionKit", "Interpreter", "ONNX", "ONNXSerialization", "TestSupport"],
+            path: "Tests/SklearnConverterTests"),
         .testTarget(
             name: "CLITests", dependencies: ["TestSupport", "ONNX", "ONNXSerialization"],
             path: "Tests/CLITests"),

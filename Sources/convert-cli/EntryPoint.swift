@@ -2,6 +2,7 @@ import ArgumentParser
 import ConversionKit
 import Foundation
 import LightGBMConverter
+import SklearnConverter
 import XGBoostConverter
 
 /// `convert-cli`: converts trained models to ONNX and inspects, checks and repacks
@@ -30,6 +31,7 @@ struct ConvertCLI: ParsableCommand {
     static func main() {
         ConverterRegistry.shared.registerXGBoost()
         ConverterRegistry.shared.registerLightGBM()
+        ConverterRegistry.shared.registerSklearn()
         do {
             var command = try parseAsRoot()
             try command.run()

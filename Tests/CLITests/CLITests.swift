@@ -106,12 +106,12 @@ final class CLITests: XCTestCase {
 
     func testConvertNamesTheRecognisedFormat() throws {
         let dir = TemporaryFolder("convert")
-        let pickle = dir.file("model.pkl")
-        try Data([0x80, 0x04, 0x95, 0x05, 0, 0, 0, 0, 0, 0, 0, 0x4E, 0x2E]).write(to: pickle)
-        let r = try cli(pickle.path, "-o", dir.file("m.onnx").path)
+        let weights = dir.file("model.safetensors")
+        try Data([14, 0, 0, 0, 0, 0, 0, 0] + Array("{\"__metadata__\":{}}".utf8).prefix(14)).write(to: weights)
+        let r = try cli(weights.path, "-o", dir.file("m.onnx").path)
         XCTAssertEqual(r.status, 1)
-        XCTAssertTrue(r.stderr.contains("error: \(pickle.path): recognised as Python pickle"), r.stderr)
-        XCTAssertEqual(dir.contents, ["model.pkl"])
+        XCTAssertTrue(r.stderr.contains("error: \(weights.path): recognised as safetensors"), r.stderr)
+        XCTAssertEqual(dir.contents, ["model.safetensors"])
     }
 
     func testFormatsListsExamples() throws {

@@ -38,3 +38,19 @@ final class ConvertLightGBMTests: XCTestCase {
         XCTAssertEqual(dir.contents, [])
     }
 }
+
+/// `convert-cli` on scikit-learn files.
+final class ConvertSklearnTests: XCTestCase {
+    func testForestJoblibConvertsVerified() throws {
+        let exe = TestPaths.cli
+        guard FileManager.default.isExecutableFile(atPath: exe.path) else { throw XCTSkip("convert-cli is not built") }
+        let dir = TemporaryFolder("cli-sklearn")
+        let r = try runProcess(exe, [TestPaths.fixtures("python/sklearn/forest.zlib3.joblib").path, "-o", dir.file("m.onnx").path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("scikit-learn RandomForestClassifier, 3 trees") && r.stdout.contains(": OK"), r.stdout)
+        let bad = try runProcess(exe, [TestPaths.fixtures("python/hostile/os_system_p0.pkl").path, "-o", dir.file("x.onnx").path])
+        XCTAssertEqual(bad.status, 1)
+        XCTAssertTrue(bad.stderr.contains("calls os.system at byte") && bad.stderr.contains("nothing was executed"), bad.stderr)
+        XCTAssertEqual(dir.contents, ["m.onnx"])
+    }
+}

@@ -1,0 +1,71 @@
+import ConversionKit
+import Foundation
+import PythonObjects
+
+/// One family of scikit-learn estimators: the class names it handles and how it lowers a
+/// fitted instance (read as data by PythonObjects) to a conversion result.
+public protocol SklearnEstimatorConverter: Sendable {
+    /// Full class names (`sklearn.tree._classes.DecisionTreeClassifier`), aliases allowed.
+    var classNames: [String] { get }
+    /// Converts the estimator at `node`.
+    func convert(_ node: PyNode, options: ConversionOptions) throws -> ConversionResult
+}
+
+/// Why a scikit-learn file could not be converted; each case names the path inside the
+/// estimator.
+public enum SklearnError: Error, Sendable, CustomStringConvertible {
+    /// No converter for the class (the supported ones are listed).
+    case unsupported(className: String, path: String, supported: [String])
+    /// The file's object is not an estimator.
+    case notAnEstimator(found: String)
+    /// A fitted attribute has an unexpected shape or value.
+    case invalid(path: String, reason: String)
+    /// Reading the file failed.
+    case objects(PythonObjectsError)
+
+    public var description: String {
+        switch self {
+        case .unsupported(let c, let p, let s): return "\(p): \(c) has no converter (supported: \(s.map { String($0.split(separator: ".").last ?? "") }.joined(separator: ", ")))"
+        case .notAnEstimator(let f): return "the file holds \(f), not a fitted estimator"
+        case .invalid(let p, let r): return "\(p): \(r)"
+        case .objects(let e): return e.description
+        }
+    }
+}
+
+/// The scikit-learn frontend: pickle, joblib, skops and jsonpickle files, read as data
+/// and dispatched on the estimator's class name.
+public struct SklearnConverter: Converter {
+    /// The estimator families, in lookup order.
+    public static let families: [SklearnEstimatorConverter] = [SklearnTreeConverter()]
+
+    public init() {}
+
+    public var formats: [SourceFormat] { [.pickle, .joblib, .skops, .jsonpickle] }
+
+    /// Every class name with a converter.
+    public static var supportedClasses: [String] { families.flatMap(\.classNames).sorted() }
+
+    /// The converter for an estimator node.
+    static func family(for node: PyNode) throws -> SklearnEstimatorConverter {
+        guard let cls = node.className else { throw SklearnError.notAnEstimator(found: node.value.kindName) }
+        guard let f = families.first(where: { $0.classNames.contains(cls) }) else {
+            throw SklearnError.unsupported(className: cls, path: node.path, supported: supportedClasses)
+        }
+        return f
+    }
+
+    public func convert(contentsOf url: URL, format: SourceFormat, options: ConversionOptions) throws -> ConversionResult {
+        let value: PyValue
+        do { value = try PythonObjectFile.read(contentsOf: url) } catch let e as PythonObjectsError { throw SklearnError.objects(e) }
+        let root = PyNode(root: value)
+        do { return try Self.family(for: root).convert(root, options: options) } catch let e as PythonObjectsError {
+            throw SklearnError.invalid(path: root.path, reason: e.description)
+        }
+    }
+}
+
+extension ConverterRegistry {
+    /// Registers the scikit-learn frontend (pickle, joblib, skops, jsonpickle).
+    public func registerSklearn() { register(SklearnConverter()) }
+}
