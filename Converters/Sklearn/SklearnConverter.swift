@@ -1,6 +1,8 @@
 import ConversionKit
 import Foundation
+import ONNX
 import PythonObjects
+import TreeEnsembles
 
 /// One family of scikit-learn estimators: the class names it handles and how it lowers a
 /// fitted instance (read as data by PythonObjects) to a conversion result.
@@ -43,8 +45,19 @@ public struct SklearnConverter: Converter {
 
     public var formats: [SourceFormat] { [.pickle, .joblib, .skops, .jsonpickle] }
 
+    /// Families that lower into a shared graph (and so also work inside pipelines).
+    public static let graphFamilies: [SklearnGraphLowering] = [SklearnLinear(), SklearnScaler(), SklearnPipeline()]
+
     /// Every class name with a converter.
-    public static var supportedClasses: [String] { families.flatMap(\.classNames).sorted() }
+    public static var supportedClasses: [String] { (families.flatMap(\.classNames) + graphFamilies.flatMap(\.classNames)).sorted() }
+
+    /// The graph lowering for an estimator inside a pipeline.
+    static func graphLowering(for node: PyNode) throws -> SklearnGraphLowering {
+        guard let cls = node.className else { throw SklearnError.notAnEstimator(found: node.value.kindName) }
+        if let g = graphFamilies.first(where: { $0.classNames.contains(cls) }) { return g }
+        if SklearnTreeConverter().classNames.contains(cls) { return SklearnTreeGraph() }
+        throw SklearnError.unsupported(className: cls, path: node.path, supported: supportedClasses)
+    }
 
     /// The converter for an estimator node.
     static func family(for node: PyNode) throws -> SklearnEstimatorConverter {
@@ -59,9 +72,39 @@ public struct SklearnConverter: Converter {
         let value: PyValue
         do { value = try PythonObjectFile.read(contentsOf: url) } catch let e as PythonObjectsError { throw SklearnError.objects(e) }
         let root = PyNode(root: value)
-        do { return try Self.family(for: root).convert(root, options: options) } catch let e as PythonObjectsError {
+        do {
+            if let cls = root.className, let g = Self.graphFamilies.first(where: { $0.classNames.contains(cls) }) {
+                // Graph lowerings have no native evaluator yet: their tests compare with
+                // scikit-learn's outputs, and conversion runs without verification.
+                let width = try Self.inputWidth(root)
+                let model = try SklearnModelBuilder.model(root, lowering: g, featureCount: width, options: options)
+                return ConversionResult(model: model, verifier: nil, warnings: [], summary: "scikit-learn \(cls.split(separator: ".").last ?? ""), \(width) features")
+            }
+            return try Self.family(for: root).convert(root, options: options)
+        } catch let e as PythonObjectsError {
             throw SklearnError.invalid(path: root.path, reason: e.description)
         }
+    }
+}
+
+extension SklearnConverter {
+    /// The input width: `n_features_in_` of the estimator, or of a pipeline's first step.
+    static func inputWidth(_ node: PyNode) throws -> Int {
+        if let n = node.optionalAttribute("n_features_in_") { return try n.int() }
+        if let steps = node.optionalAttribute("steps") { return try inputWidth(try steps.item(0).item(1)) }
+        throw SklearnError.invalid(path: node.path, reason: "no n_features_in_ (fitted with an old scikit-learn?)")
+    }
+}
+
+/// A tree or forest as the last step of a pipeline: the tree IR's nodes in the shared graph.
+struct SklearnTreeGraph: SklearnGraphLowering {
+    var classNames: [String] { SklearnTreeConverter().classNames }
+    func addNodes(_ node: PyNode, to b: GraphBuilder, input: GraphBuilder.Value, width: Int, dtype: DataType) throws -> SklearnOutputs {
+        let ir = try SklearnTreeConverter.model(node)
+        let out = try TreeEnsembleLowering.addNodes(for: ir, to: b, input: input)
+        if let label = out.label, let probs = out.probabilities { return .classifier(label: label, probabilities: probs, classes: ir.outputColumnCount) }
+        guard let p = out.predictions else { throw SklearnError.invalid(path: node.path, reason: "the tree lowering gave no predictions") }
+        return .regressor(p, targets: ir.marginCount)
     }
 }
 

@@ -19,9 +19,17 @@ struct SklearnTreeConverter: SklearnEstimatorConverter {
     var classNames: [String] { Self.single + Self.forests }
 
     func convert(_ node: PyNode, options: ConversionOptions) throws -> ConversionResult {
+        let ir = try Self.model(node)
+        let cls = node.className ?? ""
+        let summary = "scikit-learn \(cls.split(separator: ".").last ?? ""), \(ir.trees.count) tree\(ir.trees.count == 1 ? "" : "s"), \(ir.featureCount) features"
+        return try TreeConversion.result(ir, options: options, summary: summary) { SklearnError.invalid(path: node.path, reason: $0.description) }
+    }
+
+    /// The tree IR of a fitted tree or forest.
+    static func model(_ node: PyNode) throws -> TreeEnsembleModel {
         let cls = node.className ?? ""
         let classifier = cls.hasSuffix("Classifier")
-        let estimators = Self.forests.contains(cls) ? try node.attribute("estimators_").items() : [node]
+        let estimators = forests.contains(cls) ? try node.attribute("estimators_").items() : [node]
         guard !estimators.isEmpty else { throw SklearnError.invalid(path: node.path, reason: "the forest has no fitted trees (estimators_ is empty)") }
         let featureCount = try node.attribute("n_features_in_").int()
         var labels: TreeEnsembleModel.ClassLabels = .integers([])
@@ -38,13 +46,11 @@ struct SklearnTreeConverter: SklearnEstimatorConverter {
         }
         var trees: [Tree] = []
         for est in estimators {
-            trees.append(try Self.tree(try est.attribute("tree_"), classifier: classifier, width: width))
+            trees.append(try tree(try est.attribute("tree_"), classifier: classifier, width: width))
         }
         let task: TreeEnsembleModel.Task = classifier ? .classification(labels: labels) : .regression(targets: width)
-        let ir = TreeEnsembleModel(trees: trees, featureCount: featureCount, task: task, baseScores: [],
-                                   aggregation: .average, transform: .identity)
-        let summary = "scikit-learn \(cls.split(separator: ".").last ?? ""), \(trees.count) tree\(trees.count == 1 ? "" : "s"), \(featureCount) features"
-        return try TreeConversion.result(ir, options: options, summary: summary) { SklearnError.invalid(path: node.path, reason: $0.description) }
+        return TreeEnsembleModel(trees: trees, featureCount: featureCount, task: task, baseScores: [],
+                                 aggregation: .average, transform: .identity)
     }
 
     static func labels(_ classes: PyNode) throws -> TreeEnsembleModel.ClassLabels {

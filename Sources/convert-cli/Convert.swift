@@ -142,7 +142,9 @@ struct Convert: ParsableCommand {
         }
         if !quiet {
             print("\(input) -> \(output): \(outcome.summary), \(outcome.bytesWritten) bytes")
-            if let r = outcome.report { print(r.summary) } else if noVerify { print("not verified (--no-verify)") }
+            if let r = outcome.report { print(r.summary) } else if noVerify { print("not verified (--no-verify)") } else {
+                print("not verified: this estimator has no native evaluator yet (its tests compare with the library's own outputs)")
+            }
         }
         if timings {
             for t in outcome.timings { print("  \(t.step.padding(toLength: 18, withPad: " ", startingAt: 0)) \(String(format: "%8.1f ms", t.seconds * 1000))") }

@@ -34,6 +34,14 @@ final class SklearnTreeTests: XCTestCase {
                     XCTAssertEqual(got.count, proba.count, what)
                     for (g, e) in zip(got, proba) where abs(g - e) > 1e-6 + 1e-6 * abs(e) { XCTFail("\(what): probability \(g) vs scikit-learn \(e)"); break }
                     XCTAssertEqual(try out["label"]?.tensor?.int64s(), predict, what)
+                    if container == "p4.pkl" && !float64 {
+                        let url = FileManager.default.temporaryDirectory.appendingPathComponent("sklearn-\(est)-\(UUID().uuidString).onnx")
+                        _ = try result.model.write(to: url)
+                        try WrittenModels.recordWithTestData(url, name: "sklearn-\(est)", input: input, model: result.model,
+                                                             expected: ["probabilities": TensorValue(floats: proba.map(Float.init), shape: try XCTUnwrap(out["probabilities"]?.tensor).shape),
+                                                                        "label": TensorValue(int64s: predict, shape: [predict.count])])
+                        try? FileManager.default.removeItem(at: url)
+                    }
                     let report = try XCTUnwrap(result.verifier).verify(result.model, rows: nil)
                     XCTAssertTrue(report.passed, "\(what): \(report.summary)")
                     checked += 1
@@ -44,9 +52,9 @@ final class SklearnTreeTests: XCTestCase {
     }
 
     func testUnsupportedEstimatorsAreNamedWithTheSupportedList() throws {
-        XCTAssertThrowsError(try SklearnConverter().convert(contentsOf: root.appendingPathComponent("logreg.p4.pkl"), format: .pickle, options: ConversionOptions())) { e in
+        XCTAssertThrowsError(try SklearnConverter().convert(contentsOf: root.appendingPathComponent("gbr.p4.pkl"), format: .pickle, options: ConversionOptions())) { e in
             let text = "\(e)"
-            XCTAssertTrue(text.hasPrefix("LogisticRegression: sklearn.linear_model._logistic.LogisticRegression has no converter (supported: "), text)
+            XCTAssertTrue(text.hasPrefix("GradientBoostingRegressor: sklearn.ensemble._gb.GradientBoostingRegressor has no converter (supported: "), text)
             XCTAssertTrue(text.contains("RandomForestClassifier"), text)
         }
     }

@@ -1,0 +1,50 @@
+import ConversionKit
+import ONNX
+import PythonObjects
+import TreeEnsembles
+
+/// What a lowered estimator produced in the graph.
+public enum SklearnOutputs {
+    /// A transformer's output [N, width].
+    case transformed(GraphBuilder.Value, width: Int)
+    /// A classifier's label [N] and probabilities [N, C].
+    case classifier(label: GraphBuilder.Value, probabilities: GraphBuilder.Value, classes: Int)
+    /// A regressor's predictions [N] (or [N, T]).
+    case regressor(GraphBuilder.Value, targets: Int)
+}
+
+/// An estimator family that lowers into a shared graph (so that pipelines can chain
+/// them): the input is a float tensor [N, width] in the graph's element type.
+public protocol SklearnGraphLowering: Sendable {
+    /// Full class names handled.
+    var classNames: [String] { get }
+    /// Adds the estimator's nodes reading `input` (`width` columns).
+    func addNodes(_ node: PyNode, to b: GraphBuilder, input: GraphBuilder.Value, width: Int, dtype: DataType) throws -> SklearnOutputs
+}
+
+extension GraphBuilder {
+    /// Constants in the graph's float type (float32 or float64).
+    func floats(_ values: [Double], shape: [Int64], dtype: DataType, name: String) throws -> Value {
+        dtype == .double ? try initializer(values, shape: shape, name: name) : try initializer(values.map { Float($0) }, shape: shape, name: name)
+    }
+}
+
+/// Builds a whole model from graph lowerings: input `input` [N, F], outputs by kind.
+enum SklearnModelBuilder {
+    static func model(_ node: PyNode, lowering: SklearnGraphLowering, featureCount: Int, options: ConversionOptions) throws -> Model {
+        let dtype: DataType = options.floatType == .double ? .double : .float
+        let b = try GraphBuilder(graphName: "sklearn", opsets: [Domain.onnx: options.opset, Domain.ml: options.mlOpset])
+        let x = try b.input(options.inputName, dtype, [.symbolic("N"), .fixed(Int64(featureCount))])
+        let n = ShapeDimension.symbolic("N")
+        switch try lowering.addNodes(node, to: b, input: x, width: featureCount, dtype: dtype) {
+        case .transformed(let v, let w):
+            _ = try b.output(v, name: "output", type: .tensor(dtype, [n, .fixed(Int64(w))]))
+        case .classifier(let label, let probs, let c):
+            _ = try b.output(label, name: "label", type: .tensor(.int64, [n]))
+            _ = try b.output(probs, name: "probabilities", type: .tensor(dtype, [n, .fixed(Int64(c))]))
+        case .regressor(let p, let t):
+            _ = try b.output(p, name: "predictions", type: .tensor(dtype, t == 1 ? [n] : [n, .fixed(Int64(t))]))
+        }
+        return try b.makeModel(producerName: "onnx-convert", producerVersion: nil, docString: "scikit-learn \(node.className ?? "")")
+    }
+}

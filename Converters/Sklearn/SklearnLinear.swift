@@ -1,0 +1,109 @@
+import ONNX
+import PythonObjects
+
+/// LogisticRegression (binary, multinomial, one-vs-rest) and the plain linear regressors:
+/// `x · coef_ᵀ + intercept_`, then sigmoid / softmax for probabilities, as
+/// `predict_proba` computes them.
+struct SklearnLinear: SklearnGraphLowering {
+    static let classifiers = ["sklearn.linear_model._logistic.LogisticRegression", "sklearn.linear_model._logistic.LogisticRegressionCV"]
+    static let regressors = ["sklearn.linear_model._base.LinearRegression", "sklearn.linear_model._ridge.Ridge", "sklearn.linear_model._ridge.RidgeCV",
+                             "sklearn.linear_model._coordinate_descent.Lasso", "sklearn.linear_model._coordinate_descent.ElasticNet",
+                             "sklearn.linear_model._coordinate_descent.LassoCV", "sklearn.linear_model._coordinate_descent.ElasticNetCV"]
+    var classNames: [String] { Self.classifiers + Self.regressors }
+
+    func addNodes(_ node: PyNode, to b: GraphBuilder, input x: GraphBuilder.Value, width: Int, dtype: DataType) throws -> SklearnOutputs {
+        let coefNode = try node.attribute("coef_")
+        let coefArray = try coefNode.array()
+        let coef = try coefNode.doubles()
+        let rows = coefArray.shape.count == 1 ? 1 : coefArray.shape[0]
+        let cols = coefArray.shape.last ?? 0
+        guard cols == width else { throw SklearnError.invalid(path: coefNode.path, reason: "\(cols) coefficients per row for \(width) input columns") }
+        var intercept = [Double](repeating: 0, count: rows)
+        if let i = node.optionalAttribute("intercept_") {
+            switch i.value {
+            case .ndarray: intercept = try i.doubles()
+            default: intercept = [Double](repeating: try i.double(), count: rows)
+            }
+        }
+        guard intercept.count == rows else { throw SklearnError.invalid(path: node.path + ".intercept_", reason: "\(intercept.count) values for \(rows) rows") }
+        // W is coef_ transposed: [width, rows].
+        var w = [Double](repeating: 0, count: width * rows)
+        for r in 0..<rows { for c in 0..<width { w[c * rows + r] = coef[r * width + c] } }
+        let wv = try b.floats(w, shape: [Int64(width), Int64(rows)], dtype: dtype, name: "coef")
+        let bv = try b.floats(intercept, shape: [Int64(rows)], dtype: dtype, name: "intercept")
+        let scores = try b.node("Add", [try b.node("MatMul", [x, wv], name: "linear"), bv], name: "decision")
+        if Self.regressors.contains(node.className ?? "") {
+            if rows == 1 {
+                let flat = try b.node("Reshape", [scores, try b.initializer([Int64(-1)], shape: [1], name: "flatten")], name: "predictions_flat")
+                return .regressor(flat, targets: 1)
+            }
+            return .regressor(scores, targets: rows)
+        }
+        let classes = try SklearnTreeConverter.labels(try node.attribute("classes_"))
+        guard case .integers(let labels) = classes else { throw SklearnError.invalid(path: node.path + ".classes_", reason: "string class labels are not supported for linear models yet") }
+        let probs: GraphBuilder.Value
+        if rows == 1 {
+            guard labels.count == 2 else { throw SklearnError.invalid(path: coefNode.path, reason: "one coefficient row for \(labels.count) classes") }
+            let p = try b.node("Sigmoid", [scores], name: "p1")
+            let one = try b.floats([1], shape: [1, 1], dtype: dtype, name: "one")
+            probs = try b.node("Concat", [try b.node("Sub", [one, p], name: "p0"), p], attributes: ["axis": .int(1)], name: "probabilities")
+        } else {
+            var ovr = false
+            if case .string(let m)? = node.optionalAttribute("multi_class")?.value { ovr = m == "ovr" }
+            if ovr {
+                let s = try b.node("Sigmoid", [scores], name: "class_sigmoid")
+                let sum = try b.node("ReduceSum", [s, try b.initializer([Int64(1)], shape: [1], name: "axis1")], attributes: ["keepdims": .int(1)], name: "sigmoid_sum")
+                probs = try b.node("Div", [s, sum], name: "probabilities")
+            } else {
+                probs = try b.node("Softmax", [scores], attributes: ["axis": .int(1)], name: "probabilities")
+            }
+        }
+        let index = try b.node("ArgMax", [probs], attributes: ["axis": .int(1), "keepdims": .int(0)], name: "class_index")
+        let table = try b.initializer(labels, name: "class_labels")
+        let label = try b.node("Gather", [table, index], attributes: ["axis": .int(0)], name: "label")
+        return .classifier(label: label, probabilities: probs, classes: labels.count)
+    }
+}
+
+/// StandardScaler: `(x - mean_) / scale_`, each part only when fitted with it.
+struct SklearnScaler: SklearnGraphLowering {
+    var classNames: [String] { ["sklearn.preprocessing._data.StandardScaler"] }
+
+    func addNodes(_ node: PyNode, to b: GraphBuilder, input x: GraphBuilder.Value, width: Int, dtype: DataType) throws -> SklearnOutputs {
+        var v = x
+        if let mean = node.optionalAttribute("mean_"), !mean.isNone {
+            let m = try mean.doubles()
+            guard m.count == width else { throw SklearnError.invalid(path: mean.path, reason: "\(m.count) means for \(width) columns") }
+            v = try b.node("Sub", [v, try b.floats(m, shape: [Int64(width)], dtype: dtype, name: "mean")], name: "centered")
+        }
+        if let scale = node.optionalAttribute("scale_"), !scale.isNone {
+            let s = try scale.doubles()
+            guard s.count == width else { throw SklearnError.invalid(path: scale.path, reason: "\(s.count) scales for \(width) columns") }
+            v = try b.node("Div", [v, try b.floats(s, shape: [Int64(width)], dtype: dtype, name: "scale")], name: "scaled")
+        }
+        return .transformed(v, width: width)
+    }
+}
+
+/// Pipeline: every step but the last transforms, the last decides the outputs.
+struct SklearnPipeline: SklearnGraphLowering {
+    var classNames: [String] { ["sklearn.pipeline.Pipeline"] }
+
+    func addNodes(_ node: PyNode, to b: GraphBuilder, input x: GraphBuilder.Value, width: Int, dtype: DataType) throws -> SklearnOutputs {
+        let steps = try node.attribute("steps").items()
+        guard !steps.isEmpty else { throw SklearnError.invalid(path: node.path + ".steps", reason: "an empty pipeline") }
+        var v = x, w = width
+        for (k, step) in steps.enumerated() {
+            let est = try step.item(1)
+            if case .string("passthrough") = est.value { continue }
+            if est.isNone { continue }
+            let out = try SklearnConverter.graphLowering(for: est).addNodes(est, to: b, input: v, width: w, dtype: dtype)
+            if k == steps.count - 1 { return out }
+            guard case .transformed(let t, let tw) = out else {
+                throw SklearnError.invalid(path: est.path, reason: "a pipeline step before the last must be a transformer")
+            }
+            v = t; w = tw
+        }
+        return .transformed(v, width: w)
+    }
+}
