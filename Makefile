@@ -186,6 +186,7 @@ bench-pickle: release $(PYBENCH_VENV)/.stamp
 ## Regenerate Fixtures/python (pickle/joblib/skops/jsonpickle files and the hostile corpus).
 fixtures-python: $(PY_VENV)/.stamp
 	$(PY_VENV)/bin/python scripts/make_python_fixtures.py
+	$(PY_VENV)/bin/python scripts/make_sklearn_extra_fixtures.py
 
 ## Regenerate Fixtures/lightgbm with real lightgbm (versions and seeds in VERSIONS.txt).
 fixtures-lightgbm: $(LGB_VENV)/.stamp

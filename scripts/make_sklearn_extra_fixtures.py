@@ -1,0 +1,46 @@
+#!/usr/bin/env python3
+"""Extra scikit-learn fixtures for the converters (Fixtures/python/sklearn_extra):
+GradientBoostingClassifier with log_loss (binary and 3 classes) and exponential loss,
+each saved as pickle protocol 4 (skops is covered by Fixtures/python/sklearn; its
+uncompressed tree members would make these files 30x larger), with X.npy and scikit-learn's predict and
+predict_proba on it. Versions and the seed are written to VERSIONS.txt.
+
+    python3 -m venv build-data/venv-py
+    build-data/venv-py/bin/pip install numpy==2.4.6 scikit-learn==1.9.1 joblib==1.6.0 skops==0.16.0
+    build-data/venv-py/bin/python scripts/make_sklearn_extra_fixtures.py
+"""
+import os, pickle, platform
+import numpy as np
+import sklearn, skops, skops.io as sio
+from sklearn.datasets import make_classification
+from sklearn.ensemble import GradientBoostingClassifier
+
+SEED = 20251201
+ROOT = os.path.join(os.path.dirname(__file__), "..", "Fixtures", "python", "sklearn_extra")
+
+
+def main():
+    os.makedirs(ROOT, exist_ok=True)
+    X3, y3 = make_classification(n_samples=120, n_features=4, n_informative=3, n_redundant=0, n_classes=3, random_state=SEED)
+    X2, y2 = make_classification(n_samples=120, n_features=4, n_informative=3, n_redundant=0, n_classes=2, random_state=SEED + 1)
+    rng = np.random.default_rng(SEED)
+    X = rng.normal(size=(16, 4)) * 1.5
+    np.save(os.path.join(ROOT, "X.npy"), X)
+    cases = {
+        "gbc_binary": (GradientBoostingClassifier(n_estimators=4, max_depth=2, random_state=SEED), X2, y2),
+        "gbc_multiclass": (GradientBoostingClassifier(n_estimators=4, max_depth=2, random_state=SEED), X3, y3),
+        "gbc_exponential": (GradientBoostingClassifier(n_estimators=4, max_depth=2, loss="exponential", random_state=SEED), X2, y2),
+    }
+    for name, (est, Xt, yt) in cases.items():
+        est.fit(Xt, yt)
+        with open(os.path.join(ROOT, f"{name}.p4.pkl"), "wb") as fh:
+            pickle.dump(est, fh, protocol=4)
+        np.save(os.path.join(ROOT, f"{name}.predict.npy"), est.predict(X))
+        np.save(os.path.join(ROOT, f"{name}.predict_proba.npy"), est.predict_proba(X))
+    with open(os.path.join(ROOT, "VERSIONS.txt"), "w") as fh:
+        fh.write(f"python {platform.python_version()}\nnumpy {np.__version__}\nscikit-learn {sklearn.__version__}\n"
+                 f"skops {skops.__version__}\nseed {SEED}\nregenerate: see the docstring of scripts/make_sklearn_extra_fixtures.py\n")
+
+
+if __name__ == "__main__":
+    main()
