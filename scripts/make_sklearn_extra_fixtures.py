@@ -14,6 +14,11 @@ import numpy as np
 import sklearn, skops, skops.io as sio
 from sklearn.datasets import make_classification
 from sklearn.ensemble import GradientBoostingClassifier
+from sklearn.decomposition import PCA
+from sklearn.impute import SimpleImputer
+from sklearn.linear_model import Lasso, LinearRegression, Ridge
+from sklearn.preprocessing import Binarizer, MaxAbsScaler, MinMaxScaler, Normalizer
+import json
 
 SEED = 20251201
 ROOT = os.path.join(os.path.dirname(__file__), "..", "Fixtures", "python", "sklearn_extra")
@@ -37,6 +42,43 @@ def main():
             pickle.dump(est, fh, protocol=4)
         np.save(os.path.join(ROOT, f"{name}.predict.npy"), est.predict(X))
         np.save(os.path.join(ROOT, f"{name}.predict_proba.npy"), est.predict_proba(X))
+    # Transformers and regressors: scikit-learn's transform / predict on X (and on a copy
+    # of X with NaNs for the imputer).
+    Xr, yr = X3, X3 @ np.array([1.5, -2.0, 0.5, 3.0]) + 0.25
+    Xnan = X.copy()
+    Xnan[::3, 1] = np.nan
+    Xnan[1::4, 3] = np.nan
+    np.save(os.path.join(ROOT, "X_nan.npy"), Xnan)
+    Xr_nan = Xr.copy()
+    Xr_nan[::5, 1] = np.nan
+    index = []
+    for name, est, fit_x, method, data in [
+        ("minmax", MinMaxScaler(), Xr, "transform", "X.npy"),
+        ("maxabs", MaxAbsScaler(), Xr, "transform", "X.npy"),
+        ("normalizer_l2", Normalizer(norm="l2"), Xr, "transform", "X.npy"),
+        ("normalizer_l1", Normalizer(norm="l1"), Xr, "transform", "X.npy"),
+        ("normalizer_max", Normalizer(norm="max"), Xr, "transform", "X.npy"),
+        ("binarizer", Binarizer(threshold=0.3), Xr, "transform", "X.npy"),
+        ("imputer_mean", SimpleImputer(strategy="mean"), Xr_nan, "transform", "X_nan.npy"),
+        ("imputer_median", SimpleImputer(strategy="median"), Xr_nan, "transform", "X_nan.npy"),
+        ("imputer_constant", SimpleImputer(strategy="constant", fill_value=-7.5), Xr_nan, "transform", "X_nan.npy"),
+        ("pca", PCA(n_components=3, random_state=SEED), Xr, "transform", "X.npy"),
+        ("pca_whiten", PCA(n_components=2, whiten=True, random_state=SEED), Xr, "transform", "X.npy"),
+        ("linreg", LinearRegression(), Xr, "predict", "X.npy"),
+        ("ridge", Ridge(alpha=0.5), Xr, "predict", "X.npy"),
+        ("lasso", Lasso(alpha=0.05), Xr, "predict", "X.npy"),
+    ]:
+        if method == "predict":
+            est.fit(fit_x, yr)
+        else:
+            est.fit(fit_x)
+        inputs = np.load(os.path.join(ROOT, data))
+        with open(os.path.join(ROOT, f"{name}.p4.pkl"), "wb") as fh:
+            pickle.dump(est, fh, protocol=4)
+        np.save(os.path.join(ROOT, f"{name}.{method}.npy"), getattr(est, method)(inputs))
+        index.append({"name": name, "method": method, "input": data})
+    with open(os.path.join(ROOT, "INDEX.json"), "w") as fh:
+        json.dump(index, fh, indent=1)
     with open(os.path.join(ROOT, "VERSIONS.txt"), "w") as fh:
         fh.write(f"python {platform.python_version()}\nnumpy {np.__version__}\nscikit-learn {sklearn.__version__}\n"
                  f"skops {skops.__version__}\nseed {SEED}\nregenerate: see the docstring of scripts/make_sklearn_extra_fixtures.py\n")

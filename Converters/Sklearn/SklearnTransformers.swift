@@ -1,0 +1,100 @@
+import ONNX
+import PythonObjects
+
+/// Column-wise transformers: MinMaxScaler, MaxAbsScaler, Normalizer, Binarizer,
+/// SimpleImputer (numeric strategies) and PCA, each as scikit-learn's `transform` computes it.
+struct SklearnTransformers: SklearnGraphLowering {
+    static let minMax = "sklearn.preprocessing._data.MinMaxScaler"
+    static let maxAbs = "sklearn.preprocessing._data.MaxAbsScaler"
+    static let normalizer = "sklearn.preprocessing._data.Normalizer"
+    static let binarizer = "sklearn.preprocessing._data.Binarizer"
+    static let imputer = "sklearn.impute._base.SimpleImputer"
+    static let pca = "sklearn.decomposition._pca.PCA"
+    var classNames: [String] { [Self.minMax, Self.maxAbs, Self.normalizer, Self.binarizer, Self.imputer, Self.pca] }
+
+    func vector(_ node: PyNode, _ name: String, width: Int) throws -> [Double] {
+        let a = try node.attribute(name)
+        // Object arrays of numbers (SimpleImputer's constant strategy) read element-wise.
+        let v: [Double]
+        if case .ndarray(let arr) = a.value, arr.objects != nil { v = try a.items().map { try $0.double() } } else { v = try a.doubles() }
+        guard v.count == width else { throw SklearnError.invalid(path: a.path, reason: "\(v.count) values for \(width) columns") }
+        return v
+    }
+
+    func addNodes(_ node: PyNode, to b: GraphBuilder, input x: GraphBuilder.Value, width: Int, dtype: DataType) throws -> SklearnOutputs {
+        let w = Int64(width)
+        switch node.className ?? "" {
+        case Self.minMax:
+            // X * scale_ + min_ (clip=True also clips to feature_range).
+            var v = try b.node("Mul", [x, try b.floats(try vector(node, "scale_", width: width), shape: [w], dtype: dtype, name: "scale")], name: "scaled")
+            v = try b.node("Add", [v, try b.floats(try vector(node, "min_", width: width), shape: [w], dtype: dtype, name: "min")], name: "shifted")
+            if case .bool(true)? = node.optionalAttribute("clip")?.value {
+                let range = try node.attribute("feature_range").items().map { try $0.double() }
+                guard range.count == 2 else { throw SklearnError.invalid(path: node.path + ".feature_range", reason: "not a pair") }
+                v = try b.node("Max", [v, try b.floats([range[0]], shape: [], dtype: dtype, name: "range_low")], name: "clip_low")
+                v = try b.node("Min", [v, try b.floats([range[1]], shape: [], dtype: dtype, name: "range_high")], name: "clip_high")
+            }
+            return .transformed(v, width: width)
+        case Self.maxAbs:
+            return .transformed(try b.node("Div", [x, try b.floats(try vector(node, "scale_", width: width), shape: [w], dtype: dtype, name: "scale")], name: "scaled"), width: width)
+        case Self.normalizer:
+            let norm = try node.attribute("norm").string()
+            let axis = try b.initializer([Int64(1)], shape: [1], name: "axis1")
+            let n: GraphBuilder.Value
+            switch norm {
+            case "l2": n = try b.node("ReduceL2", [x, axis], attributes: ["keepdims": .int(1)], name: "row_norm")
+            case "l1": n = try b.node("ReduceL1", [x, axis], attributes: ["keepdims": .int(1)], name: "row_norm")
+            case "max": n = try b.node("ReduceMax", [try b.node("Abs", [x], name: "magnitude"), axis], attributes: ["keepdims": .int(1)], name: "row_norm")
+            default: throw SklearnError.invalid(path: node.path + ".norm", reason: "norm '\(norm)' is not l1, l2 or max")
+            }
+            // Rows of norm 0 are left as they are (scikit-learn divides by 1 there).
+            let zero = try b.floats([0], shape: [], dtype: dtype, name: "zero")
+            let one = try b.floats([1], shape: [], dtype: dtype, name: "one")
+            let safe = try b.node("Where", [try b.node("Equal", [n, zero], name: "zero_norm"), one, n], name: "safe_norm")
+            return .transformed(try b.node("Div", [x, safe], name: "normalized"), width: width)
+        case Self.binarizer:
+            let t = try node.attribute("threshold").double()
+            let above = try b.node("Greater", [x, try b.floats([t], shape: [], dtype: dtype, name: "threshold")], name: "above")
+            return .transformed(try b.node("Cast", [above], attributes: ["to": .dataType(dtype)], name: "binary"), width: width)
+        case Self.imputer:
+            let strategy = try node.attribute("strategy").string()
+            guard ["mean", "median", "constant", "most_frequent"].contains(strategy) else {
+                throw SklearnError.invalid(path: node.path + ".strategy", reason: "strategy '\(strategy)' is not converted")
+            }
+            if case .bool(true)? = node.optionalAttribute("add_indicator")?.value {
+                throw SklearnError.invalid(path: node.path + ".add_indicator", reason: "add_indicator is not converted yet")
+            }
+            if let mv = node.optionalAttribute("missing_values"), case .float(let m) = mv.value, !m.isNaN {
+                throw SklearnError.invalid(path: mv.path, reason: "missing_values \(m) is not converted (only NaN)")
+            }
+            let stats = try vector(node, "statistics_", width: width)
+            if stats.contains(where: \.isNaN) {
+                throw SklearnError.invalid(path: node.path + ".statistics_", reason: "columns without statistics are dropped by scikit-learn; not converted yet")
+            }
+            let fill = try b.floats(stats, shape: [w], dtype: dtype, name: "statistics")
+            return .transformed(try b.node("Where", [try b.node("IsNaN", [x], name: "missing"), fill, x], name: "imputed"), width: width)
+        case Self.pca:
+            // (X - mean_) · components_ᵀ, divided by sqrt(explained_variance_) when whitened.
+            let comps = try node.attribute("components_")
+            let c = try comps.array(rank: 2)
+            let k = c.shape[0]
+            guard c.shape[1] == width else { throw SklearnError.invalid(path: comps.path, reason: "\(c.shape[1]) columns for \(width) inputs") }
+            let cv = try comps.doubles()
+            var t = [Double](repeating: 0, count: width * k)
+            for r in 0..<k { for col in 0..<width { t[col * k + r] = cv[r * width + col] } }
+            var v = x
+            if let mean = node.optionalAttribute("mean_"), !mean.isNone {
+                v = try b.node("Sub", [v, try b.floats(try vector(node, "mean_", width: width), shape: [w], dtype: dtype, name: "mean")], name: "centered")
+            }
+            v = try b.node("MatMul", [v, try b.floats(t, shape: [w, Int64(k)], dtype: dtype, name: "components")], name: "projected")
+            if case .bool(true)? = node.optionalAttribute("whiten")?.value {
+                let ev = try node.attribute("explained_variance_").doubles()
+                guard ev.count == k else { throw SklearnError.invalid(path: node.path + ".explained_variance_", reason: "\(ev.count) values for \(k) components") }
+                v = try b.node("Div", [v, try b.floats(ev.map { $0.squareRoot() }, shape: [Int64(k)], dtype: dtype, name: "whitening")], name: "whitened")
+            }
+            return .transformed(v, width: k)
+        default:
+            throw SklearnError.unsupported(className: node.className ?? "", path: node.path, supported: classNames)
+        }
+    }
+}

@@ -1,0 +1,37 @@
+import ConversionKit
+import Foundation
+import Interpreter
+import SklearnConverter
+import TestSupport
+import XCTest
+
+/// Every transformer and regressor in Fixtures/python/sklearn_extra/INDEX.json, float32
+/// and float64 graphs, against scikit-learn's transform / predict.
+final class SklearnExtraTests: XCTestCase {
+    func testTransformersAndRegressorsMatchScikitLearn() throws {
+        let root = TestPaths.fixtures("python/sklearn_extra")
+        let index = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: root.appendingPathComponent("INDEX.json"))) as? [[String: String]])
+        XCTAssertGreaterThanOrEqual(index.count, 14)
+        for entry in index {
+            let name = entry["name"]!, method = entry["method"]!
+            let x = try NPYFile.read(root.appendingPathComponent(entry["input"]!))
+            let xs = try x.doubles()
+            let want = try NPYFile.read(root.appendingPathComponent("\(name).\(method).npy")).doubles()
+            for float64 in [false, true] {
+                let what = "\(name) \(float64 ? "float64" : "float32")"
+                var options = ConversionOptions()
+                options.floatType = float64 ? .double : .float
+                let result: ConversionResult
+                do { result = try SklearnConverter().convert(contentsOf: root.appendingPathComponent("\(name).p4.pkl"), format: .pickle, options: options) } catch {
+                    XCTFail("\(what): \(error)"); continue
+                }
+                let input = float64 ? TensorValue(doubles: xs, shape: x.shape) : TensorValue(floats: xs.map(Float.init), shape: x.shape)
+                let out = try Session(model: result.model).run(["input": .tensor(input)])
+                let got = try XCTUnwrap(out[method == "predict" ? "predictions" : "output"]?.tensor, what).doubles()
+                XCTAssertEqual(got.count, want.count, what)
+                let tol = float64 ? 1e-9 : 1e-4
+                for (g, e) in zip(got, want) where !(g == e || abs(g - e) <= tol + tol * abs(e)) { XCTFail("\(what): \(g) vs scikit-learn \(e)"); break }
+            }
+        }
+    }
+}
