@@ -16,7 +16,8 @@ from sklearn.datasets import make_classification
 from sklearn.ensemble import GradientBoostingClassifier
 from sklearn.decomposition import PCA
 from sklearn.impute import SimpleImputer
-from sklearn.linear_model import Lasso, LinearRegression, Ridge
+from sklearn.linear_model import Lasso, LinearRegression, Perceptron, Ridge, RidgeClassifier, SGDClassifier, SGDRegressor
+from sklearn.svm import LinearSVC, LinearSVR
 from sklearn.preprocessing import Binarizer, MaxAbsScaler, MinMaxScaler, Normalizer
 import json
 
@@ -77,6 +78,26 @@ def main():
             pickle.dump(est, fh, protocol=4)
         np.save(os.path.join(ROOT, f"{name}.{method}.npy"), getattr(est, method)(inputs))
         index.append({"name": name, "method": method, "input": data})
+    # Linear classifiers without predict_proba: decision_function and predict.
+    for name, est, Xt, yt in [
+        ("linearsvc_binary", LinearSVC(random_state=SEED), X2, y2),
+        ("linearsvc_multiclass", LinearSVC(random_state=SEED), X3, y3),
+        ("ridgeclassifier", RidgeClassifier(), X3, y3),
+        ("perceptron", Perceptron(random_state=SEED), X2, y2),
+        ("sgd_hinge", SGDClassifier(loss="hinge", random_state=SEED), X3, y3),
+    ]:
+        est.fit(Xt, yt)
+        with open(os.path.join(ROOT, f"{name}.p4.pkl"), "wb") as fh:
+            pickle.dump(est, fh, protocol=4)
+        np.save(os.path.join(ROOT, f"{name}.decision_function.npy"), est.decision_function(X))
+        np.save(os.path.join(ROOT, f"{name}.predict.npy"), est.predict(X))
+        index.append({"name": name, "method": "decision_function", "input": "X.npy"})
+    for name, est in [("linearsvr", LinearSVR(random_state=SEED, max_iter=5000)), ("sgd_regressor", SGDRegressor(random_state=SEED))]:
+        est.fit(Xr, yr)
+        with open(os.path.join(ROOT, f"{name}.p4.pkl"), "wb") as fh:
+            pickle.dump(est, fh, protocol=4)
+        np.save(os.path.join(ROOT, f"{name}.predict.npy"), est.predict(X))
+        index.append({"name": name, "method": "predict", "input": "X.npy"})
     with open(os.path.join(ROOT, "INDEX.json"), "w") as fh:
         json.dump(index, fh, indent=1)
     with open(os.path.join(ROOT, "VERSIONS.txt"), "w") as fh:

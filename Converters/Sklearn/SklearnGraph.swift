@@ -11,6 +11,9 @@ public enum SklearnOutputs {
     case classifier(label: GraphBuilder.Value, probabilities: GraphBuilder.Value, classes: Int)
     /// A regressor's predictions [N] (or [N, T]).
     case regressor(GraphBuilder.Value, targets: Int)
+    /// A classifier without predict_proba: label [N] and decision_function's scores
+    /// ([N] for binary, [N, C] otherwise).
+    case decision(label: GraphBuilder.Value, scores: GraphBuilder.Value, columns: Int)
 }
 
 /// An estimator family that lowers into a shared graph (so that pipelines can chain
@@ -42,6 +45,9 @@ enum SklearnModelBuilder {
         case .classifier(let label, let probs, let c):
             _ = try b.output(label, name: "label", type: .tensor(.int64, [n]))
             _ = try b.output(probs, name: "probabilities", type: .tensor(dtype, [n, .fixed(Int64(c))]))
+        case .decision(let label, let scores, let c):
+            _ = try b.output(label, name: "label", type: .tensor(.int64, [n]))
+            _ = try b.output(scores, name: "scores", type: .tensor(dtype, c == 1 ? [n] : [n, .fixed(Int64(c))]))
         case .regressor(let p, let t):
             _ = try b.output(p, name: "predictions", type: .tensor(dtype, t == 1 ? [n] : [n, .fixed(Int64(t))]))
         }

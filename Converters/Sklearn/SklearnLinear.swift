@@ -6,10 +6,17 @@ import PythonObjects
 /// `predict_proba` computes them.
 struct SklearnLinear: SklearnGraphLowering {
     static let classifiers = ["sklearn.linear_model._logistic.LogisticRegression", "sklearn.linear_model._logistic.LogisticRegressionCV"]
+    /// Classifiers whose outputs are decision_function's scores (no predict_proba).
+    static let decisionClassifiers = ["sklearn.svm._classes.LinearSVC", "sklearn.linear_model._ridge.RidgeClassifier",
+                                      "sklearn.linear_model._ridge.RidgeClassifierCV", "sklearn.linear_model._perceptron.Perceptron",
+                                      "sklearn.linear_model._stochastic_gradient.SGDClassifier",
+                                      "sklearn.linear_model._passive_aggressive.PassiveAggressiveClassifier"]
     static let regressors = ["sklearn.linear_model._base.LinearRegression", "sklearn.linear_model._ridge.Ridge", "sklearn.linear_model._ridge.RidgeCV",
                              "sklearn.linear_model._coordinate_descent.Lasso", "sklearn.linear_model._coordinate_descent.ElasticNet",
-                             "sklearn.linear_model._coordinate_descent.LassoCV", "sklearn.linear_model._coordinate_descent.ElasticNetCV"]
-    var classNames: [String] { Self.classifiers + Self.regressors }
+                             "sklearn.linear_model._coordinate_descent.LassoCV", "sklearn.linear_model._coordinate_descent.ElasticNetCV",
+                             "sklearn.svm._classes.LinearSVR", "sklearn.linear_model._stochastic_gradient.SGDRegressor",
+                             "sklearn.linear_model._passive_aggressive.PassiveAggressiveRegressor"]
+    var classNames: [String] { Self.classifiers + Self.decisionClassifiers + Self.regressors }
 
     func addNodes(_ node: PyNode, to b: GraphBuilder, input x: GraphBuilder.Value, width: Int, dtype: DataType) throws -> SklearnOutputs {
         let coefNode = try node.attribute("coef_")
@@ -41,6 +48,18 @@ struct SklearnLinear: SklearnGraphLowering {
         }
         let classes = try SklearnTreeConverter.labels(try node.attribute("classes_"))
         guard case .integers(let labels) = classes else { throw SklearnError.invalid(path: node.path + ".classes_", reason: "string class labels are not supported for linear models yet") }
+        if Self.decisionClassifiers.contains(node.className ?? "") {
+            let table = try b.initializer(labels, name: "class_labels")
+            if rows == 1 {
+                // Binary: decision > 0 is classes_[1], as predict does.
+                let flat = try b.node("Reshape", [scores, try b.initializer([Int64(-1)], shape: [1], name: "flatten")], name: "scores_flat")
+                let positive = try b.node("Greater", [flat, try b.floats([0], shape: [], dtype: dtype, name: "zero")], name: "positive")
+                let index = try b.node("Cast", [positive], attributes: ["to": .dataType(.int64)], name: "class_index")
+                return .decision(label: try b.node("Gather", [table, index], attributes: ["axis": .int(0)], name: "label"), scores: flat, columns: 1)
+            }
+            let index = try b.node("ArgMax", [scores], attributes: ["axis": .int(1), "keepdims": .int(0)], name: "class_index")
+            return .decision(label: try b.node("Gather", [table, index], attributes: ["axis": .int(0)], name: "label"), scores: scores, columns: rows)
+        }
         let probs: GraphBuilder.Value
         if rows == 1 {
             guard labels.count == 2 else { throw SklearnError.invalid(path: coefNode.path, reason: "one coefficient row for \(labels.count) classes") }

@@ -11,7 +11,7 @@ final class SklearnExtraTests: XCTestCase {
     func testTransformersAndRegressorsMatchScikitLearn() throws {
         let root = TestPaths.fixtures("python/sklearn_extra")
         let index = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: root.appendingPathComponent("INDEX.json"))) as? [[String: String]])
-        XCTAssertGreaterThanOrEqual(index.count, 14)
+        XCTAssertGreaterThanOrEqual(index.count, 21)
         for entry in index {
             let name = entry["name"]!, method = entry["method"]!
             let x = try NPYFile.read(root.appendingPathComponent(entry["input"]!))
@@ -27,7 +27,12 @@ final class SklearnExtraTests: XCTestCase {
                 }
                 let input = float64 ? TensorValue(doubles: xs, shape: x.shape) : TensorValue(floats: xs.map(Float.init), shape: x.shape)
                 let out = try Session(model: result.model).run(["input": .tensor(input)])
-                let got = try XCTUnwrap(out[method == "predict" ? "predictions" : "output"]?.tensor, what).doubles()
+                let outputName = method == "predict" ? "predictions" : method == "decision_function" ? "scores" : "output"
+                let got = try XCTUnwrap(out[outputName]?.tensor, what).doubles()
+                if method == "decision_function" {
+                    let labels = try NPYFile.read(root.appendingPathComponent("\(name).predict.npy")).doubles().map { Int64($0) }
+                    XCTAssertEqual(try out["label"]?.tensor?.int64s(), labels, what)
+                }
                 XCTAssertEqual(got.count, want.count, what)
                 let tol = float64 ? 1e-9 : 1e-4
                 for (g, e) in zip(got, want) where !(g == e || abs(g - e) <= tol + tol * abs(e)) { XCTFail("\(what): \(g) vs scikit-learn \(e)"); break }
