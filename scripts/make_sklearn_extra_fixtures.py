@@ -18,6 +18,7 @@ from sklearn.decomposition import PCA
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import Lasso, LinearRegression, Perceptron, Ridge, RidgeClassifier, SGDClassifier, SGDRegressor
 from sklearn.svm import LinearSVC, LinearSVR
+from sklearn.naive_bayes import GaussianNB
 from sklearn.preprocessing import Binarizer, MaxAbsScaler, MinMaxScaler, Normalizer
 import json
 
@@ -92,6 +93,13 @@ def main():
         np.save(os.path.join(ROOT, f"{name}.decision_function.npy"), est.decision_function(X))
         np.save(os.path.join(ROOT, f"{name}.predict.npy"), est.predict(X))
         index.append({"name": name, "method": "decision_function", "input": "X.npy"})
+    for name, est, Xt, yt in [("gaussian_nb", GaussianNB(), X3, y3), ("gaussian_nb_binary", GaussianNB(), X2, y2)]:
+        est.fit(Xt, yt)
+        with open(os.path.join(ROOT, f"{name}.p4.pkl"), "wb") as fh:
+            pickle.dump(est, fh, protocol=4)
+        np.save(os.path.join(ROOT, f"{name}.predict_proba.npy"), est.predict_proba(X))
+        np.save(os.path.join(ROOT, f"{name}.predict.npy"), est.predict(X))
+        index.append({"name": name, "method": "predict_proba", "input": "X.npy"})
     for name, est in [("linearsvr", LinearSVR(random_state=SEED, max_iter=5000)), ("sgd_regressor", SGDRegressor(random_state=SEED))]:
         est.fit(Xr, yr)
         with open(os.path.join(ROOT, f"{name}.p4.pkl"), "wb") as fh:
