@@ -19,6 +19,7 @@ from sklearn.impute import SimpleImputer
 from sklearn.linear_model import Lasso, LinearRegression, Perceptron, Ridge, RidgeClassifier, SGDClassifier, SGDRegressor
 from sklearn.svm import LinearSVC, LinearSVR
 from sklearn.naive_bayes import GaussianNB
+from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.preprocessing import Binarizer, MaxAbsScaler, MinMaxScaler, Normalizer
 import json
 
@@ -100,6 +101,24 @@ def main():
         np.save(os.path.join(ROOT, f"{name}.predict_proba.npy"), est.predict_proba(X))
         np.save(os.path.join(ROOT, f"{name}.predict.npy"), est.predict(X))
         index.append({"name": name, "method": "predict_proba", "input": "X.npy"})
+    for name, est, Xt, yt in [
+        ("mlp_multiclass_relu", MLPClassifier(hidden_layer_sizes=(8, 6), max_iter=300, random_state=SEED), X3, y3),
+        ("mlp_binary_tanh", MLPClassifier(hidden_layer_sizes=(5,), activation="tanh", max_iter=300, random_state=SEED), X2, y2),
+        ("mlp_multiclass_logistic", MLPClassifier(hidden_layer_sizes=(6,), activation="logistic", max_iter=300, random_state=SEED), X3, y3),
+    ]:
+        est.fit(Xt, yt)
+        with open(os.path.join(ROOT, f"{name}.p4.pkl"), "wb") as fh:
+            pickle.dump(est, fh, protocol=4)
+        np.save(os.path.join(ROOT, f"{name}.predict_proba.npy"), est.predict_proba(X))
+        np.save(os.path.join(ROOT, f"{name}.predict.npy"), est.predict(X))
+        index.append({"name": name, "method": "predict_proba", "input": "X.npy"})
+    for name, est in [("mlp_regressor_relu", MLPRegressor(hidden_layer_sizes=(7,), max_iter=300, random_state=SEED)),
+                      ("mlp_regressor_identity", MLPRegressor(hidden_layer_sizes=(4,), activation="identity", max_iter=300, random_state=SEED))]:
+        est.fit(Xr, yr)
+        with open(os.path.join(ROOT, f"{name}.p4.pkl"), "wb") as fh:
+            pickle.dump(est, fh, protocol=4)
+        np.save(os.path.join(ROOT, f"{name}.predict.npy"), est.predict(X))
+        index.append({"name": name, "method": "predict", "input": "X.npy"})
     for name, est in [("linearsvr", LinearSVR(random_state=SEED, max_iter=5000)), ("sgd_regressor", SGDRegressor(random_state=SEED))]:
         est.fit(Xr, yr)
         with open(os.path.join(ROOT, f"{name}.p4.pkl"), "wb") as fh:
