@@ -20,6 +20,8 @@ from sklearn.linear_model import Lasso, LinearRegression, Perceptron, Ridge, Rid
 from sklearn.svm import LinearSVC, LinearSVR
 from sklearn.naive_bayes import GaussianNB
 from sklearn.neural_network import MLPClassifier, MLPRegressor
+from sklearn.cluster import KMeans
+from sklearn.neighbors import KNeighborsClassifier, KNeighborsRegressor
 from sklearn.preprocessing import Binarizer, MaxAbsScaler, MinMaxScaler, Normalizer
 import json
 
@@ -119,6 +121,25 @@ def main():
             pickle.dump(est, fh, protocol=4)
         np.save(os.path.join(ROOT, f"{name}.predict.npy"), est.predict(X))
         index.append({"name": name, "method": "predict", "input": "X.npy"})
+    km = KMeans(n_clusters=3, n_init=3, random_state=SEED).fit(Xr)
+    with open(os.path.join(ROOT, "kmeans.p4.pkl"), "wb") as fh:
+        pickle.dump(km, fh, protocol=4)
+    np.save(os.path.join(ROOT, "kmeans.transform.npy"), km.transform(X))
+    np.save(os.path.join(ROOT, "kmeans.predict.npy"), km.predict(X))
+    index.append({"name": "kmeans", "method": "transform", "input": "X.npy"})
+    for name, est, Xt, yt in [("knn_uniform", KNeighborsClassifier(n_neighbors=5), X3, y3),
+                              ("knn_distance_p1", KNeighborsClassifier(n_neighbors=4, weights="distance", p=1), X3, y3)]:
+        est.fit(Xt, yt)
+        with open(os.path.join(ROOT, f"{name}.p4.pkl"), "wb") as fh:
+            pickle.dump(est, fh, protocol=4)
+        np.save(os.path.join(ROOT, f"{name}.predict_proba.npy"), est.predict_proba(X))
+        np.save(os.path.join(ROOT, f"{name}.predict.npy"), est.predict(X))
+        index.append({"name": name, "method": "predict_proba", "input": "X.npy"})
+    knr = KNeighborsRegressor(n_neighbors=3, weights="distance").fit(Xr, yr)
+    with open(os.path.join(ROOT, "knn_regressor.p4.pkl"), "wb") as fh:
+        pickle.dump(knr, fh, protocol=4)
+    np.save(os.path.join(ROOT, "knn_regressor.predict.npy"), knr.predict(X))
+    index.append({"name": "knn_regressor", "method": "predict", "input": "X.npy"})
     for name, est in [("linearsvr", LinearSVR(random_state=SEED, max_iter=5000)), ("sgd_regressor", SGDRegressor(random_state=SEED))]:
         est.fit(Xr, yr)
         with open(os.path.join(ROOT, f"{name}.p4.pkl"), "wb") as fh:
