@@ -16,12 +16,15 @@ from sklearn.datasets import make_classification
 from sklearn.ensemble import GradientBoostingClassifier
 from sklearn.decomposition import PCA
 from sklearn.impute import SimpleImputer
-from sklearn.linear_model import Lasso, LinearRegression, Perceptron, Ridge, RidgeClassifier, SGDClassifier, SGDRegressor
+from sklearn.linear_model import Lasso, LinearRegression, LogisticRegression, Perceptron, Ridge, RidgeClassifier, SGDClassifier, SGDRegressor
 from sklearn.svm import LinearSVC, LinearSVR
 from sklearn.naive_bayes import GaussianNB
 from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.cluster import KMeans
 from sklearn.neighbors import KNeighborsClassifier, KNeighborsRegressor
+from sklearn.compose import ColumnTransformer
+from sklearn.pipeline import FeatureUnion, Pipeline
+from sklearn.preprocessing import StandardScaler
 from sklearn.preprocessing import Binarizer, MaxAbsScaler, MinMaxScaler, Normalizer
 import json
 
@@ -140,6 +143,24 @@ def main():
         pickle.dump(knr, fh, protocol=4)
     np.save(os.path.join(ROOT, "knn_regressor.predict.npy"), knr.predict(X))
     index.append({"name": "knn_regressor", "method": "predict", "input": "X.npy"})
+    composites = [
+        ("feature_union", FeatureUnion([("scale", StandardScaler()), ("pca", PCA(n_components=2, random_state=SEED))])),
+        ("column_transformer", ColumnTransformer([("scale", StandardScaler(), [0, 2]), ("minmax", MinMaxScaler(), slice(1, 2))], remainder="passthrough")),
+        ("column_transformer_drop", ColumnTransformer([("pca", PCA(n_components=1, random_state=SEED), [True, False, True, True])], remainder="drop")),
+    ]
+    for name, est in composites:
+        est.fit(Xr)
+        with open(os.path.join(ROOT, f"{name}.p4.pkl"), "wb") as fh:
+            pickle.dump(est, fh, protocol=4)
+        np.save(os.path.join(ROOT, f"{name}.transform.npy"), est.transform(X))
+        index.append({"name": name, "method": "transform", "input": "X.npy"})
+    ct_pipe = Pipeline([("ct", ColumnTransformer([("scale", StandardScaler(), [0, 1]), ("pass", "passthrough", [3])])),
+                        ("lr", LogisticRegression(max_iter=500))]).fit(X3, y3)
+    with open(os.path.join(ROOT, "column_pipeline.p4.pkl"), "wb") as fh:
+        pickle.dump(ct_pipe, fh, protocol=4)
+    np.save(os.path.join(ROOT, "column_pipeline.predict_proba.npy"), ct_pipe.predict_proba(X))
+    np.save(os.path.join(ROOT, "column_pipeline.predict.npy"), ct_pipe.predict(X))
+    index.append({"name": "column_pipeline", "method": "predict_proba", "input": "X.npy"})
     for name, est in [("linearsvr", LinearSVR(random_state=SEED, max_iter=5000)), ("sgd_regressor", SGDRegressor(random_state=SEED))]:
         est.fit(Xr, yr)
         with open(os.path.join(ROOT, f"{name}.p4.pkl"), "wb") as fh:

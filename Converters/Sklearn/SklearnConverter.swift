@@ -46,7 +46,7 @@ public struct SklearnConverter: Converter {
     public var formats: [SourceFormat] { [.pickle, .joblib, .skops, .jsonpickle] }
 
     /// Families that lower into a shared graph (and so also work inside pipelines).
-    public static let graphFamilies: [SklearnGraphLowering] = [SklearnLinear(), SklearnScaler(), SklearnTransformers(), SklearnNaiveBayes(), SklearnNeuralNetwork(), SklearnNeighbors(), SklearnPipeline()]
+    public static let graphFamilies: [SklearnGraphLowering] = [SklearnLinear(), SklearnScaler(), SklearnTransformers(), SklearnNaiveBayes(), SklearnNeuralNetwork(), SklearnNeighbors(), SklearnComposition(), SklearnPipeline()]
 
     /// Every class name with a converter.
     public static var supportedClasses: [String] { (families.flatMap(\.classNames) + graphFamilies.flatMap(\.classNames)).sorted() }
@@ -92,6 +92,7 @@ extension SklearnConverter {
     static func inputWidth(_ node: PyNode) throws -> Int {
         if let n = node.optionalAttribute("n_features_in_") { return try n.int() }
         if let steps = node.optionalAttribute("steps") { return try inputWidth(try steps.item(0).item(1)) }
+        if let list = node.optionalAttribute("transformer_list") { return try inputWidth(try list.item(0).item(1)) }
         throw SklearnError.invalid(path: node.path, reason: "no n_features_in_ (fitted with an old scikit-learn?)")
     }
 }
