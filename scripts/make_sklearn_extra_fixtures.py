@@ -23,6 +23,7 @@ from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.cluster import KMeans
 from sklearn.neighbors import KNeighborsClassifier, KNeighborsRegressor
 from sklearn.compose import ColumnTransformer
+from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.preprocessing import Binarizer, MaxAbsScaler, MinMaxScaler, Normalizer
@@ -161,6 +162,23 @@ def main():
     np.save(os.path.join(ROOT, "column_pipeline.predict_proba.npy"), ct_pipe.predict_proba(X))
     np.save(os.path.join(ROOT, "column_pipeline.predict.npy"), ct_pipe.predict(X))
     index.append({"name": "column_pipeline", "method": "predict_proba", "input": "X.npy"})
+    # HistGradientBoosting trained on data with NaNs: the missing-value routing skl2onnx drops.
+    X3n, X2n = X3.copy(), X2.copy()
+    X3n[::4, 0] = np.nan
+    X2n[::3, 2] = np.nan
+    yrn = yr.copy()
+    for name, est, Xt, yt, method in [
+        ("hgb_regressor", HistGradientBoostingRegressor(max_iter=5, max_depth=3, random_state=SEED), X3n, yrn, "predict"),
+        ("hgb_binary", HistGradientBoostingClassifier(max_iter=5, max_depth=3, random_state=SEED), X2n, y2, "predict_proba"),
+        ("hgb_multiclass", HistGradientBoostingClassifier(max_iter=4, max_depth=3, random_state=SEED), X3n, y3, "predict_proba"),
+    ]:
+        est.fit(Xt, yt)
+        with open(os.path.join(ROOT, f"{name}.p4.pkl"), "wb") as fh:
+            pickle.dump(est, fh, protocol=4)
+        np.save(os.path.join(ROOT, f"{name}.{method}.npy"), getattr(est, method)(Xnan))
+        if method == "predict_proba":
+            np.save(os.path.join(ROOT, f"{name}.predict.npy"), est.predict(Xnan))
+        index.append({"name": name, "method": method, "input": "X_nan.npy"})
     for name, est in [("linearsvr", LinearSVR(random_state=SEED, max_iter=5000)), ("sgd_regressor", SGDRegressor(random_state=SEED))]:
         est.fit(Xr, yr)
         with open(os.path.join(ROOT, f"{name}.p4.pkl"), "wb") as fh:

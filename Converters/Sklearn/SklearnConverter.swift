@@ -39,7 +39,7 @@ public enum SklearnError: Error, Sendable, CustomStringConvertible {
 /// and dispatched on the estimator's class name.
 public struct SklearnConverter: Converter {
     /// The estimator families, in lookup order.
-    public static let families: [SklearnEstimatorConverter] = [SklearnTreeConverter(), SklearnGradientBoosting()]
+    public static let families: [SklearnEstimatorConverter] = [SklearnTreeConverter(), SklearnGradientBoosting(), SklearnHistGradientBoosting()]
 
     public init() {}
 
@@ -55,7 +55,7 @@ public struct SklearnConverter: Converter {
     static func graphLowering(for node: PyNode) throws -> SklearnGraphLowering {
         guard let cls = node.className else { throw SklearnError.notAnEstimator(found: node.value.kindName) }
         if let g = graphFamilies.first(where: { $0.classNames.contains(cls) }) { return g }
-        if SklearnTreeConverter().classNames.contains(cls) || SklearnGradientBoosting().classNames.contains(cls) { return SklearnTreeGraph() }
+        if SklearnTreeGraph().classNames.contains(cls) { return SklearnTreeGraph() }
         throw SklearnError.unsupported(className: cls, path: node.path, supported: supportedClasses)
     }
 
@@ -99,9 +99,11 @@ extension SklearnConverter {
 
 /// A tree or forest as the last step of a pipeline: the tree IR's nodes in the shared graph.
 struct SklearnTreeGraph: SklearnGraphLowering {
-    var classNames: [String] { SklearnTreeConverter().classNames + SklearnGradientBoosting().classNames }
+    var classNames: [String] { SklearnTreeConverter().classNames + SklearnGradientBoosting().classNames + SklearnHistGradientBoosting().classNames }
     func addNodes(_ node: PyNode, to b: GraphBuilder, input: GraphBuilder.Value, width: Int, dtype: DataType) throws -> SklearnOutputs {
-        let ir = SklearnGradientBoosting().classNames.contains(node.className ?? "") ? try SklearnGradientBoosting.model(node) : try SklearnTreeConverter.model(node)
+        let cls = node.className ?? ""
+        let ir = SklearnGradientBoosting().classNames.contains(cls) ? try SklearnGradientBoosting.model(node)
+            : SklearnHistGradientBoosting().classNames.contains(cls) ? try SklearnHistGradientBoosting.model(node) : try SklearnTreeConverter.model(node)
         let out = try TreeEnsembleLowering.addNodes(for: ir, to: b, input: input)
         if let label = out.label, let probs = out.probabilities { return .classifier(label: label, probabilities: probs, classes: ir.outputColumnCount) }
         guard let p = out.predictions else { throw SklearnError.invalid(path: node.path, reason: "the tree lowering gave no predictions") }

@@ -11,7 +11,7 @@ final class SklearnExtraTests: XCTestCase {
     func testTransformersAndRegressorsMatchScikitLearn() throws {
         let root = TestPaths.fixtures("python/sklearn_extra")
         let index = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: root.appendingPathComponent("INDEX.json"))) as? [[String: String]])
-        XCTAssertGreaterThanOrEqual(index.count, 36)
+        XCTAssertGreaterThanOrEqual(index.count, 39)
         for entry in index {
             let name = entry["name"]!, method = entry["method"]!
             let x = try NPYFile.read(root.appendingPathComponent(entry["input"]!))
@@ -30,6 +30,10 @@ final class SklearnExtraTests: XCTestCase {
                 let outputName = method == "predict" ? "predictions" : method == "decision_function" ? "scores" : method == "predict_proba" ? "probabilities"
                     : name.hasPrefix("kmeans") ? "scores" : "output"
                 let got = try XCTUnwrap(out[outputName]?.tensor, what).doubles()
+                if let verifier = result.verifier {
+                    let report = try verifier.verify(result.model, rows: nil)
+                    XCTAssertTrue(report.passed, "\(what): \(report.summary)")
+                }
                 if method == "decision_function" || method == "predict_proba" || name.hasPrefix("kmeans") {
                     let labels = try NPYFile.read(root.appendingPathComponent("\(name).predict.npy")).doubles().map { Int64($0) }
                     XCTAssertEqual(try out["label"]?.tensor?.int64s(), labels, what)
