@@ -24,6 +24,10 @@ from sklearn.cluster import KMeans
 from sklearn.neighbors import KNeighborsClassifier, KNeighborsRegressor
 from sklearn.compose import ColumnTransformer
 from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
+from sklearn.discriminant_analysis import LinearDiscriminantAnalysis
+from sklearn.dummy import DummyClassifier, DummyRegressor
+from sklearn.naive_bayes import BernoulliNB, MultinomialNB
+from sklearn.preprocessing import OneHotEncoder
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.preprocessing import Binarizer, MaxAbsScaler, MinMaxScaler, Normalizer
@@ -179,6 +183,36 @@ def main():
         if method == "predict_proba":
             np.save(os.path.join(ROOT, f"{name}.predict.npy"), est.predict(Xnan))
         index.append({"name": name, "method": method, "input": "X_nan.npy"})
+    Xcount = np.abs(np.round(X * 2))
+    np.save(os.path.join(ROOT, "X_counts.npy"), Xcount)
+    Xc3 = np.abs(np.round(X3 * 2))
+    Xcat = np.round(np.abs(X) * 1.5) % 4
+    np.save(os.path.join(ROOT, "X_categories.npy"), Xcat)
+    Xcat_train = np.round(np.abs(X3) * 1.5) % 3
+    for name, est, Xt, yt, data in [
+        ("lda", LinearDiscriminantAnalysis(), X3, y3, "X.npy"),
+        ("lda_binary", LinearDiscriminantAnalysis(), X2, y2, "X.npy"),
+        ("multinomial_nb", MultinomialNB(alpha=0.5), Xc3, y3, "X_counts.npy"),
+        ("bernoulli_nb", BernoulliNB(binarize=0.5), X3, y3, "X.npy"),
+        ("dummy_prior", DummyClassifier(strategy="prior"), X3, y3, "X.npy"),
+    ]:
+        est.fit(Xt, yt)
+        inputs = np.load(os.path.join(ROOT, data))
+        with open(os.path.join(ROOT, f"{name}.p4.pkl"), "wb") as fh:
+            pickle.dump(est, fh, protocol=4)
+        np.save(os.path.join(ROOT, f"{name}.predict_proba.npy"), est.predict_proba(inputs))
+        np.save(os.path.join(ROOT, f"{name}.predict.npy"), est.predict(inputs))
+        index.append({"name": name, "method": "predict_proba", "input": data})
+    dr = DummyRegressor(strategy="mean").fit(Xr, yr)
+    with open(os.path.join(ROOT, "dummy_mean.p4.pkl"), "wb") as fh:
+        pickle.dump(dr, fh, protocol=4)
+    np.save(os.path.join(ROOT, "dummy_mean.predict.npy"), dr.predict(X))
+    index.append({"name": "dummy_mean", "method": "predict", "input": "X.npy"})
+    ohe = OneHotEncoder(handle_unknown="ignore").fit(Xcat_train)
+    with open(os.path.join(ROOT, "onehot.p4.pkl"), "wb") as fh:
+        pickle.dump(ohe, fh, protocol=4)
+    np.save(os.path.join(ROOT, "onehot.transform.npy"), ohe.transform(Xcat).toarray())
+    index.append({"name": "onehot", "method": "transform", "input": "X_categories.npy"})
     for name, est in [("linearsvr", LinearSVR(random_state=SEED, max_iter=5000)), ("sgd_regressor", SGDRegressor(random_state=SEED))]:
         est.fit(Xr, yr)
         with open(os.path.join(ROOT, f"{name}.p4.pkl"), "wb") as fh:

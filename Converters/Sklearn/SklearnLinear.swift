@@ -5,7 +5,8 @@ import PythonObjects
 /// `x · coef_ᵀ + intercept_`, then sigmoid / softmax for probabilities, as
 /// `predict_proba` computes them.
 struct SklearnLinear: SklearnGraphLowering {
-    static let classifiers = ["sklearn.linear_model._logistic.LogisticRegression", "sklearn.linear_model._logistic.LogisticRegressionCV"]
+    static let classifiers = ["sklearn.linear_model._logistic.LogisticRegression", "sklearn.linear_model._logistic.LogisticRegressionCV",
+                              "sklearn.discriminant_analysis.LinearDiscriminantAnalysis"]
     /// Classifiers whose outputs are decision_function's scores (no predict_proba).
     static let decisionClassifiers = ["sklearn.svm._classes.LinearSVC", "sklearn.linear_model._ridge.RidgeClassifier",
                                       "sklearn.linear_model._ridge.RidgeClassifierCV", "sklearn.linear_model._perceptron.Perceptron",
