@@ -17,7 +17,7 @@ from sklearn.ensemble import GradientBoostingClassifier
 from sklearn.decomposition import PCA
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import Lasso, LinearRegression, LogisticRegression, Perceptron, Ridge, RidgeClassifier, SGDClassifier, SGDRegressor
-from sklearn.svm import LinearSVC, LinearSVR
+from sklearn.svm import SVC, SVR, LinearSVC, LinearSVR, NuSVR, OneClassSVM
 from sklearn.naive_bayes import GaussianNB
 from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.cluster import KMeans
@@ -183,6 +183,26 @@ def main():
         if method == "predict_proba":
             np.save(os.path.join(ROOT, f"{name}.predict.npy"), est.predict(Xnan))
         index.append({"name": name, "method": method, "input": "X_nan.npy"})
+    for name, est in [("svr_rbf", SVR(kernel="rbf", C=2.0)), ("svr_poly", SVR(kernel="poly", degree=3, coef0=0.5)),
+                      ("svr_linear", SVR(kernel="linear")), ("svr_sigmoid", SVR(kernel="sigmoid", gamma=0.1)), ("nusvr_rbf", NuSVR())]:
+        est.fit(Xr, yr)
+        with open(os.path.join(ROOT, f"{name}.p4.pkl"), "wb") as fh:
+            pickle.dump(est, fh, protocol=4)
+        np.save(os.path.join(ROOT, f"{name}.predict.npy"), est.predict(X))
+        index.append({"name": name, "method": "predict", "input": "X.npy"})
+    for name, est in [("svc_binary_rbf", SVC(kernel="rbf")), ("svc_binary_poly", SVC(kernel="poly", degree=2))]:
+        est.fit(X2, y2)
+        with open(os.path.join(ROOT, f"{name}.p4.pkl"), "wb") as fh:
+            pickle.dump(est, fh, protocol=4)
+        np.save(os.path.join(ROOT, f"{name}.decision_function.npy"), est.decision_function(X))
+        np.save(os.path.join(ROOT, f"{name}.predict.npy"), est.predict(X))
+        index.append({"name": name, "method": "decision_function", "input": "X.npy"})
+    oc = OneClassSVM(gamma=0.3, nu=0.2).fit(Xr)
+    with open(os.path.join(ROOT, "oneclass_svm.p4.pkl"), "wb") as fh:
+        pickle.dump(oc, fh, protocol=4)
+    np.save(os.path.join(ROOT, "oneclass_svm.decision_function.npy"), oc.decision_function(X))
+    np.save(os.path.join(ROOT, "oneclass_svm.predict.npy"), oc.predict(X))
+    index.append({"name": "oneclass_svm", "method": "decision_function", "input": "X.npy"})
     Xcount = np.abs(np.round(X * 2))
     np.save(os.path.join(ROOT, "X_counts.npy"), Xcount)
     Xc3 = np.abs(np.round(X3 * 2))

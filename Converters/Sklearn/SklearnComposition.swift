@@ -81,7 +81,7 @@ struct SklearnComposition: SklearnGraphLowering {
             let items = try c.items()
             if items.allSatisfy({ if case .bool = $0.value { return true } else { return false } }) {
                 guard items.count == width else { throw SklearnError.invalid(path: c.path, reason: "a mask of \(items.count) for \(width) columns") }
-                return try items.enumerated().compactMap { k, v in if case .bool(true) = v.value { return k } else { return nil } }
+                return items.enumerated().compactMap { k, v in if case .bool(true) = v.value { return k } else { return nil } }
             }
             return try items.map { try index(try $0.int()) }
         case .ndarray(let a):

@@ -1,0 +1,72 @@
+import ONNX
+import PythonObjects
+
+/// Kernel SVMs with one decision function: SVR, NuSVR, OneClassSVM and binary SVC /
+/// NuSVC — `Σ dual_coef_ · K(support_vectors_, x) + intercept_` with the linear, poly,
+/// rbf or sigmoid kernel and the fitted `_gamma`. (Multiclass SVC, with its one-vs-one
+/// votes and Platt probabilities, is not converted yet.)
+struct SklearnSVM: SklearnGraphLowering {
+    static let regressors = ["sklearn.svm._classes.SVR", "sklearn.svm._classes.NuSVR"]
+    static let oneClass = "sklearn.svm._classes.OneClassSVM"
+    static let classifiers = ["sklearn.svm._classes.SVC", "sklearn.svm._classes.NuSVC"]
+    var classNames: [String] { Self.regressors + [Self.oneClass] + Self.classifiers }
+
+    func addNodes(_ node: PyNode, to b: GraphBuilder, input x: GraphBuilder.Value, width: Int, dtype: DataType) throws -> SklearnOutputs {
+        let cls = node.className ?? ""
+        let svNode = try node.attribute("support_vectors_")
+        let sv = try svNode.array(rank: 2)
+        let count = sv.shape[0]
+        guard sv.shape[1] == width else { throw SklearnError.invalid(path: svNode.path, reason: "support vectors of \(sv.shape[1]) features for \(width)") }
+        let dual = try node.attribute("dual_coef_").doubles(rank: 2)
+        guard dual.count == count else {
+            throw SklearnError.invalid(path: node.path + ".dual_coef_", reason: "\(dual.count / max(1, count)) rows of dual coefficients: multiclass SVC is not converted yet")
+        }
+        let intercept = try node.attribute("intercept_").doubles()
+        guard intercept.count == 1 else { throw SklearnError.invalid(path: node.path + ".intercept_", reason: "\(intercept.count) intercepts") }
+        let kernel = try node.attribute("kernel").string()
+        let gamma = try node.attribute("_gamma").double()
+        let degree = try node.attribute("degree").double()
+        let coef0 = try node.attribute("coef0").double()
+        let svValues = try svNode.doubles()
+        let s64 = Int64(count), w64 = Int64(width)
+        var t = [Double](repeating: 0, count: width * count)
+        for i in 0..<count { for f in 0..<width { t[f * count + i] = svValues[i * width + f] } }
+        func dot() throws -> GraphBuilder.Value {
+            try b.node("MatMul", [x, try b.floats(t, shape: [w64, s64], dtype: dtype, name: "support_vectors_t")], name: "dot")
+        }
+        func affine(_ v: GraphBuilder.Value) throws -> GraphBuilder.Value {
+            try b.node("Add", [try b.node("Mul", [v, try b.floats([gamma], shape: [], dtype: dtype, name: "gamma")], name: "scaled_dot"),
+                               try b.floats([coef0], shape: [], dtype: dtype, name: "coef0")], name: "shifted_dot")
+        }
+        let k: GraphBuilder.Value
+        switch kernel {
+        case "linear": k = try dot()
+        case "poly": k = try b.node("Pow", [try affine(try dot()), try b.floats([degree], shape: [], dtype: dtype, name: "degree")], name: "kernel")
+        case "sigmoid": k = try b.node("Tanh", [try affine(try dot())], name: "kernel")
+        case "rbf":
+            let x3 = try b.node("Unsqueeze", [x, try b.initializer([Int64(1)], shape: [1], name: "axis1")], name: "rows")
+            let diff = try b.node("Sub", [x3, try b.floats(svValues, shape: [s64, w64], dtype: dtype, name: "support_vectors")], name: "differences")
+            let d2 = try b.node("ReduceSum", [try b.node("Mul", [diff, diff], name: "squares"), try b.initializer([Int64(2)], shape: [1], name: "axis2")],
+                                attributes: ["keepdims": .int(0)], name: "squared_distances")
+            k = try b.node("Exp", [try b.node("Mul", [d2, try b.floats([-gamma], shape: [], dtype: dtype, name: "minus_gamma")], name: "exponent")], name: "kernel")
+        default: throw SklearnError.invalid(path: node.path + ".kernel", reason: "kernel '\(kernel)' is not converted (precomputed kernels need the training data)")
+        }
+        let decision2 = try b.node("Add", [try b.node("MatMul", [k, try b.floats(dual, shape: [s64, 1], dtype: dtype, name: "dual_coef")], name: "weighted_kernel"),
+                                           try b.floats(intercept, shape: [1], dtype: dtype, name: "intercept")], name: "decision2d")
+        let decision = try b.node("Reshape", [decision2, try b.initializer([Int64(-1)], shape: [1], name: "flatten")], name: "decision")
+        if Self.regressors.contains(cls) { return .regressor(decision, targets: 1) }
+        let zero = try b.floats([0], shape: [], dtype: dtype, name: "zero")
+        if cls == Self.oneClass {
+            // predict: +1 where decision >= 0, else -1.
+            let negative = try b.node("Less", [decision, zero], name: "outlier")
+            let label = try b.node("Where", [negative, try b.initializer([Int64(-1)], shape: [], name: "minus_one"), try b.initializer([Int64(1)], shape: [], name: "plus_one")], name: "label")
+            return .decision(label: label, scores: decision, columns: 1)
+        }
+        guard case .integers(let labels) = try SklearnTreeConverter.labels(try node.attribute("classes_")), labels.count == 2 else {
+            throw SklearnError.invalid(path: node.path + ".classes_", reason: "only binary SVC with integer classes is converted so far")
+        }
+        let index = try b.node("Cast", [try b.node("Greater", [decision, zero], name: "positive")], attributes: ["to": .dataType(.int64)], name: "class_index")
+        let label = try b.node("Gather", [try b.initializer(labels, name: "class_labels"), index], attributes: ["axis": .int(0)], name: "label")
+        return .decision(label: label, scores: decision, columns: 1)
+    }
+}
