@@ -197,6 +197,13 @@ def main():
         np.save(os.path.join(ROOT, f"{name}.decision_function.npy"), est.decision_function(X))
         np.save(os.path.join(ROOT, f"{name}.predict.npy"), est.predict(X))
         index.append({"name": name, "method": "decision_function", "input": "X.npy"})
+    for name, est in [("svc_multiclass_rbf", SVC(kernel="rbf")), ("svc_multiclass_linear", SVC(kernel="linear", C=0.5))]:
+        est.fit(X3, y3)
+        with open(os.path.join(ROOT, f"{name}.p4.pkl"), "wb") as fh:
+            pickle.dump(est, fh, protocol=4)
+        np.save(os.path.join(ROOT, f"{name}.decision_function.npy"), est.decision_function(X))
+        np.save(os.path.join(ROOT, f"{name}.predict.npy"), est.predict(X))
+        index.append({"name": name, "method": "decision_function", "input": "X.npy"})
     oc = OneClassSVM(gamma=0.3, nu=0.2).fit(Xr)
     with open(os.path.join(ROOT, "oneclass_svm.p4.pkl"), "wb") as fh:
         pickle.dump(oc, fh, protocol=4)

@@ -3,8 +3,13 @@ import PythonObjects
 
 /// Kernel SVMs with one decision function: SVR, NuSVR, OneClassSVM and binary SVC /
 /// NuSVC — `Σ dual_coef_ · K(support_vectors_, x) + intercept_` with the linear, poly,
-/// rbf or sigmoid kernel and the fitted `_gamma`. (Multiclass SVC, with its one-vs-one
-/// votes and Platt probabilities, is not converted yet.)
+/// rbf or sigmoid kernel and the fitted `_gamma`. (Platt probabilities are not converted.)
+///
+/// Multiclass SVC/NuSVC: one decision per pair of classes (i < j), from the support
+/// vectors of i weighted by row j-1 of dual_coef_ and those of j by row i; predict is
+/// the one-vs-one vote (first class with the most votes, as libsvm picks), and `scores`
+/// is decision_function's "ovr" shape: votes plus the confidences squashed into (-1/3,
+/// 1/3), as scikit-learn's _ovr_decision_function computes them.
 struct SklearnSVM: SklearnGraphLowering {
     static let regressors = ["sklearn.svm._classes.SVR", "sklearn.svm._classes.NuSVR"]
     static let oneClass = "sklearn.svm._classes.OneClassSVM"
@@ -18,11 +23,8 @@ struct SklearnSVM: SklearnGraphLowering {
         let count = sv.shape[0]
         guard sv.shape[1] == width else { throw SklearnError.invalid(path: svNode.path, reason: "support vectors of \(sv.shape[1]) features for \(width)") }
         let dual = try node.attribute("dual_coef_").doubles(rank: 2)
-        guard dual.count == count else {
-            throw SklearnError.invalid(path: node.path + ".dual_coef_", reason: "\(dual.count / max(1, count)) rows of dual coefficients: multiclass SVC is not converted yet")
-        }
         let intercept = try node.attribute("intercept_").doubles()
-        guard intercept.count == 1 else { throw SklearnError.invalid(path: node.path + ".intercept_", reason: "\(intercept.count) intercepts") }
+        let dualRows = dual.count / max(1, count)
         let kernel = try node.attribute("kernel").string()
         let gamma = try node.attribute("_gamma").double()
         let degree = try node.attribute("degree").double()
@@ -51,6 +53,8 @@ struct SklearnSVM: SklearnGraphLowering {
             k = try b.node("Exp", [try b.node("Mul", [d2, try b.floats([-gamma], shape: [], dtype: dtype, name: "minus_gamma")], name: "exponent")], name: "kernel")
         default: throw SklearnError.invalid(path: node.path + ".kernel", reason: "kernel '\(kernel)' is not converted (precomputed kernels need the training data)")
         }
+        if dualRows > 1 { return try oneVsOne(node, k, dual: dual, rows: dualRows, intercept: intercept, svCount: count, b: b, dtype: dtype) }
+        guard intercept.count == 1 else { throw SklearnError.invalid(path: node.path + ".intercept_", reason: "\(intercept.count) intercepts") }
         let decision2 = try b.node("Add", [try b.node("MatMul", [k, try b.floats(dual, shape: [s64, 1], dtype: dtype, name: "dual_coef")], name: "weighted_kernel"),
                                            try b.floats(intercept, shape: [1], dtype: dtype, name: "intercept")], name: "decision2d")
         let decision = try b.node("Reshape", [decision2, try b.initializer([Int64(-1)], shape: [1], name: "flatten")], name: "decision")
@@ -68,5 +72,48 @@ struct SklearnSVM: SklearnGraphLowering {
         let index = try b.node("Cast", [try b.node("Greater", [decision, zero], name: "positive")], attributes: ["to": .dataType(.int64)], name: "class_index")
         let label = try b.node("Gather", [try b.initializer(labels, name: "class_labels"), index], attributes: ["axis": .int(0)], name: "label")
         return .decision(label: label, scores: decision, columns: 1)
+    }
+
+    func oneVsOne(_ node: PyNode, _ k: GraphBuilder.Value, dual: [Double], rows: Int, intercept: [Double], svCount: Int,
+                  b: GraphBuilder, dtype: DataType) throws -> SklearnOutputs {
+        guard case .integers(let labels) = try SklearnTreeConverter.labels(try node.attribute("classes_")) else {
+            throw SklearnError.invalid(path: node.path + ".classes_", reason: "string class labels are not supported yet")
+        }
+        let c = labels.count
+        let perClass = try node.attribute("_n_support").int64s(rank: 1).map { Int($0) }
+        guard rows == c - 1, perClass.count == c, perClass.reduce(0, +) == svCount, intercept.count == c * (c - 1) / 2 else {
+            throw SklearnError.invalid(path: node.path + ".dual_coef_", reason: "the one-vs-one layout does not fit \(c) classes")
+        }
+        var start = [Int](repeating: 0, count: c)
+        for i in 1..<c { start[i] = start[i - 1] + perClass[i - 1] }
+        let pairs = c * (c - 1) / 2
+        var w = [Double](repeating: 0, count: svCount * pairs)      // [S, P]
+        var toI = [Double](repeating: 0, count: pairs * c), toJ = [Double](repeating: 0, count: pairs * c)   // [P, C]
+        var p = 0
+        for i in 0..<c {
+            for j in (i + 1)..<c {
+                for s in start[i]..<(start[i] + perClass[i]) { w[s * pairs + p] = dual[(j - 1) * svCount + s] }
+                for s in start[j]..<(start[j] + perClass[j]) { w[s * pairs + p] = dual[i * svCount + s] }
+                toI[p * c + i] = 1
+                toJ[p * c + j] = 1
+                p += 1
+            }
+        }
+        let P = Int64(pairs), C = Int64(c)
+        let dec = try b.node("Add", [try b.node("MatMul", [k, try b.floats(w, shape: [Int64(svCount), P], dtype: dtype, name: "pair_dual_coef")], name: "pair_kernel"),
+                                     try b.floats(intercept, shape: [P], dtype: dtype, name: "pair_intercept")], name: "pair_decision")
+        let zero = try b.floats([0], shape: [], dtype: dtype, name: "zero")
+        let forI = try b.node("Cast", [try b.node("Not", [try b.node("Less", [dec, zero], name: "pair_negative")], name: "pair_for_i")],
+                              attributes: ["to": .dataType(dtype)], name: "pair_for_i_float")
+        let forJ = try b.node("Sub", [try b.floats([1], shape: [], dtype: dtype, name: "one"), forI], name: "pair_for_j")
+        let mi = try b.floats(toI, shape: [P, C], dtype: dtype, name: "pair_first"), mj = try b.floats(toJ, shape: [P, C], dtype: dtype, name: "pair_second")
+        let votes = try b.node("Add", [try b.node("MatMul", [forI, mi], name: "votes_i"), try b.node("MatMul", [forJ, mj], name: "votes_j")], name: "votes")
+        let conf = try b.node("MatMul", [dec, try b.floats(zip(toI, toJ).map { $0 - $1 }, shape: [P, C], dtype: dtype, name: "pair_sign")], name: "confidence")
+        let squash = try b.node("Div", [conf, try b.node("Mul", [try b.floats([3], shape: [], dtype: dtype, name: "three"),
+                                                                  try b.node("Add", [try b.node("Abs", [conf], name: "confidence_magnitude"), try b.floats([1], shape: [], dtype: dtype, name: "one_c")], name: "confidence_plus_one")], name: "confidence_scale")], name: "squashed")
+        let scores = try b.node("Add", [votes, squash], name: "ovr_scores")
+        let index = try b.node("ArgMax", [votes], attributes: ["axis": .int(1), "keepdims": .int(0)], name: "class_index")
+        let label = try b.node("Gather", [try b.initializer(labels, name: "class_labels"), index], attributes: ["axis": .int(0)], name: "label")
+        return .decision(label: label, scores: scores, columns: c)
     }
 }
