@@ -19,6 +19,7 @@ from sklearn.impute import SimpleImputer
 from sklearn.linear_model import Lasso, LinearRegression, LogisticRegression, Perceptron, Ridge, RidgeClassifier, SGDClassifier, SGDRegressor
 from sklearn.svm import SVC, SVR, LinearSVC, LinearSVR, NuSVR, OneClassSVM
 from sklearn.naive_bayes import GaussianNB
+from sklearn.tree import DecisionTreeClassifier
 from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.cluster import KMeans
 from sklearn.neighbors import KNeighborsClassifier, KNeighborsRegressor
@@ -27,7 +28,9 @@ from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostin
 from sklearn.discriminant_analysis import LinearDiscriminantAnalysis
 from sklearn.dummy import DummyClassifier, DummyRegressor
 from sklearn.naive_bayes import BernoulliNB, MultinomialNB
-from sklearn.preprocessing import OneHotEncoder
+from sklearn.preprocessing import KBinsDiscretizer, OneHotEncoder, PolynomialFeatures, RobustScaler
+from sklearn.feature_selection import VarianceThreshold
+from sklearn.ensemble import VotingClassifier, VotingRegressor
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.preprocessing import Binarizer, MaxAbsScaler, MinMaxScaler, Normalizer
@@ -210,6 +213,27 @@ def main():
     np.save(os.path.join(ROOT, "oneclass_svm.decision_function.npy"), oc.decision_function(X))
     np.save(os.path.join(ROOT, "oneclass_svm.predict.npy"), oc.predict(X))
     index.append({"name": "oneclass_svm", "method": "decision_function", "input": "X.npy"})
+    for name, est in [("robust", RobustScaler()), ("variance_threshold", VarianceThreshold(threshold=1.0)),
+                      ("poly2", PolynomialFeatures(degree=2)), ("poly3_interaction", PolynomialFeatures(degree=3, interaction_only=True, include_bias=False)),
+                      ("kbins_ordinal", KBinsDiscretizer(n_bins=4, encode="ordinal", strategy="quantile", quantile_method="averaged_inverted_cdf")),
+                      ("kbins_uniform", KBinsDiscretizer(n_bins=3, encode="ordinal", strategy="uniform"))]:
+        est.fit(Xr)
+        with open(os.path.join(ROOT, f"{name}.p4.pkl"), "wb") as fh:
+            pickle.dump(est, fh, protocol=4)
+        np.save(os.path.join(ROOT, f"{name}.transform.npy"), est.transform(X))
+        index.append({"name": name, "method": "transform", "input": "X.npy"})
+    vote = VotingClassifier([("lr", LogisticRegression(max_iter=500)), ("nb", GaussianNB()), ("tree", DecisionTreeClassifier(max_depth=3, random_state=SEED))],
+                            voting="soft").fit(X3, y3)
+    with open(os.path.join(ROOT, "voting_soft.p4.pkl"), "wb") as fh:
+        pickle.dump(vote, fh, protocol=4)
+    np.save(os.path.join(ROOT, "voting_soft.predict_proba.npy"), vote.predict_proba(X))
+    np.save(os.path.join(ROOT, "voting_soft.predict.npy"), vote.predict(X))
+    index.append({"name": "voting_soft", "method": "predict_proba", "input": "X.npy"})
+    vreg = VotingRegressor([("lr", LinearRegression()), ("ridge", Ridge(alpha=2.0))]).fit(Xr, yr)
+    with open(os.path.join(ROOT, "voting_regressor.p4.pkl"), "wb") as fh:
+        pickle.dump(vreg, fh, protocol=4)
+    np.save(os.path.join(ROOT, "voting_regressor.predict.npy"), vreg.predict(X))
+    index.append({"name": "voting_regressor", "method": "predict", "input": "X.npy"})
     Xcount = np.abs(np.round(X * 2))
     np.save(os.path.join(ROOT, "X_counts.npy"), Xcount)
     Xc3 = np.abs(np.round(X3 * 2))
