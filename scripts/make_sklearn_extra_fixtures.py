@@ -30,7 +30,7 @@ from sklearn.dummy import DummyClassifier, DummyRegressor
 from sklearn.naive_bayes import BernoulliNB, MultinomialNB
 from sklearn.preprocessing import KBinsDiscretizer, OneHotEncoder, PolynomialFeatures, RobustScaler
 from sklearn.feature_selection import VarianceThreshold
-from sklearn.ensemble import VotingClassifier, VotingRegressor
+from sklearn.ensemble import AdaBoostClassifier, BaggingClassifier, BaggingRegressor, VotingClassifier, VotingRegressor
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.preprocessing import Binarizer, MaxAbsScaler, MinMaxScaler, Normalizer
@@ -229,6 +229,23 @@ def main():
     np.save(os.path.join(ROOT, "voting_soft.predict_proba.npy"), vote.predict_proba(X))
     np.save(os.path.join(ROOT, "voting_soft.predict.npy"), vote.predict(X))
     index.append({"name": "voting_soft", "method": "predict_proba", "input": "X.npy"})
+    for name, est, Xt, yt in [
+        ("bagging_trees", BaggingClassifier(DecisionTreeClassifier(max_depth=3), n_estimators=4, max_features=0.75, random_state=SEED), X3, y3),
+        ("bagging_logreg", BaggingClassifier(LogisticRegression(max_iter=500), n_estimators=3, max_features=3, random_state=SEED), X3, y3),
+        ("adaboost_multiclass", AdaBoostClassifier(DecisionTreeClassifier(max_depth=2), n_estimators=4, random_state=SEED), X3, y3),
+        ("adaboost_binary", AdaBoostClassifier(n_estimators=5, random_state=SEED), X2, y2),
+    ]:
+        est.fit(Xt, yt)
+        with open(os.path.join(ROOT, f"{name}.p4.pkl"), "wb") as fh:
+            pickle.dump(est, fh, protocol=4)
+        np.save(os.path.join(ROOT, f"{name}.predict_proba.npy"), est.predict_proba(X))
+        np.save(os.path.join(ROOT, f"{name}.predict.npy"), est.predict(X))
+        index.append({"name": name, "method": "predict_proba", "input": "X.npy"})
+    breg = BaggingRegressor(Ridge(), n_estimators=3, max_features=2, random_state=SEED).fit(Xr, yr)
+    with open(os.path.join(ROOT, "bagging_regressor.p4.pkl"), "wb") as fh:
+        pickle.dump(breg, fh, protocol=4)
+    np.save(os.path.join(ROOT, "bagging_regressor.predict.npy"), breg.predict(X))
+    index.append({"name": "bagging_regressor", "method": "predict", "input": "X.npy"})
     vreg = VotingRegressor([("lr", LinearRegression()), ("ridge", Ridge(alpha=2.0))]).fit(Xr, yr)
     with open(os.path.join(ROOT, "voting_regressor.p4.pkl"), "wb") as fh:
         pickle.dump(vreg, fh, protocol=4)

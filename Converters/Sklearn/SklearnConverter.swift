@@ -46,7 +46,7 @@ public struct SklearnConverter: Converter {
     public var formats: [SourceFormat] { [.pickle, .joblib, .skops, .jsonpickle] }
 
     /// Families that lower into a shared graph (and so also work inside pipelines).
-    public static let graphFamilies: [SklearnGraphLowering] = [SklearnLinear(), SklearnScaler(), SklearnTransformers(), SklearnNaiveBayes(), SklearnNeuralNetwork(), SklearnNeighbors(), SklearnComposition(), SklearnSimpleModels(), SklearnSVM(), SklearnFeatureTransforms(), SklearnPipeline()]
+    public static let graphFamilies: [SklearnGraphLowering] = [SklearnLinear(), SklearnScaler(), SklearnTransformers(), SklearnNaiveBayes(), SklearnNeuralNetwork(), SklearnNeighbors(), SklearnComposition(), SklearnSimpleModels(), SklearnSVM(), SklearnFeatureTransforms(), SklearnEnsembles(), SklearnPipeline()]
 
     /// Every class name with a converter.
     public static var supportedClasses: [String] { (families.flatMap(\.classNames) + graphFamilies.flatMap(\.classNames)).sorted() }
@@ -93,7 +93,10 @@ extension SklearnConverter {
         if let n = node.optionalAttribute("n_features_in_") { return try n.int() }
         if let steps = node.optionalAttribute("steps") { return try inputWidth(try steps.item(0).item(1)) }
         if let list = node.optionalAttribute("transformer_list") { return try inputWidth(try list.item(0).item(1)) }
-        if let members = node.optionalAttribute("estimators_"), let first = try? members.item(0) { return try inputWidth(first) }
+        if let members = node.optionalAttribute("estimators_"), let first = try? members.item(0) {
+            if node.optionalAttribute("estimators_features_") != nil, let n = node.optionalAttribute("_n_features") { return try n.int() }
+            return try inputWidth(first)
+        }
         throw SklearnError.invalid(path: node.path, reason: "no n_features_in_ (fitted with an old scikit-learn?)")
     }
 }
