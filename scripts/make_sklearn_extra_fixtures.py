@@ -241,6 +241,18 @@ def main():
         np.save(os.path.join(ROOT, f"{name}.predict_proba.npy"), est.predict_proba(X))
         np.save(os.path.join(ROOT, f"{name}.predict.npy"), est.predict(X))
         index.append({"name": name, "method": "predict_proba", "input": "X.npy"})
+    # String class labels.
+    names = np.array(["setosa", "versicolor", "virginica"])
+    for name, est in [("logreg_strings", LogisticRegression(max_iter=500)), ("gnb_strings", GaussianNB()),
+                      ("svc_strings", SVC(kernel="rbf"))]:
+        est.fit(X3, names[y3])
+        with open(os.path.join(ROOT, f"{name}.p4.pkl"), "wb") as fh:
+            pickle.dump(est, fh, protocol=4)
+        method = "decision_function" if name.startswith("svc") else "predict_proba"
+        np.save(os.path.join(ROOT, f"{name}.{method}.npy"), getattr(est, method)(X))
+        with open(os.path.join(ROOT, f"{name}.predict.json"), "w") as fh:
+            json.dump([str(v) for v in est.predict(X)], fh)
+        index.append({"name": name, "method": method, "input": "X.npy", "labels": "strings"})
     breg = BaggingRegressor(Ridge(), n_estimators=3, max_features=2, random_state=SEED).fit(Xr, yr)
     with open(os.path.join(ROOT, "bagging_regressor.p4.pkl"), "wb") as fh:
         pickle.dump(breg, fh, protocol=4)

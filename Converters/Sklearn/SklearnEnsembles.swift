@@ -12,10 +12,8 @@ struct SklearnEnsembles: SklearnGraphLowering {
     static let adaBoost = "sklearn.ensemble._weight_boosting.AdaBoostClassifier"
     var classNames: [String] { [Self.baggingClassifier, Self.baggingRegressor, Self.adaBoost] }
 
-    func labels(_ node: PyNode) throws -> [Int64] {
-        guard case .integers(let l) = try SklearnTreeConverter.labels(try node.attribute("classes_")) else {
-            throw SklearnError.invalid(path: node.path + ".classes_", reason: "string class labels are not supported yet")
-        }
+    func labels(_ node: PyNode) throws -> SklearnClassTable {
+        let l = try SklearnClassTable(try node.attribute("classes_"))
         return l
     }
 
@@ -28,7 +26,7 @@ struct SklearnEnsembles: SklearnGraphLowering {
             let c = classes.count
             let weights = try node.attribute("estimator_weights_").doubles(rank: 1)
             guard weights.count >= members.count else { throw SklearnError.invalid(path: node.path + ".estimator_weights_", reason: "\(weights.count) weights for \(members.count) members") }
-            let table = try b.initializer(classes, shape: [Int64(c)], name: "class_table")
+            let table = try classes.table(b, name: "class_table")
             var total: GraphBuilder.Value? = nil
             for (k, m) in members.enumerated() {
                 guard case .classifier(let label, _, _) = try SklearnConverter.graphLowering(for: m).addNodes(m, to: b, input: x, width: width, dtype: dtype) else {
@@ -77,7 +75,7 @@ struct SklearnEnsembles: SklearnGraphLowering {
             let table = try labels(node)
             guard table.count == classes else { throw SklearnError.invalid(path: node.path + ".classes_", reason: "members trained on a subset of the classes are not converted yet") }
             let index = try b.node("ArgMax", [mean], attributes: ["axis": .int(1), "keepdims": .int(0)], name: "class_index")
-            return .classifier(label: try b.node("Gather", [try b.initializer(table, name: "class_labels"), index], attributes: ["axis": .int(0)], name: "label"),
+            return .classifier(label: try b.node("Gather", [try table.table(b), index], attributes: ["axis": .int(0)], name: "label"),
                                probabilities: mean, classes: classes)
         }
     }

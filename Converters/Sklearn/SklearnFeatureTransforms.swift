@@ -113,11 +113,12 @@ struct SklearnFeatureTransforms: SklearnGraphLowering {
                 total = try total.map { try b.node("Add", [$0, weighted], name: "vote_sum\(k)") } ?? weighted
             }
             let probs = try b.node("Div", [total!, try b.floats([weights.reduce(0, +)], shape: [], dtype: dtype, name: "weight_total")], name: "probabilities")
-            guard case .integers(let labels) = try SklearnTreeConverter.labels(try node.attribute("le_").attribute("classes_")), labels.count == classes else {
+            let labels = try SklearnClassTable(try node.attribute("le_").attribute("classes_"))
+            guard labels.count == classes else {
                 throw SklearnError.invalid(path: node.path + ".le_", reason: "the label encoder's classes do not fit the members")
             }
             let index = try b.node("ArgMax", [probs], attributes: ["axis": .int(1), "keepdims": .int(0)], name: "class_index")
-            let label = try b.node("Gather", [try b.initializer(labels, name: "class_labels"), index], attributes: ["axis": .int(0)], name: "label")
+            let label = try b.node("Gather", [try labels.table(b), index], attributes: ["axis": .int(0)], name: "label")
             return .classifier(label: label, probabilities: probs, classes: classes)
         }
     }

@@ -43,14 +43,32 @@ enum SklearnModelBuilder {
         case .transformed(let v, let w):
             _ = try b.output(v, name: "output", type: .tensor(dtype, [n, .fixed(Int64(w))]))
         case .classifier(let label, let probs, let c):
-            _ = try b.output(label, name: "label", type: .tensor(.int64, [n]))
+            _ = try b.output(label, name: "label", type: .tensor(label.elementType ?? .int64, [n]))
             _ = try b.output(probs, name: "probabilities", type: .tensor(dtype, [n, .fixed(Int64(c))]))
         case .decision(let label, let scores, let c):
-            _ = try b.output(label, name: "label", type: .tensor(.int64, [n]))
+            _ = try b.output(label, name: "label", type: .tensor(label.elementType ?? .int64, [n]))
             _ = try b.output(scores, name: "scores", type: .tensor(dtype, c == 1 ? [n] : [n, .fixed(Int64(c))]))
         case .regressor(let p, let t):
             _ = try b.output(p, name: "predictions", type: .tensor(dtype, t == 1 ? [n] : [n, .fixed(Int64(t))]))
         }
         return try b.makeModel(producerName: "onnx-convert", producerVersion: nil, docString: "scikit-learn \(node.className ?? "")")
+    }
+}
+
+/// An estimator's `classes_` as a constant the graph gathers labels from: int64 for
+/// integer classes, strings for string classes (the label output then is a string tensor).
+struct SklearnClassTable {
+    let labels: TreeEnsembleModel.ClassLabels
+    var count: Int { labels.count }
+
+    /// The classes of `classes`.
+    init(_ classes: PyNode) throws { labels = try SklearnTreeConverter.labels(classes) }
+
+    /// The constant table.
+    func table(_ b: GraphBuilder, name: String = "class_labels") throws -> GraphBuilder.Value {
+        switch labels {
+        case .integers(let a): return try b.initializer(a, shape: [Int64(a.count)], name: name)
+        case .strings(let s): return try b.initializer(strings: s, shape: [Int64(s.count)], name: name)
+        }
     }
 }

@@ -47,10 +47,9 @@ struct SklearnLinear: SklearnGraphLowering {
             }
             return .regressor(scores, targets: rows)
         }
-        let classes = try SklearnTreeConverter.labels(try node.attribute("classes_"))
-        guard case .integers(let labels) = classes else { throw SklearnError.invalid(path: node.path + ".classes_", reason: "string class labels are not supported for linear models yet") }
+        let labels = try SklearnClassTable(try node.attribute("classes_"))
         if Self.decisionClassifiers.contains(node.className ?? "") {
-            let table = try b.initializer(labels, name: "class_labels")
+            let table = try labels.table(b)
             if rows == 1 {
                 // Binary: decision > 0 is classes_[1], as predict does.
                 let flat = try b.node("Reshape", [scores, try b.initializer([Int64(-1)], shape: [1], name: "flatten")], name: "scores_flat")
@@ -79,7 +78,7 @@ struct SklearnLinear: SklearnGraphLowering {
             }
         }
         let index = try b.node("ArgMax", [probs], attributes: ["axis": .int(1), "keepdims": .int(0)], name: "class_index")
-        let table = try b.initializer(labels, name: "class_labels")
+        let table = try labels.table(b)
         let label = try b.node("Gather", [table, index], attributes: ["axis": .int(0)], name: "label")
         return .classifier(label: label, probabilities: probs, classes: labels.count)
     }

@@ -17,9 +17,7 @@ struct SklearnNaiveBayes: SklearnGraphLowering {
         guard theta.count == classes * width, variance.count == classes * width else {
             throw SklearnError.invalid(path: thetaNode.path, reason: "theta_/var_ are not [\(classes), \(width)]")
         }
-        guard case .integers(let labels) = try SklearnTreeConverter.labels(try node.attribute("classes_")) else {
-            throw SklearnError.invalid(path: node.path + ".classes_", reason: "string class labels are not supported yet")
-        }
+        let labels = try SklearnClassTable(try node.attribute("classes_"))
         // Constant part per class, in float64 before it becomes a constant.
         var constant = [Double](repeating: 0, count: classes)
         for c in 0..<classes {
@@ -37,7 +35,7 @@ struct SklearnNaiveBayes: SklearnGraphLowering {
                                      try b.node("Mul", [sum, try b.floats([0.5], shape: [], dtype: dtype, name: "half")], name: "half_distance")], name: "joint_log_likelihood")
         let probs = try b.node("Softmax", [jll], attributes: ["axis": .int(1)], name: "probabilities")
         let index = try b.node("ArgMax", [jll], attributes: ["axis": .int(1), "keepdims": .int(0)], name: "class_index")
-        let label = try b.node("Gather", [try b.initializer(labels, name: "class_labels"), index], attributes: ["axis": .int(0)], name: "label")
+        let label = try b.node("Gather", [try labels.table(b), index], attributes: ["axis": .int(0)], name: "label")
         return .classifier(label: label, probabilities: probs, classes: classes)
     }
 }

@@ -79,9 +79,7 @@ struct SklearnNeighbors: SklearnGraphLowering {
             let flatTotal = try b.node("Reshape", [total, try b.initializer([Int64(-1)], shape: [1], name: "flatten")], name: "total_flat")
             return .regressor(try b.node("Div", [s, flatTotal], name: "predictions"), targets: 1)
         }
-        guard case .integers(let labels) = try SklearnTreeConverter.labels(try node.attribute("classes_")) else {
-            throw SklearnError.invalid(path: node.path + ".classes_", reason: "string class labels are not supported yet")
-        }
+        let labels = try SklearnClassTable(try node.attribute("classes_"))
         let y = try node.attribute("_y").int64s(rank: 1)   // class indices
         let nc = try b.node("Gather", [try b.initializer(y, shape: [Int64(y.count)], name: "neighbour_classes_table"), ni], attributes: ["axis": .int(0)], name: "neighbour_classes")
         let range = try b.initializer((0..<labels.count).map(Int64.init), shape: [Int64(labels.count)], name: "class_range")
@@ -91,7 +89,7 @@ struct SklearnNeighbors: SklearnGraphLowering {
         let scores = try b.node("ReduceSum", [try b.node("Mul", [onehot, w3], name: "weighted_votes"), axis1], attributes: ["keepdims": .int(0)], name: "class_weight")
         let probs = try b.node("Div", [scores, total], name: "probabilities")
         let index = try b.node("ArgMax", [probs], attributes: ["axis": .int(1), "keepdims": .int(0)], name: "class_index")
-        let label = try b.node("Gather", [try b.initializer(labels, name: "class_labels"), index], attributes: ["axis": .int(0)], name: "label")
+        let label = try b.node("Gather", [try labels.table(b), index], attributes: ["axis": .int(0)], name: "label")
         return .classifier(label: label, probabilities: probs, classes: labels.count)
     }
 }

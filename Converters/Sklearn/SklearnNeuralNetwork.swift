@@ -40,9 +40,7 @@ struct SklearnNeuralNetwork: SklearnGraphLowering {
             if w == 1 { return .regressor(try b.node("Reshape", [v, try b.initializer([Int64(-1)], shape: [1], name: "flatten")], name: "predictions_flat"), targets: 1) }
             return .regressor(v, targets: w)
         }
-        guard case .integers(let labels) = try SklearnTreeConverter.labels(try node.attribute("classes_")) else {
-            throw SklearnError.invalid(path: node.path + ".classes_", reason: "string class labels are not supported yet")
-        }
+        let labels = try SklearnClassTable(try node.attribute("classes_"))
         let probs: GraphBuilder.Value
         switch (out, w) {
         case ("logistic", 1):
@@ -55,7 +53,7 @@ struct SklearnNeuralNetwork: SklearnGraphLowering {
             throw SklearnError.invalid(path: node.path + ".out_activation_", reason: "'\(out)' with \(w) outputs is not converted (multilabel?)")
         }
         let index = try b.node("ArgMax", [probs], attributes: ["axis": .int(1), "keepdims": .int(0)], name: "class_index")
-        let label = try b.node("Gather", [try b.initializer(labels, name: "class_labels"), index], attributes: ["axis": .int(0)], name: "label")
+        let label = try b.node("Gather", [try labels.table(b), index], attributes: ["axis": .int(0)], name: "label")
         return .classifier(label: label, probabilities: probs, classes: labels.count)
     }
 }

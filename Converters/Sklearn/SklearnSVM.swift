@@ -66,19 +66,18 @@ struct SklearnSVM: SklearnGraphLowering {
             let label = try b.node("Where", [negative, try b.initializer([Int64(-1)], shape: [], name: "minus_one"), try b.initializer([Int64(1)], shape: [], name: "plus_one")], name: "label")
             return .decision(label: label, scores: decision, columns: 1)
         }
-        guard case .integers(let labels) = try SklearnTreeConverter.labels(try node.attribute("classes_")), labels.count == 2 else {
+        let labels = try SklearnClassTable(try node.attribute("classes_"))
+        guard labels.count == 2 else {
             throw SklearnError.invalid(path: node.path + ".classes_", reason: "only binary SVC with integer classes is converted so far")
         }
         let index = try b.node("Cast", [try b.node("Greater", [decision, zero], name: "positive")], attributes: ["to": .dataType(.int64)], name: "class_index")
-        let label = try b.node("Gather", [try b.initializer(labels, name: "class_labels"), index], attributes: ["axis": .int(0)], name: "label")
+        let label = try b.node("Gather", [try labels.table(b), index], attributes: ["axis": .int(0)], name: "label")
         return .decision(label: label, scores: decision, columns: 1)
     }
 
     func oneVsOne(_ node: PyNode, _ k: GraphBuilder.Value, dual: [Double], rows: Int, intercept: [Double], svCount: Int,
                   b: GraphBuilder, dtype: DataType) throws -> SklearnOutputs {
-        guard case .integers(let labels) = try SklearnTreeConverter.labels(try node.attribute("classes_")) else {
-            throw SklearnError.invalid(path: node.path + ".classes_", reason: "string class labels are not supported yet")
-        }
+        let labels = try SklearnClassTable(try node.attribute("classes_"))
         let c = labels.count
         let perClass = try node.attribute("_n_support").int64s(rank: 1).map { Int($0) }
         guard rows == c - 1, perClass.count == c, perClass.reduce(0, +) == svCount, intercept.count == c * (c - 1) / 2 else {
@@ -113,7 +112,7 @@ struct SklearnSVM: SklearnGraphLowering {
                                                                   try b.node("Add", [try b.node("Abs", [conf], name: "confidence_magnitude"), try b.floats([1], shape: [], dtype: dtype, name: "one_c")], name: "confidence_plus_one")], name: "confidence_scale")], name: "squashed")
         let scores = try b.node("Add", [votes, squash], name: "ovr_scores")
         let index = try b.node("ArgMax", [votes], attributes: ["axis": .int(1), "keepdims": .int(0)], name: "class_index")
-        let label = try b.node("Gather", [try b.initializer(labels, name: "class_labels"), index], attributes: ["axis": .int(0)], name: "label")
+        let label = try b.node("Gather", [try labels.table(b), index], attributes: ["axis": .int(0)], name: "label")
         return .decision(label: label, scores: scores, columns: c)
     }
 }

@@ -13,17 +13,15 @@ struct SklearnSimpleModels: SklearnGraphLowering {
     static let oneHot = "sklearn.preprocessing._encoders.OneHotEncoder"
     var classNames: [String] { [Self.multinomial, Self.bernoulli, Self.dummyClassifier, Self.dummyRegressor, Self.oneHot] }
 
-    func labelsOf(_ node: PyNode) throws -> [Int64] {
-        guard case .integers(let l) = try SklearnTreeConverter.labels(try node.attribute("classes_")) else {
-            throw SklearnError.invalid(path: node.path + ".classes_", reason: "string class labels are not supported yet")
-        }
+    func labelsOf(_ node: PyNode) throws -> SklearnClassTable {
+        let l = try SklearnClassTable(try node.attribute("classes_"))
         return l
     }
 
-    func classify(_ scores: GraphBuilder.Value, softmax: Bool, labels: [Int64], _ b: GraphBuilder) throws -> SklearnOutputs {
+    func classify(_ scores: GraphBuilder.Value, softmax: Bool, labels: SklearnClassTable, _ b: GraphBuilder) throws -> SklearnOutputs {
         let probs = softmax ? try b.node("Softmax", [scores], attributes: ["axis": .int(1)], name: "probabilities") : scores
         let index = try b.node("ArgMax", [probs], attributes: ["axis": .int(1), "keepdims": .int(0)], name: "class_index")
-        let label = try b.node("Gather", [try b.initializer(labels, name: "class_labels"), index], attributes: ["axis": .int(0)], name: "label")
+        let label = try b.node("Gather", [try labels.table(b), index], attributes: ["axis": .int(0)], name: "label")
         return .classifier(label: label, probabilities: probs, classes: labels.count)
     }
 

@@ -59,7 +59,26 @@ struct SklearnTreeConverter: SklearnEstimatorConverter {
             return .strings(try objects.enumerated().map { try PyNode($1, path: "\(classes.path)[\($0)]").string() })
         }
         if a.dtype.kind == "U" || a.dtype.kind == "S" {
-            throw SklearnError.invalid(path: classes.path, reason: "fixed-width string class labels (\(a.dtype.descr)) are not supported yet")
+            // numpy's fixed-width strings: UTF-32 (U) or bytes (S) per element, zero padded.
+            let size = a.dtype.itemSize
+            var out: [String] = []
+            for i in 0..<a.count {
+                let raw = a.data[(i * size)..<((i + 1) * size)]
+                if a.dtype.kind == "S" {
+                    out.append(String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self))
+                    continue
+                }
+                var scalars = String.UnicodeScalarView()
+                for k in stride(from: raw.startIndex, to: raw.endIndex, by: 4) {
+                    var v: UInt32 = 0
+                    for j in 0..<4 { v |= UInt32(raw[k + j]) << (a.dtype.byteOrder == .big ? 8 * (3 - j) : 8 * j) }
+                    if v == 0 { break }
+                    guard let u = Unicode.Scalar(v) else { throw SklearnError.invalid(path: classes.path, reason: "an invalid character in a class label") }
+                    scalars.append(u)
+                }
+                out.append(String(scalars))
+            }
+            return .strings(out)
         }
         let values = try a.doubles(path: classes.path)
         guard values.allSatisfy({ $0.rounded() == $0 }) else { throw SklearnError.invalid(path: classes.path, reason: "non-integer class labels") }
