@@ -97,13 +97,13 @@ final class SklearnTreeTests: XCTestCase {
 
     func testUnsupportedEstimatorsAreNamedWithTheSupportedList() throws {
         let dir = TemporaryFolder("sklearn-unsupported")
-        // A pickle of sklearn.svm._classes.SVC (an empty instance, as class name and state).
-        let pickle: [UInt8] = [0x80, 2] + Array("csklearn.svm._classes\nSVC\n".utf8) + [0x29, 0x81, 0x7D, 0x62, 0x2E]
-        let file = dir.file("svc.pkl")
+        // A pickle of sklearn.isotonic.IsotonicRegression (an empty instance: class name and state).
+        let pickle: [UInt8] = [0x80, 2] + Array("csklearn.isotonic\nIsotonicRegression\n".utf8) + [0x29, 0x81, 0x7D, 0x62, 0x2E]
+        let file = dir.file("isotonic.pkl")
         try Data(pickle).write(to: file)
         XCTAssertThrowsError(try SklearnConverter().convert(contentsOf: file, format: .pickle, options: ConversionOptions())) { e in
             let text = "\(e)"
-            XCTAssertTrue(text.hasPrefix("SVC: sklearn.svm._classes.SVC has no converter (supported: "), text)
+            XCTAssertTrue(text.hasPrefix("IsotonicRegression: sklearn.isotonic.IsotonicRegression has no converter (supported: "), text)
             XCTAssertTrue(text.contains("RandomForestClassifier") && text.contains("GradientBoostingRegressor"), text)
         }
     }
