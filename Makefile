@@ -28,12 +28,15 @@ PY_PIP_PACKAGES := numpy==2.4.6 scikit-learn==1.9.1 joblib==1.6.0 skops==0.16.0 
 # The pickle/joblib benchmark's peer (scikit-learn and joblib).
 PYBENCH_VENV := $(BUILD_DATA)/venv-pybench
 PYBENCH_PIP_PACKAGES := numpy==2.4.6 scikit-learn==1.9.1 joblib==1.6.0
+# The scikit-learn conversion benchmark's peer (skl2onnx; onnxruntime for the output check).
+SKBENCH_VENV := $(BUILD_DATA)/venv-skbench
+SKBENCH_PIP_PACKAGES := numpy==2.4.6 scikit-learn==1.9.1 joblib==1.6.0 skl2onnx==1.20.0 onnxruntime==1.32.0 onnx==1.23.2 protobuf==7.36.2
 # The same for LightGBM (lightgbm 4.7.0's wheel needs libgomp1).
 LGB_VENV := $(BUILD_DATA)/venv-lgb
 LGB_PIP_PACKAGES := lightgbm==4.7.0 numpy==2.4.6 onnx==1.23.2 onnxmltools==1.16.0 packaging==26.4 onnxruntime==1.32.0
 
 .PHONY: all deps venv build release test roundtrip checker-agreement interop interop-check backend-tests demo \
-        proto proto-check schemas backend-data bench-io bench-interpreter bench-xgboost fixtures-xgboost bench-lightgbm fixtures-lightgbm fixtures-python bench-pickle clean
+        proto proto-check schemas backend-data bench-io bench-interpreter bench-xgboost fixtures-xgboost bench-lightgbm fixtures-lightgbm fixtures-python bench-pickle bench-sklearn clean
 
 all: build
 
@@ -57,6 +60,11 @@ venv: $(VENV)/.stamp
 $(PYBENCH_VENV)/.stamp: Makefile
 	$(PYTHON) -m venv $(PYBENCH_VENV)
 	$(PYBENCH_VENV)/bin/python -m pip install -q --disable-pip-version-check $(PYBENCH_PIP_PACKAGES)
+	touch $@
+
+$(SKBENCH_VENV)/.stamp: Makefile
+	$(PYTHON) -m venv $(SKBENCH_VENV)
+	$(SKBENCH_VENV)/bin/python -m pip install -q --disable-pip-version-check $(SKBENCH_PIP_PACKAGES)
 	touch $@
 
 $(PY_VENV)/.stamp: Makefile
@@ -182,6 +190,11 @@ bench-xgboost: release $(XGB_VENV)/.stamp
 ## convert-cli dump against joblib.load / pickle.load, in one run.
 bench-pickle: release $(PYBENCH_VENV)/.stamp
 	$(PYBENCH_VENV)/bin/python scripts/bench_pickle.py --cli $(CLI_RELEASE)
+
+## scikit-learn conversion, whole process: a 200-tree RandomForestClassifier joblib (15 MB),
+## convert-cli (verified and --no-verify) against skl2onnx, in one run.
+bench-sklearn: release $(SKBENCH_VENV)/.stamp
+	$(SKBENCH_VENV)/bin/python scripts/bench_sklearn.py --cli $(CLI_RELEASE)
 
 ## Regenerate Fixtures/python (pickle/joblib/skops/jsonpickle files and the hostile corpus).
 fixtures-python: $(PY_VENV)/.stamp
