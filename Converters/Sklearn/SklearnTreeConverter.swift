@@ -9,7 +9,9 @@ import TreeEnsembles
 /// input rounded to float32, which is the same decision for float32 and float64 inputs.
 /// NaN goes where each node's `missing_go_to_left` says (scikit-learn >= 1.3 trains
 /// trees on data with NaN). Classifier leaves hold the class fractions (normalised here),
-/// forests average their trees, as `predict_proba` does.
+/// forests average their trees, as `predict_proba` does. A binary classifier keeps only
+/// class 1's fraction (class 0 is 1 - p): ONNX tree leaves carry one target each, so two
+/// columns would double the trees in the file and the work of every run.
 struct SklearnTreeConverter: SklearnEstimatorConverter {
     static let single = ["sklearn.tree._classes.DecisionTreeClassifier", "sklearn.tree._classes.DecisionTreeRegressor",
                          "sklearn.tree._classes.ExtraTreeClassifier", "sklearn.tree._classes.ExtraTreeRegressor"]
@@ -44,13 +46,14 @@ struct SklearnTreeConverter: SklearnEstimatorConverter {
         if classifier, (try? node.attribute("n_outputs_").int()) ?? 1 != 1 {
             throw SklearnError.invalid(path: node.path, reason: "multi-output classifiers are not supported")
         }
+        let binary = classifier && width == 2
         var trees: [Tree] = []
         for est in estimators {
-            trees.append(try tree(try est.attribute("tree_"), classifier: classifier, width: width))
+            trees.append(try tree(try est.attribute("tree_"), classifier: classifier, width: width, positiveOnly: binary))
         }
         let task: TreeEnsembleModel.Task = classifier ? .classification(labels: labels) : .regression(targets: width)
         return TreeEnsembleModel(trees: trees, featureCount: featureCount, task: task, baseScores: [],
-                                 aggregation: .average, transform: .identity)
+                                 aggregation: .average, transform: .identity, binaryFromSingleMargin: binary)
     }
 
     static func labels(_ classes: PyNode) throws -> TreeEnsembleModel.ClassLabels {
@@ -85,8 +88,9 @@ struct SklearnTreeConverter: SklearnEstimatorConverter {
         return .integers(values.map { Int64($0) })
     }
 
-    /// One fitted `sklearn.tree._tree.Tree` as an IR tree.
-    static func tree(_ t: PyNode, classifier: Bool, width: Int) throws -> Tree {
+    /// One fitted `sklearn.tree._tree.Tree` as an IR tree; with `positiveOnly`, a
+    /// two-class classifier's leaves hold class 1's fraction alone.
+    static func tree(_ t: PyNode, classifier: Bool, width: Int, positiveOnly: Bool = false) throws -> Tree {
         let nodes = try t.attribute("nodes").array(rank: 1)
         let left = try nodes.field("left_child", path: t.path + ".nodes").int64s()
         let right = try nodes.field("right_child", path: t.path + ".nodes").int64s()
@@ -106,7 +110,7 @@ struct SklearnTreeConverter: SklearnEstimatorConverter {
                 if classifier {
                     let total = row.reduce(0, +)
                     guard row.count == width, total > 0 else { throw SklearnError.invalid(path: "\(t.path).values[\(i)]", reason: "a leaf of \(row.count) class values") }
-                    out.append(.leaf(row.map { $0 / total }))
+                    out.append(.leaf(positiveOnly ? [row[1] / total] : row.map { $0 / total }))
                 } else {
                     guard row.count == width else { throw SklearnError.invalid(path: "\(t.path).values[\(i)]", reason: "a leaf of \(row.count) values for \(width) outputs") }
                     out.append(.leaf(row))
