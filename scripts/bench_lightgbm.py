@@ -43,7 +43,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import shutil
 import statistics
 import subprocess
@@ -53,9 +52,10 @@ import time
 
 import numpy as np
 
+from bench_process import RunFailed, fail, measure, require_time_bin
+
 SEED = 20250502
 N_FEATURES = 28
-TIME_BIN = "/usr/bin/time"
 
 CONVERT_PY = '''\
 import sys
@@ -68,13 +68,6 @@ model = onnxmltools.convert_lightgbm(booster, initial_types=[("input", FloatTens
 onnxmltools.utils.save_model(model, sys.argv[2])
 '''
 
-
-class RunFailed(Exception):
-    """A measured command exited non-zero or wrote nothing."""
-
-
-def fail(msg):
-    raise SystemExit(f"error: {msg}")
 
 
 def make_model(workdir, rows, trees, leaves):
@@ -108,23 +101,6 @@ def make_model(workdir, rows, trees, leaves):
     return paths
 
 
-def measure(cmd, out, log):
-    """Runs cmd under GNU time -v once; returns (wall seconds, peak RSS bytes)."""
-    if os.path.exists(out):
-        os.remove(out)
-    t = time.perf_counter()
-    p = subprocess.run([TIME_BIN, "-v", "-o", log] + cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    wall = time.perf_counter() - t
-    if p.returncode != 0:
-        tail = "\n  ".join((p.stderr.strip() or p.stdout.strip() or "(no output)").splitlines()[-8:])
-        raise RunFailed(f"{' '.join(cmd)} failed (exit {p.returncode}):\n  {tail}")
-    if not os.path.exists(out) or os.path.getsize(out) == 0:
-        raise RunFailed(f"{' '.join(cmd)} exited 0 but wrote no {out}")
-    with open(log) as fh:
-        m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", fh.read())
-    if not m:
-        fail(f"{TIME_BIN} -v gave no peak RSS for {' '.join(cmd)}")
-    return wall, int(m.group(1)) * 1024
 
 
 def class1_probability(res):
@@ -180,8 +156,7 @@ def main(argv=None):
     cli = os.path.abspath(args.cli)
     if not (os.path.isfile(cli) and os.access(cli, os.X_OK)):
         fail(f"{args.cli}: no convert-cli binary there (build it first, e.g. `make release`)")
-    if not os.access(TIME_BIN, os.X_OK):
-        fail(f"{TIME_BIN} is missing (Debian package `time`)")
+    require_time_bin()
     probe = subprocess.run([args.python, "-c", "import lightgbm, onnxmltools"], capture_output=True, text=True)
     if probe.returncode != 0:
         last = (probe.stderr.strip().splitlines() or ["?"])[-1]
@@ -228,11 +203,11 @@ def main(argv=None):
                 if name in failed:
                     continue
                 try:
-                    wall, rss = measure(cmd, outs[name], log)
+                    wall, rss = measure(cmd, log, out=outs[name])
                 except RunFailed as e:
                     if name == "onnxmltools":
-                        fail(str(e))
-                    failed[name] = str(e)
+                        fail(e.reason)
+                    failed[name] = e.reason
                     print(f"{name} failed (the message is printed at the end); left out of later rounds", flush=True)
                     continue
                 times[name].append(wall)

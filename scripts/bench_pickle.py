@@ -39,7 +39,6 @@ import argparse
 import json
 import os
 import pickle
-import re
 import shutil
 import statistics
 import subprocess
@@ -49,19 +48,17 @@ import time
 
 import numpy as np
 
+from bench_process import fail, measure, require_time_bin
+
 SEED = 20250406
 N_FEATURES = 20
 N_TREES = 200
-TIME_BIN = "/usr/bin/time"
 
 FILES = (("joblib", "forest.joblib"), ("joblib z3", "forest-z3.joblib"), ("pickle 5", "forest.pkl"))
 JOBLIB_LOAD = "import sys, joblib; joblib.load(sys.argv[1])"
 PICKLE_LOAD = "import sys, pickle\nwith open(sys.argv[1], 'rb') as fh: pickle.load(fh)"
 IMPORTS_ONLY = "import joblib, sklearn.ensemble"
 
-
-def fail(msg):
-    raise SystemExit(f"error: {msg}")
 
 
 def make_model(workdir, rows, leaves):
@@ -97,20 +94,6 @@ def make_model(workdir, rows, leaves):
     return paths
 
 
-def measure(cmd, log):
-    """Runs cmd under GNU time -v once, stdout to /dev/null; returns (wall seconds, peak RSS bytes)."""
-    t = time.perf_counter()
-    p = subprocess.run([TIME_BIN, "-v", "-o", log] + cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                       text=True)
-    wall = time.perf_counter() - t
-    if p.returncode != 0:
-        tail = "\n  ".join((p.stderr.strip() or "(no output)").splitlines()[-8:])
-        fail(f"{' '.join(cmd)} failed (exit {p.returncode}):\n  {tail}")
-    with open(log) as fh:
-        m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", fh.read())
-    if not m:
-        fail(f"{TIME_BIN} -v gave no peak RSS for {' '.join(cmd)}")
-    return wall, int(m.group(1)) * 1024
 
 
 def check(cli, python, paths):
@@ -146,8 +129,7 @@ def main(argv=None):
     cli = os.path.abspath(args.cli)
     if not (os.path.isfile(cli) and os.access(cli, os.X_OK)):
         fail(f"{args.cli}: no convert-cli binary there (build it first, e.g. `make release`)")
-    if not os.access(TIME_BIN, os.X_OK):
-        fail(f"{TIME_BIN} is missing (Debian package `time`)")
+    require_time_bin()
     probe = subprocess.run([args.python, "-c", IMPORTS_ONLY], capture_output=True, text=True)
     if probe.returncode != 0:
         last = (probe.stderr.strip().splitlines() or ["?"])[-1]
@@ -183,7 +165,7 @@ def main(argv=None):
         peaks = {k: 0 for k in runs}
         for i in range(args.repeat):
             for key, cmd in runs.items():
-                wall, rss = measure(cmd, log)
+                wall, rss = measure(cmd, log, keep_stdout=False)
                 times[key].append(wall)
                 peaks[key] = max(peaks[key], rss)
             print(f"round {i + 1}/{args.repeat}: " +

@@ -39,7 +39,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import shutil
 import statistics
 import subprocess
@@ -49,9 +48,10 @@ import time
 
 import numpy as np
 
+from bench_process import fail, measure, require_time_bin
+
 SEED = 20250402
 N_FEATURES = 28
-TIME_BIN = "/usr/bin/time"
 
 CONVERT_PY = '''\
 import sys
@@ -64,9 +64,6 @@ model = onnxmltools.convert_xgboost(booster, initial_types=[("input", FloatTenso
 onnxmltools.utils.save_model(model, sys.argv[2])
 '''
 
-
-def fail(msg):
-    raise SystemExit(f"error: {msg}")
 
 
 def make_model(workdir, rows, trees, depth):
@@ -99,23 +96,6 @@ def make_model(workdir, rows, trees, depth):
     return paths
 
 
-def measure(cmd, out, log):
-    """Runs cmd under GNU time -v once; returns (wall seconds, peak RSS bytes)."""
-    if os.path.exists(out):
-        os.remove(out)
-    t = time.perf_counter()
-    p = subprocess.run([TIME_BIN, "-v", "-o", log] + cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    wall = time.perf_counter() - t
-    if p.returncode != 0:
-        tail = "\n  ".join((p.stderr.strip() or p.stdout.strip() or "(no output)").splitlines()[-8:])
-        fail(f"{' '.join(cmd)} failed (exit {p.returncode}):\n  {tail}")
-    if not os.path.exists(out) or os.path.getsize(out) == 0:
-        fail(f"{' '.join(cmd)} exited 0 but wrote no {out}")
-    with open(log) as fh:
-        m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", fh.read())
-    if not m:
-        fail(f"{TIME_BIN} -v gave no peak RSS for {' '.join(cmd)}")
-    return wall, int(m.group(1)) * 1024
 
 
 def check_outputs(paths, outputs):
@@ -160,8 +140,7 @@ def main(argv=None):
     cli = os.path.abspath(args.cli)
     if not (os.path.isfile(cli) and os.access(cli, os.X_OK)):
         fail(f"{args.cli}: no convert-cli binary there (build it first, e.g. `make release`)")
-    if not os.access(TIME_BIN, os.X_OK):
-        fail(f"{TIME_BIN} is missing (Debian package `time`)")
+    require_time_bin()
     probe = subprocess.run([args.python, "-c", "import xgboost, onnxmltools"], capture_output=True, text=True)
     if probe.returncode != 0:
         last = (probe.stderr.strip().splitlines() or ["?"])[-1]
@@ -209,7 +188,7 @@ def main(argv=None):
         peaks = {k: 0 for k in runs}
         for i in range(args.repeat):
             for name, cmd in runs.items():
-                wall, rss = measure(cmd, outs[name], log)
+                wall, rss = measure(cmd, log, out=outs[name])
                 times[name].append(wall)
                 peaks[name] = max(peaks[name], rss)
             print(f"round {i + 1}/{args.repeat}: " + ", ".join(f"{k} {times[k][-1]:.3f} s" for k in runs), flush=True)
