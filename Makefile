@@ -49,38 +49,21 @@ deps:
 	  else sudo apt-get update -qq && sudo apt-get install -y -qq $$missing; fi; \
 	fi
 
-## Python venv for fixtures, interop and benchmark peers (the product never needs it).
-$(VENV)/.stamp: Makefile
-	$(PYTHON) -m venv $(VENV)
-	$(VPY) -m pip install -q --disable-pip-version-check $(PIP_PACKAGES)
+## Python venvs for fixtures, interop and benchmark peers (the product never needs them):
+## one recipe, each venv with its own pinned packages.
+$(VENV)/.stamp: VENV_PACKAGES = $(PIP_PACKAGES)
+$(XGB_VENV)/.stamp: VENV_PACKAGES = $(XGB_PIP_PACKAGES)
+$(LGB_VENV)/.stamp: VENV_PACKAGES = $(LGB_PIP_PACKAGES)
+$(PY_VENV)/.stamp: VENV_PACKAGES = $(PY_PIP_PACKAGES)
+$(PYBENCH_VENV)/.stamp: VENV_PACKAGES = $(PYBENCH_PIP_PACKAGES)
+$(SKBENCH_VENV)/.stamp: VENV_PACKAGES = $(SKBENCH_PIP_PACKAGES)
+
+$(VENV)/.stamp $(XGB_VENV)/.stamp $(LGB_VENV)/.stamp $(PY_VENV)/.stamp $(PYBENCH_VENV)/.stamp $(SKBENCH_VENV)/.stamp: Makefile
+	$(PYTHON) -m venv $(@D)
+	$(@D)/bin/python -m pip install -q --disable-pip-version-check $(VENV_PACKAGES)
 	touch $@
 
 venv: $(VENV)/.stamp
-
-$(PYBENCH_VENV)/.stamp: Makefile
-	$(PYTHON) -m venv $(PYBENCH_VENV)
-	$(PYBENCH_VENV)/bin/python -m pip install -q --disable-pip-version-check $(PYBENCH_PIP_PACKAGES)
-	touch $@
-
-$(SKBENCH_VENV)/.stamp: Makefile
-	$(PYTHON) -m venv $(SKBENCH_VENV)
-	$(SKBENCH_VENV)/bin/python -m pip install -q --disable-pip-version-check $(SKBENCH_PIP_PACKAGES)
-	touch $@
-
-$(PY_VENV)/.stamp: Makefile
-	$(PYTHON) -m venv $(PY_VENV)
-	$(PY_VENV)/bin/python -m pip install -q --disable-pip-version-check $(PY_PIP_PACKAGES)
-	touch $@
-
-$(LGB_VENV)/.stamp: Makefile
-	$(PYTHON) -m venv $(LGB_VENV)
-	$(LGB_VENV)/bin/python -m pip install -q --disable-pip-version-check $(LGB_PIP_PACKAGES)
-	touch $@
-
-$(XGB_VENV)/.stamp: Makefile
-	$(PYTHON) -m venv $(XGB_VENV)
-	$(XGB_VENV)/bin/python -m pip install -q --disable-pip-version-check $(XGB_PIP_PACKAGES)
-	touch $@
 
 build: deps
 	$(SWIFT) build
