@@ -164,15 +164,24 @@ public enum TreeVerification {
     }
 
     static func run<T: TreeInputScalar>(model: TreeEnsembleModel, onnx: ONNX.Model, inputName: String, rows: [[T]],
-                                        tolerance: Tolerance, expected known: TreeEnsembleBatchPrediction? = nil) throws -> VerificationReport {
+                                        tolerance: Tolerance, expected known: TreeEnsembleBatchPrediction? = nil,
+                                        leafPositions: [[Int]]? = nil) throws -> VerificationReport {
         let expected = try known ?? TreeEnsembleEvaluator(model).predictBatch(rows: rows)
         var report = VerificationReport(rowsChecked: rows.count, valuesCompared: 0, maxAbsError: 0, valuesOutsideTolerance: 0,
                                         labelsCompared: 0, labelsDiffering: 0, labelTies: 0, leafChoicesChecked: 0,
                                         leafChoicesDiffering: 0, rowsWithDifferingLeaves: 0, firstDifference: nil, tolerance: tolerance)
         if rows.isEmpty { return report }
         let x = feed(rows, featureCount: model.featureCount)
-        // The session goes as soon as it has run, before the leaf probe builds its own.
-        let outputs = try Session(model: onnx).run([inputName: .tensor(x)])
+        // One pass: the outputs, and which leaf each row reached in each tree.
+        let leafMap = try LeafMap(onnx: onnx, model: model, leafPositions: leafPositions)
+        let session = try Session(model: onnx)
+        let outputs: [String: Value]
+        var trace: TreeLeafTrace? = nil
+        if let leafMap {
+            (outputs, trace) = try session.run([inputName: .tensor(x)], tracingLeavesOf: leafMap.nodeName)
+        } else {
+            outputs = try session.run([inputName: .tensor(x)])
+        }
         func tensor(_ name: String) throws -> TensorValue {
             guard let v = outputs[name]?.tensor else { throw TreeVerificationError.output(name: name, reason: "the model has no such tensor output") }
             return v
@@ -231,94 +240,62 @@ public enum TreeVerification {
             }
         }
 
-        // Leaf choices, through a copy of the model whose tree op outputs leaf positions.
-        if let probe = try LeafProbe(onnx: onnx, model: model) {
-            // In chunks of rows: the probe outputs one column per tree, which for a large
-            // ensemble is the biggest tensor verification makes.
-            let session = try Session(model: probe.model)
-            let k = probe.trees.count
-            let chunk = max(64, min(rows.count, (1 << 18) / max(1, k)))
-            var start = 0
-            while start < rows.count {
-                let end = min(rows.count, start + chunk)
-                let leafOut = try session.run([inputName: .tensor(feed(Array(rows[start..<end]), featureCount: model.featureCount))])
-                guard let v = leafOut[probe.outputName]?.tensor, let positions = try? v.doubles(), positions.count == (end - start) * k else {
-                    break
-                }
-                for r in start..<end {
-                    var rowDiffers = false
-                    for (j, tree) in probe.trees.enumerated() {
-                        guard let s = tree.sourceTree else { continue }
-                        let node = expected.leaf(row: r, tree: s)
-                        let want = probe.leafPosition[s][node]
-                        guard want >= 0 else { continue }
-                        report.leafChoicesChecked += 1
-                        let g = positions[(r - start) * k + j]
-                        if g != Double(want) {
-                            report.leafChoicesDiffering += 1
-                            rowDiffers = true
-                            note("row \(r) tree \(s): ONNX leaf #\(g), evaluator leaf #\(want) (node \(node))")
-                        }
+        // Leaf choices.
+        if let leafMap, let trace, trace.rows == rows.count, trace.trees == leafMap.trees.count {
+            let k = trace.trees
+            for r in 0..<rows.count {
+                var rowDiffers = false
+                for (j, tree) in leafMap.trees.enumerated() {
+                    guard let s = tree.sourceTree else { continue }
+                    let node = expected.leaf(row: r, tree: s)
+                    let want = leafMap.leafPosition[s][node]
+                    guard want >= 0 else { continue }
+                    report.leafChoicesChecked += 1
+                    let g = Int(trace.positions[r * k + j])
+                    if g != want {
+                        report.leafChoicesDiffering += 1
+                        rowDiffers = true
+                        note("row \(r) tree \(s): ONNX leaf #\(g), evaluator leaf #\(want) (node \(node))")
                     }
-                    if rowDiffers { report.rowsWithDifferingLeaves += 1 }
                 }
-                start = end
+                if rowDiffers { report.rowsWithDifferingLeaves += 1 }
             }
         }
         return report
     }
 }
 
-/// A copy of a lowered model, cut after its tree op, whose leaves output their
-/// position (in preorder, true branch first) within their tree, one column per tree.
-struct LeafProbe {
-    var model: ONNX.Model
-    var outputName: String
+/// Where the lowering put each IR leaf: the ONNX trees in order, and per IR tree and
+/// node the leaf's position among its tree's leaves in preorder, true branch first (the
+/// order `TreeLeafTrace` counts in).
+struct LeafMap {
+    /// The tree op's node name, as the interpreter reports it.
+    var nodeName: String
     var trees: [TreeEnsembleLowering.EmittedTree]
-    /// Per IR tree and node: the leaf's position among the tree's leaves in preorder
-    /// (-1 for splits and unreachable nodes). Arrays, not dictionaries: this is looked
-    /// up once per row and tree.
+    /// -1 for splits and unreachable nodes. Arrays, not dictionaries: this is looked up
+    /// once per row and tree.
     var leafPosition: [[Int]]
 
-    /// Nil when the model has no tree op this can read, or its trees do not match the
-    /// lowering's layout.
-    init?(onnx: ONNX.Model, model ir: TreeEnsembleModel) throws {
-        guard var g = onnx.graph else { return nil }
+    /// Nil when the model has no tree op. `leafPositions`: `LeafMap.positions(ir)`
+    /// when already computed.
+    init?(onnx: ONNX.Model, model ir: TreeEnsembleModel, leafPositions known: [[Int]]? = nil) throws {
+        guard let g = onnx.graph else { return nil }
         func isTreeOp(_ n: Node) -> Bool {
-            n.normalizedDomain == Domain.ml && (n.opType == "TreeEnsemble" || n.opType == "TreeEnsembleRegressor")
+            n.normalizedDomain == Domain.ml && ["TreeEnsemble", "TreeEnsembleRegressor", "TreeEnsembleClassifier"].contains(n.opType ?? "")
         }
         guard let index = g.node.firstIndex(where: { isTreeOp($0) && $0.name == TreeEnsembleLowering.treeNodeName })
                 ?? g.node.lastIndex(where: isTreeOp) else { return nil }
-        var node = g.node[index]
-        guard let out = node.output.first else { return nil }
+        let node = g.node[index]
+        nodeName = (node.name ?? "").isEmpty ? "\(node.opType ?? "")#\(index)" : node.name!
         let ml = onnx.opsetImport.first { Domain.normalize($0.domain ?? "") == Domain.ml }?.version ?? 5
-        let emitted = try TreeEnsembleLowering.emittedTrees(for: ir, mlOpset: ml)
-        var attrs: [String: Attribute] = [:]
-        for a in node.attribute { if let n = a.name { attrs[n] = a } }
-        let outType: DataType
-        let rewritten: [String: Attribute.Value]?
-        if node.opType == "TreeEnsemble" {
-            rewritten = Self.rewriteV5(attrs, treeCount: emitted.count)
-            outType = attrs["leaf_weights"]?.t?.dataType ?? .float
-        } else {
-            rewritten = Self.rewriteLegacy(attrs, treeCount: emitted.count)
-            outType = .float
-        }
-        guard let replacement = rewritten else { return nil }
-        let drop: Set<String> = ["base_values", "base_values_as_tensor", "target_weights", "target_weights_as_tensor", "leaf_weights",
-                                 "leaf_targetids", "target_ids", "target_nodeids", "target_treeids", "n_targets",
-                                 "aggregate_function", "post_transform"]
-        node.attribute = node.attribute.filter { !drop.contains($0.name ?? "") }
-            + replacement.keys.sorted().compactMap { k in replacement[k].map { Attribute(name: k, value: $0) } }
-        g.node = Array(g.node[..<index]) + [node]
-        g.output = [ValueInfo(name: out, type: .tensor(outType, nil))]
-        g.valueInfo = []
-        var m = onnx
-        m.graph = g
-        self.model = m
-        outputName = out
-        trees = emitted
+        trees = try TreeEnsembleLowering.emittedTrees(for: ir, mlOpset: ml)
+        leafPosition = try known ?? Self.positions(ir)
+    }
+
+    /// Per IR tree and node, the leaf's preorder position (-1 for the rest).
+    static func positions(_ ir: TreeEnsembleModel) throws -> [[Int]] {
         var positions: [[Int]] = []
+        positions.reserveCapacity(ir.trees.count)
         for t in ir.trees.indices {
             var p = [Int](repeating: -1, count: ir.trees[t].nodes.count)
             var next = 0
@@ -327,91 +304,7 @@ struct LeafProbe {
             }
             positions.append(p)
         }
-        leafPosition = positions
-    }
-
-    static func ints(_ a: Attribute?) -> [Int64] { a?.ints ?? [] }
-
-    /// Leaf positions for TreeEnsemble (ai.onnx.ml 5): each leaf's target becomes its
-    /// tree, its weight its position.
-    static func rewriteV5(_ a: [String: Attribute], treeCount: Int) -> [String: Attribute.Value]? {
-        let roots = ints(a["tree_roots"])
-        let trueIds = ints(a["nodes_truenodeids"]), trueLeafs = ints(a["nodes_trueleafs"])
-        let falseIds = ints(a["nodes_falsenodeids"]), falseLeafs = ints(a["nodes_falseleafs"])
-        let leafCount = ints(a["leaf_targetids"]).count
-        let n = trueIds.count
-        guard roots.count == treeCount, trueLeafs.count == n, falseIds.count == n, falseLeafs.count == n else { return nil }
-        var target = [Int64](repeating: 0, count: leafCount)
-        var weight = [Double](repeating: 0, count: leafCount)
-        var owner = [Int](repeating: -1, count: leafCount)
-        for (k, root) in roots.enumerated() {
-            var position = 0
-            var visited = Set<Int>()
-            var stack: [(Int64, Bool)] = [(root, false)]
-            while let (id, isLeaf) = stack.popLast() {
-                let i = Int(id)
-                if isLeaf {
-                    guard i >= 0, i < leafCount else { return nil }
-                    if owner[i] == k { continue }
-                    guard owner[i] == -1 else { return nil }
-                    owner[i] = k
-                    target[i] = Int64(k)
-                    weight[i] = Double(position)
-                    position += 1
-                    continue
-                }
-                guard i >= 0, i < n, visited.insert(i).inserted else { return nil }
-                stack.append((falseIds[i], falseLeafs[i] != 0))
-                stack.append((trueIds[i], trueLeafs[i] != 0))
-            }
-        }
-        let type = a["leaf_weights"]?.t?.dataType ?? .float
-        guard let tensor = try? (type == .double ? GraphBuilder.makeTensor(weight) : GraphBuilder.makeTensor(weight.map { Float($0) })) else { return nil }
-        return ["leaf_targetids": .ints(target), "leaf_weights": .tensor(tensor), "n_targets": .int(Int64(treeCount)),
-                "aggregate_function": .int(1), "post_transform": .int(0)]
-    }
-
-    /// Leaf positions for TreeEnsembleRegressor: one weight per leaf, target its tree.
-    static func rewriteLegacy(_ a: [String: Attribute], treeCount: Int) -> [String: Attribute.Value]? {
-        let treeIds = ints(a["nodes_treeids"]), nodeIds = ints(a["nodes_nodeids"])
-        let trueIds = ints(a["nodes_truenodeids"]), falseIds = ints(a["nodes_falsenodeids"])
-        let modes = (a["nodes_modes"]?.strings ?? []).map { $0.string }
-        let n = treeIds.count
-        guard nodeIds.count == n, trueIds.count == n, falseIds.count == n, modes.count == n else { return nil }
-        // Trees are runs of equal tree ids; the first node of a run is its root.
-        var runs: [(id: Int64, nodes: [Int64: Int])] = []
-        for i in 0..<n {
-            if runs.last?.id != treeIds[i] { runs.append((treeIds[i], [:])) }
-            runs[runs.count - 1].nodes[nodeIds[i]] = i
-        }
-        guard runs.count == treeCount else { return nil }
-        var tt: [Int64] = [], tn: [Int64] = [], ti: [Int64] = [], tw: [Double] = []
-        for (k, run) in runs.enumerated() {
-            guard let root = run.nodes.values.min() else { return nil }
-            var position = 0
-            var visited = Set<Int>()
-            var stack = [root]
-            while let i = stack.popLast() {
-                guard visited.insert(i).inserted else { return nil }
-                if modes[i] == "LEAF" {
-                    tt.append(run.id); tn.append(nodeIds[i]); ti.append(Int64(k)); tw.append(Double(position))
-                    position += 1
-                    continue
-                }
-                guard let f = run.nodes[falseIds[i]], let t = run.nodes[trueIds[i]] else { return nil }
-                stack.append(f)
-                stack.append(t)
-            }
-        }
-        var out: [String: Attribute.Value] = ["target_treeids": .ints(tt), "target_nodeids": .ints(tn), "target_ids": .ints(ti),
-                                              "n_targets": .int(Int64(treeCount)), "aggregate_function": .string(ByteBuffer(utf8: "SUM")),
-                                              "post_transform": .string(ByteBuffer(utf8: "NONE"))]
-        if a["target_weights_as_tensor"] != nil, let t = try? GraphBuilder.makeTensor(tw) {
-            out["target_weights_as_tensor"] = .tensor(t)
-        } else {
-            out["target_weights"] = .floats(tw.map { Float($0) })
-        }
-        return out
+        return positions
     }
 }
 
@@ -444,9 +337,11 @@ public struct TreeModelVerifier: ConversionVerifier {
             let input = try TreeVerification.graphInput(onnx)
             switch (try prepared.result(), input.type) {
             case (.float32(let r, let e), .float):
-                return try TreeVerification.run(model: model, onnx: onnx, inputName: input.name, rows: r, tolerance: tolerance, expected: e)
+                return try TreeVerification.run(model: model, onnx: onnx, inputName: input.name, rows: r, tolerance: tolerance, expected: e,
+                                                leafPositions: prepared.leafPositions)
             case (.float64(let r, let e), .double):
-                return try TreeVerification.run(model: model, onnx: onnx, inputName: input.name, rows: r, tolerance: tolerance, expected: e)
+                return try TreeVerification.run(model: model, onnx: onnx, inputName: input.name, rows: r, tolerance: tolerance, expected: e,
+                                                leafPositions: prepared.leafPositions)
             default: break
             }
         }
@@ -463,9 +358,11 @@ final class PreparedProbe: @unchecked Sendable {
 
     private let done = DispatchSemaphore(value: 0)
     private var outcome: Result<Rows, Error>?
+    private var positions: [[Int]]?
 
     init(model: TreeEnsembleModel, inputType: TreeEnsembleLowering.InputType) {
         DispatchQueue.global(qos: .userInitiated).async { [self] in
+            positions = try? LeafMap.positions(model)
             outcome = Result {
                 let limit = TreeVerification.probeRowLimit(model)
                 let evaluator = try TreeEnsembleEvaluator(model)
@@ -481,6 +378,9 @@ final class PreparedProbe: @unchecked Sendable {
             done.signal()
         }
     }
+
+    /// `LeafMap.positions` of the model (after `result()`; nil if it failed).
+    var leafPositions: [[Int]]? { positions }
 
     /// Waits for the computation (once; later calls return at once).
     func result() throws -> Rows {

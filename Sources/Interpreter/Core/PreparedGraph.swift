@@ -193,9 +193,11 @@ public final class PreparedGraph: @unchecked Sendable {
         return try execute(frame)
     }
 
-    /// Runs with named inputs (the main graph).
-    func run(feeds: [String: Value]) throws -> [Value] {
+    /// Runs with named inputs (the main graph); `trace`, when given, collects the leaf
+    /// choices of the tree op it names.
+    func run(feeds: [String: Value], trace: TreeLeafTraceRequest? = nil) throws -> [Value] {
         let frame = Frame(graph: self, parent: nil)
+        frame.trace = trace
         for (i, n) in inputNames.enumerated() {
             if let v = feeds[n] { frame.slots[inputSlots[i]] = v } else if frame.slots[inputSlots[i]] == nil {
                 throw InterpreterError.missingInput(name: n)
@@ -230,7 +232,11 @@ public final class PreparedGraph: @unchecked Sendable {
                 }
             }
             do {
-                results = try step.op.run(args, RunContext(nodeName: step.nodeName, frame: frame))
+                let context = RunContext(nodeName: step.nodeName, frame: frame)
+                results = try step.op.run(args, context)
+                if let trace = frame.trace, trace.nodeName == step.nodeName, let tracing = step.op as? TreeLeafTracing {
+                    trace.result = try tracing.traceLeaves(args, context)
+                }
             } catch let e as InterpreterError {
                 throw e
             } catch {
@@ -265,6 +271,8 @@ final class Frame {
     let graph: PreparedGraph
     let parent: Frame?
     var slots: [Value?]
+    /// The leaf trace asked for (main graph only).
+    var trace: TreeLeafTraceRequest?
 
     init(graph: PreparedGraph, parent: Frame?) {
         self.graph = graph

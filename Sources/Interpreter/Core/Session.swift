@@ -32,6 +32,15 @@ public final class Session: @unchecked Sendable {
         return Dictionary(zip(graph.outputNames, values), uniquingKeysWith: { a, _ in a })
     }
 
+    /// Runs the model and records, for the tree op named `treeNode` (TreeEnsemble,
+    /// TreeEnsembleRegressor or TreeEnsembleClassifier), which leaf every row reached in
+    /// every tree, in the same pass. `leaves` is nil when no such node ran.
+    public func run(_ feeds: [String: Value], tracingLeavesOf treeNode: String) throws -> (outputs: [String: Value], leaves: TreeLeafTrace?) {
+        let request = TreeLeafTraceRequest(nodeName: treeNode)
+        let values = try graph.run(feeds: feeds, trace: request)
+        return (Dictionary(zip(graph.outputNames, values), uniquingKeysWith: { a, _ in a }), request.result)
+    }
+
     /// Runs the model; returns the graph outputs in order.
     public func runOrdered(_ feeds: [String: Value]) throws -> [Value] {
         try graph.run(feeds: feeds)

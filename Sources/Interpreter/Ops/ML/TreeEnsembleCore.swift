@@ -621,6 +621,103 @@ final class TreeEngine<T: BinaryFloatingPoint & Sendable>: @unchecked Sendable {
         }
     }
 
+    /// Per node of the compiled layout: the leaf's preorder position within its tree
+    /// (the layout is preorder, true branch first), -1 for interior nodes.
+    func leafOrdinals() -> [Int32] {
+        var ordinal = [Int32](repeating: -1, count: nodes.count)
+        for t in roots.indices {
+            let start = Int(roots[t]), end = t + 1 < roots.count ? Int(roots[t + 1]) : nodes.count
+            var next: Int32 = 0
+            for i in start..<end where nodes[i].left == Int32(i) {
+                ordinal[i] = next
+                next += 1
+            }
+        }
+        return ordinal
+    }
+
+    /// Row-major [rows, trees] leaf positions (`TreeLeafTrace`) for `rows` rows of `cols`
+    /// features: the walk `scores` makes, recording leaves instead of weights. Here, in
+    /// the engine's file, so that it is specialized for Float and Double.
+    func leafPositions(_ x: UnsafeBufferPointer<T>, rows: Int, cols: Int) -> [Int32] {
+        let k = roots.count
+        var out = [Int32](repeating: -1, count: rows * k)
+        guard rows > 0, k > 0, let xBase = x.baseAddress else { return out }
+        let ordinal = leafOrdinals()
+        out.withUnsafeMutableBufferPointer { op in
+        nodes.withUnsafeBufferPointer { np in
+        ordinal.withUnsafeBufferPointer { ordp in
+            let oBase = op.baseAddress!, nd = np.baseAddress!, ord = ordp.baseAddress!
+            let block = Self.blockRows
+            Parallel.forChunks(rows, minimumChunk: 2 * block) { range in
+                let stride = negated ? 2 * cols : cols
+                let neg: UnsafeMutablePointer<T>? = negated ? .allocate(capacity: block * max(stride, 1)) : nil
+                defer { neg?.deallocate() }
+                @inline(__always) func step(_ n: Int32, _ x: UnsafePointer<T>) -> Int32 {
+                    let node = nd[Int(n)]
+                    return x[Int(node.feature)] <= node.threshold ? node.left : node.right
+                }
+                var r0 = range.lowerBound
+                while r0 < range.upperBound {
+                    let r1 = min(range.upperBound, r0 + block)
+                    var xs = xBase + r0 * cols
+                    if let neg {
+                        for r in 0..<(r1 - r0) {
+                            let src = xBase + (r0 + r) * cols, dst = neg + r * stride
+                            for f in 0..<cols { dst[2 * f] = src[f]; dst[2 * f + 1] = -src[f] }
+                        }
+                        xs = UnsafePointer(neg)
+                    }
+                    let out0 = oBase + r0 * k
+                    for tree in 0..<k {
+                        let root = roots[tree]
+                        switch kinds[tree] {
+                        case .lockstep:
+                            let depth = Int(depths[tree]), count = r1 - r0
+                            var r = 0
+                            while r + 4 <= count {
+                                let p0 = xs + r * stride, p1 = p0 + stride, p2 = p1 + stride, p3 = p2 + stride
+                                var n0 = root, n1 = root, n2 = root, n3 = root
+                                for _ in 0..<depth {
+                                    n0 = step(n0, p0); n1 = step(n1, p1); n2 = step(n2, p2); n3 = step(n3, p3)
+                                }
+                                out0[r * k + tree] = ord[Int(n0)]
+                                out0[(r + 1) * k + tree] = ord[Int(n1)]
+                                out0[(r + 2) * k + tree] = ord[Int(n2)]
+                                out0[(r + 3) * k + tree] = ord[Int(n3)]
+                                r += 4
+                            }
+                            while r < count {
+                                let p = xs + r * stride
+                                var n = root
+                                for _ in 0..<depth { n = step(n, p) }
+                                out0[r * k + tree] = ord[Int(n)]
+                                r += 1
+                            }
+                        case .untilLeaf:
+                            for r in 0..<(r1 - r0) {
+                                let p = xs + r * stride
+                                var n = root
+                                while true {
+                                    let next = step(n, p)
+                                    if next == n { break }
+                                    n = next
+                                }
+                                out0[r * k + tree] = ord[Int(n)]
+                            }
+                        case .general:
+                            for r in 0..<(r1 - r0) { out0[r * k + tree] = ord[Int(generalLeaf(root, xs + r * stride, nd))] }
+                        }
+                    }
+                    r0 = r1
+                }
+            }
+        }
+        }
+        }
+        return out
+    }
+
     /// Walks a tree of any node modes (thresholds and features not rewritten).
     private func generalLeaf(_ root: Int32, _ x: UnsafePointer<T>, _ nd: UnsafePointer<PackedTreeNode<T>>) -> Int32 {
         var n = root
