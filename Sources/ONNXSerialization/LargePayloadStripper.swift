@@ -91,25 +91,36 @@ struct LargePayloadStripper {
         out.append(UInt8(v))
     }
 
-    /// The element encoding of each repeated field that may be cut, by message type.
-    private func arrayFields(of raw: UnsafeRawPointer) -> [UInt32: StrippedArrays.Kind]? {
-        if raw == attributeDescriptor { return [7: .fixed32, 8: .varint, 9: .bytes] }
-        if raw == tensorDescriptor { return [4: .fixed32, 5: .varint, 6: .bytes, 7: .varint, 10: .fixed64, 11: .varint] }
+    /// The element encoding of each repeated field that may be cut, by message type,
+    /// indexed by field number (all below 32, the width of a cut mask). Tables, not
+    /// dictionaries: they are consulted for every field occurrence of every attribute.
+    private static let attributeArrayFields = kindTable([7: .fixed32, 8: .varint, 9: .bytes])
+    private static let tensorArrayFields = kindTable([4: .fixed32, 5: .varint, 6: .bytes, 7: .varint, 10: .fixed64, 11: .varint])
+
+    private static func kindTable(_ kinds: [Int: StrippedArrays.Kind]) -> [StrippedArrays.Kind?] {
+        var t = [StrippedArrays.Kind?](repeating: nil, count: 32)
+        for (n, k) in kinds { t[n] = k }
+        return t
+    }
+
+    private func arrayFields(of raw: UnsafeRawPointer) -> [StrippedArrays.Kind?]? {
+        if raw == attributeDescriptor { return Self.attributeArrayFields }
+        if raw == tensorDescriptor { return Self.tensorArrayFields }
         return nil
     }
 
     /// The fields of the message in `start..<end` whose occurrences together reach
     /// `arrayThreshold` bytes, as a mask of `1 << number`; nil if the message is irregular.
-    private func fieldsToCut(from start: Int, to end: Int, kinds: [UInt32: StrippedArrays.Kind]) -> UInt32? {
-        var sizes: [UInt32: Int] = [:]
+    private func fieldsToCut(from start: Int, to end: Int, kinds: [StrippedArrays.Kind?]) -> UInt32? {
+        var sizes = [Int](repeating: 0, count: 32)
         var p = start
         while p < end {
             guard let f = StrippedArrays.field(in: input, at: p, end: end) else { return nil }
-            if kinds[f.number] != nil { sizes[f.number, default: 0] += f.next - p }
+            if f.number < 32, kinds[Int(f.number)] != nil { sizes[Int(f.number)] += f.next - p }
             p = f.next
         }
         var mask: UInt32 = 0
-        for (number, size) in sizes where size >= arrayThreshold { mask |= 1 << number }
+        for (number, size) in sizes.enumerated() where size >= arrayThreshold { mask |= 1 << UInt32(number) }
         return mask
     }
 
@@ -148,7 +159,7 @@ struct LargePayloadStripper {
             let wire = tag & 7
             if cut != 0, tag >> 3 < 32, cut & (1 << UInt32(tag >> 3)) != 0, let kinds {
                 // A cut array element: checked, then left out (fieldsToCut walked it).
-                guard let f = StrippedArrays.field(in: input, at: p, end: end), acceptable(f, kind: kinds[f.number]!) else { return false }
+                guard let f = StrippedArrays.field(in: input, at: p, end: end), let kind = kinds[Int(f.number)], acceptable(f, kind: kind) else { return false }
                 p = f.next
                 continue
             }
