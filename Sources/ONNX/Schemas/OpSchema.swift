@@ -1,3 +1,4 @@
+import Foundation
 /// What the ONNX specification says about one version of one operator: how many
 /// inputs and outputs it takes and which attributes it accepts.
 ///
@@ -38,19 +39,42 @@ public enum OpSchemaRegistry {
     /// The onnx release the table was generated from.
     public static var sourceVersion: String { opSchemaSourceVersion }
 
-    /// All versions of every operator, keyed by "domain|name", sorted by since version.
-    static let table: [String: [OpSchema]] = parse(opSchemaData)
+    /// The table's lines keyed by "domain|name". Lines are parsed into schemas only when
+    /// their operator is first looked up: a conversion touches a handful of the ~1,000
+    /// operators, and parsing them all cost more than the rest of starting up.
+    static let lines: [String: [Substring]] = {
+        var out: [String: [Substring]] = [:]
+        for line in opSchemaData.split(separator: "\n", omittingEmptySubsequences: true) {
+            guard let a = line.firstIndex(of: "|"), let b = line[line.index(after: a)...].firstIndex(of: "|") else { continue }
+            out[String(line[..<b]), default: []].append(line)
+        }
+        return out
+    }()
+
+    private static let parsedLock = NSLock()
+    nonisolated(unsafe) private static var parsed: [String: [OpSchema]] = [:]
+
+    /// Every version of the operator with this "domain|name" key, sorted by since version.
+    static func entries(_ key: String) -> [OpSchema]? {
+        parsedLock.lock()
+        defer { parsedLock.unlock() }
+        if let v = parsed[key] { return v }
+        guard let raw = lines[key] else { return nil }
+        let v = parse(raw.joined(separator: "\n"))[key] ?? []
+        parsed[key] = v
+        return v
+    }
 
     /// The schema in force for `name` in `domain` at opset `version`: the one with the
     /// greatest since-version not above it. nil when the op does not exist there.
     public static func schema(domain: String, name: String, version: Int64) -> OpSchema? {
-        guard let versions = table[Domain.normalize(domain) + "|" + name] else { return nil }
+        guard let versions = entries(Domain.normalize(domain) + "|" + name) else { return nil }
         return versions.last { $0.sinceVersion <= version }
     }
 
     /// Every version of an operator, oldest first.
     public static func versions(domain: String, name: String) -> [OpSchema] {
-        table[Domain.normalize(domain) + "|" + name] ?? []
+        entries(Domain.normalize(domain) + "|" + name) ?? []
     }
 
     /// True when the registry knows the domain at all.
@@ -58,7 +82,7 @@ public enum OpSchemaRegistry {
         let d = Domain.normalize(domain)
         return knownDomains.contains(d)
     }
-    static let knownDomains: Set<String> = Set(table.values.compactMap { $0.first?.domain })
+    static let knownDomains: Set<String> = Set(lines.keys.map { String($0.prefix { $0 != "|" }) })
 
     static func parse(_ text: String) -> [String: [OpSchema]] {
         var out: [String: [OpSchema]] = [:]
