@@ -67,10 +67,22 @@ extension TreeEnsembleModel {
 /// Builds the probe rows of one model.
 struct ProbeBuilder<T: ProbeScalar> {
     let model: TreeEnsembleModel
-    /// Per tree, per node: the parent and whether the node is its `yes` child.
-    var parents: [Int: [Int: (parent: Int, yes: Bool)]] = [:]
+    /// A node's parent (-1 for roots and unreachable nodes) and whether the node is
+    /// its `yes` child.
+    struct ParentLink {
+        var parent: Int32
+        var yes: Bool
+    }
+    /// Per tree, per node, built when the tree is first needed (arrays: validated trees
+    /// give each node one parent, and this is read for every probe row).
+    var parents: [[ParentLink]?]
+    /// The validated structures, once `rows` has them.
+    var structures: [TreeStructure] = []
 
-    init(model: TreeEnsembleModel) { self.model = model }
+    init(model: TreeEnsembleModel) {
+        self.model = model
+        parents = [[ParentLink]?](repeating: nil, count: model.trees.count)
+    }
 
     struct Task {
         var tree: Int
@@ -108,13 +120,13 @@ struct ProbeBuilder<T: ProbeScalar> {
         return v + [T.nan]
     }
 
-    mutating func parentMap(_ t: Int) throws -> [Int: (parent: Int, yes: Bool)] {
+    mutating func parentMap(_ t: Int) throws -> [ParentLink] {
         if let p = parents[t] { return p }
-        var p: [Int: (parent: Int, yes: Bool)] = [:]
-        for i in try model.structure(ofTree: t).preorder {
+        var p = [ParentLink](repeating: ParentLink(parent: -1, yes: false), count: model.trees[t].nodes.count)
+        for i in t < structures.count ? structures[t].preorder : try model.structure(ofTree: t).preorder {
             if case .split(let s) = model.trees[t].nodes[i] {
-                p[s.yes] = (i, true)
-                p[s.no] = (i, false)
+                p[s.yes] = ParentLink(parent: Int32(i), yes: true)
+                p[s.no] = ParentLink(parent: Int32(i), yes: false)
             }
         }
         parents[t] = p
@@ -129,12 +141,13 @@ struct ProbeBuilder<T: ProbeScalar> {
         var order: [Int] = []
         var i = n
         var guardSteps = 0
-        while let up = p[i], guardSteps <= model.trees[t].nodes.count {
-            if case .split(let s) = model.trees[t].nodes[up.parent], s.feature != feature {
+        while p[i].parent >= 0, guardSteps <= model.trees[t].nodes.count {
+            let up = p[i]
+            if case .split(let s) = model.trees[t].nodes[Int(up.parent)], s.feature != feature {
                 if constraints[s.feature] == nil { order.append(s.feature) }
                 constraints[s.feature, default: []].append((s, up.yes))
             }
-            i = up.parent
+            i = Int(up.parent)
             guardSteps += 1
         }
         var out: [Int: T] = [:]
@@ -164,7 +177,8 @@ struct ProbeBuilder<T: ProbeScalar> {
         // turn, so a feature never needs more than about `limit` tasks of each kind:
         // for large ensembles (hundreds of thousands of splits) the rest is not built.
         let cap = limit + 64
-        for (t, structure) in try model.validatedStructures().enumerated() {
+        structures = try model.validatedStructures()
+        for (t, structure) in structures.enumerated() {
             for i in structure.preorder {
                 guard case .split(let s) = model.trees[t].nodes[i] else { continue }
                 let f = s.feature
