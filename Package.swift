@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "XGBoostConverter", targets: ["XGBoostConverter"]),
         .library(name: "LightGBMConverter", targets: ["LightGBMConverter"]),
         .library(name: "SklearnConverter", targets: ["SklearnConverter"]),
+        .library(name: "LayerSpecConverter", targets: ["LayerSpecConverter"]),
         .executable(name: "convert-cli", targets: ["convert-cli"]),
     ],
     dependencies: [
@@ -70,10 +71,14 @@ let package = Package(
             name: "SklearnConverter",
             dependencies: ["ConversionKit", "TreeEnsembles", "PythonObjects"],
             path: "Converters/Sklearn"),
+        .target(
+            name: "LayerSpecConverter",
+            dependencies: ["ConversionKit", "DocumentReaders", "PythonObjects", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            path: "Converters/LayerSpec"),
         .executableTarget(
             name: "convert-cli",
             dependencies: [
-                "ONNX", "ONNXSerialization", "ConversionKit", "Interpreter", "XGBoostConverter", "LightGBMConverter", "SklearnConverter", "PythonObjects",
+                "ONNX", "ONNXSerialization", "ConversionKit", "Interpreter", "XGBoostConverter", "LightGBMConverter", "SklearnConverter", "LayerSpecConverter", "PythonObjects",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/convert-cli"),
@@ -109,6 +114,10 @@ let package = Package(
             name: "SklearnConverterTests",
             dependencies: ["SklearnConverter", "ConversionKit", "Interpreter", "ONNX", "ONNXSerialization", "TestSupport"],
             path: "Tests/SklearnConverterTests"),
+        .testTarget(
+            name: "LayerSpecConverterTests",
+            dependencies: ["LayerSpecConverter", "ConversionKit", "Interpreter", "ONNX", "ONNXSerialization", "TestSupport"],
+            path: "Tests/LayerSpecConverterTests"),
         .testTarget(
             name: "CLITests", dependencies: ["TestSupport", "ONNX", "ONNXSerialization"],
             path: "Tests/CLITests"),

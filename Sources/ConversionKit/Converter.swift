@@ -43,6 +43,8 @@ public struct SourceHints: Sendable, Equatable {
     public var featureNames: [String]?
     /// A feature map file (XGBoost fmap: `index<TAB>name<TAB>type` lines).
     public var featureMapFile: URL?
+    /// The weights of a layer spec (`--weights`), instead of the spec's own `weights`.
+    public var weightsFile: URL?
     public init() {}
 }
 

@@ -71,6 +71,9 @@ struct Convert: ParsableCommand {
     @Option(help: "An XGBoost feature map file (index<TAB>name<TAB>type per line).")
     var fmap: String?
 
+    @Option(help: "The weights of a layer spec (.safetensors or a torch.save .pt/.pth/.bin), instead of the spec's own 'weights'.")
+    var weights: String?
+
     @Option(name: .customLong("verify-data"), help: "Rows (.npy [N, F] or .csv) to verify with, instead of synthetic rows.")
     var verifyData: String?
 
@@ -129,6 +132,7 @@ struct Convert: ParsableCommand {
         options.hints.configFile = config.map { URL(fileURLWithPath: $0) }
         options.hints.featureNames = featureNames.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
         options.hints.featureMapFile = fmap.map { URL(fileURLWithPath: $0) }
+        options.hints.weightsFile = weights.map { URL(fileURLWithPath: $0) }
         if noVerify && verifyData != nil { throw CLIFailure(message: "error: --no-verify and --verify-data exclude each other", code: 2) }
         let verification: Conversion.Verification = noVerify ? .off : verifyData.map { .rows(URL(fileURLWithPath: $0)) } ?? .synthetic
 

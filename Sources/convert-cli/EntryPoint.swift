@@ -2,6 +2,7 @@ import ArgumentParser
 import ConversionKit
 import Foundation
 import LightGBMConverter
+import LayerSpecConverter
 import SklearnConverter
 import XGBoostConverter
 
@@ -32,6 +33,7 @@ struct ConvertCLI: ParsableCommand {
         ConverterRegistry.shared.registerXGBoost()
         ConverterRegistry.shared.registerLightGBM()
         ConverterRegistry.shared.registerSklearn()
+        ConverterRegistry.shared.registerLayerSpec()
         do {
             var command = try parseAsRoot()
             try command.run()

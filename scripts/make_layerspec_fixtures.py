@@ -1,0 +1,171 @@
+#!/usr/bin/env python3
+"""Layer-spec fixtures (Fixtures/layerspec): small PyTorch networks, each written as
+  NAME.layers.json   the spec (layerspec/1) that declares the network
+  NAME.safetensors   its state_dict, safetensors
+  NAME.pt            its state_dict, torch.save (zip format)
+  NAME.x.npy         the input, float32
+  NAME.output.npy    torch's output for it (model.eval(), torch.no_grad())
+The seed and the torch, safetensors and numpy versions are written to VERSIONS.txt.
+
+    python3 -m venv /tmp/venv-torch
+    /tmp/venv-torch/bin/pip install torch==2.15.0 safetensors==0.8.0 numpy==2.4.6
+    /tmp/venv-torch/bin/python scripts/make_layerspec_fixtures.py
+"""
+import json
+import os
+import platform
+
+import numpy as np
+import safetensors
+import safetensors.torch
+import torch
+from torch import nn
+
+SEED = 20261201
+ROOT = os.path.join(os.path.dirname(__file__), "..", "Fixtures", "layerspec")
+
+
+def randomize_norms(model):
+    """Non-trivial running statistics and affine parameters, so that batch norm is
+    tested with something other than mean 0, variance 1."""
+    g = torch.Generator().manual_seed(SEED)
+    for m in model.modules():
+        if isinstance(m, (nn.BatchNorm1d, nn.BatchNorm2d)):
+            m.running_mean.copy_(torch.randn(m.num_features, generator=g) * 0.5)
+            m.running_var.copy_(torch.rand(m.num_features, generator=g) + 0.5)
+            m.weight.data.copy_(torch.randn(m.num_features, generator=g) * 0.5 + 1)
+            m.bias.data.copy_(torch.randn(m.num_features, generator=g) * 0.2)
+
+
+class Residual(nn.Module):
+    """conv1 -> bn1 -> relu -> block (Sequential conv, bn) -> add(block, relu) -> pool -> fc."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(3, 8, 3, padding=1)
+        self.bn1 = nn.BatchNorm2d(8)
+        self.relu = nn.ReLU()
+        self.block = nn.Sequential(nn.Conv2d(8, 8, 3, padding=1), nn.BatchNorm2d(8))
+        self.pool = nn.AdaptiveAvgPool2d(1)
+        self.fc = nn.Linear(8, 5)
+
+    def forward(self, x):
+        a = self.relu(self.bn1(self.conv1(x)))
+        b = self.block(a)
+        return self.fc(torch.flatten(self.pool(b + a), 1))
+
+
+def cases():
+    mlp = nn.Sequential(nn.Linear(12, 32), nn.ReLU(), nn.Dropout(0.1), nn.Linear(32, 16), nn.Tanh(), nn.Linear(16, 3))
+    mlp_spec = [
+        {"type": "Linear", "in_features": 12, "out_features": 32},
+        {"type": "ReLU"},
+        {"type": "Dropout", "p": 0.1},
+        {"type": "Linear", "in_features": 32, "out_features": 16},
+        {"type": "Tanh"},
+        {"type": "Linear", "in_features": 16, "out_features": 3},
+    ]
+    yield "mlp", mlp, mlp_spec, {"x": ["batch", 12]}, (7, 12)
+
+    cnn = nn.Sequential(
+        nn.Conv2d(3, 6, 3, padding=1), nn.BatchNorm2d(6), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(6, 8, 3, stride=2, padding=1, bias=False), nn.BatchNorm2d(8), nn.ReLU6(), nn.AvgPool2d(2),
+        nn.Flatten(), nn.Linear(8 * 2 * 2, 4))
+    cnn_spec = [
+        {"type": "Conv2d", "in_channels": 3, "out_channels": 6, "kernel_size": 3, "padding": 1},
+        {"type": "BatchNorm2d", "num_features": 6},
+        {"type": "ReLU"},
+        {"type": "MaxPool2d", "kernel_size": 2},
+        {"type": "Conv2d", "in_channels": 6, "out_channels": 8, "kernel_size": 3, "stride": 2, "padding": 1, "bias": False},
+        {"type": "BatchNorm2d", "num_features": 8},
+        {"type": "ReLU6"},
+        {"type": "AvgPool2d", "kernel_size": 2},
+        {"type": "Flatten"},
+        {"type": "Linear", "in_features": 32, "out_features": 4},
+    ]
+    yield "cnn", cnn, cnn_spec, {"x": ["batch", 3, 16, 16]}, (2, 3, 16, 16)
+
+    res = Residual()
+    res_spec = [
+        {"type": "Conv2d", "name": "conv1", "in_channels": 3, "out_channels": 8, "kernel_size": 3, "padding": 1},
+        {"type": "BatchNorm2d", "name": "bn1", "num_features": 8},
+        {"type": "ReLU", "name": "relu"},
+        {"type": "Sequential", "name": "block", "layers": [
+            {"type": "Conv2d", "in_channels": 8, "out_channels": 8, "kernel_size": 3, "padding": 1},
+            {"type": "BatchNorm2d", "num_features": 8}]},
+        {"type": "Add", "name": "sum", "inputs": ["block", "relu"]},
+        {"type": "AdaptiveAvgPool2d", "name": "pool", "output_size": 1},
+        {"type": "Flatten"},
+        {"type": "Linear", "name": "fc", "in_features": 8, "out_features": 5},
+    ]
+    yield "residual", res, res_spec, {"x": ["batch", 3, 8, 8]}, (3, 3, 8, 8)
+
+    conv1d = nn.Sequential(
+        nn.Conv1d(4, 8, 5, padding=2, dilation=1), nn.BatchNorm1d(8), nn.LeakyReLU(0.05),
+        nn.Conv1d(8, 8, 3, groups=2, padding=2, dilation=2), nn.GELU(), nn.MaxPool1d(2),
+        nn.Conv1d(8, 6, 1), nn.SiLU(), nn.AdaptiveAvgPool1d(1), nn.Flatten(), nn.Linear(6, 2), nn.Softmax(dim=1))
+    conv1d_spec = [
+        {"type": "Conv1d", "in_channels": 4, "out_channels": 8, "kernel_size": 5, "padding": 2},
+        {"type": "BatchNorm1d", "num_features": 8},
+        {"type": "LeakyReLU", "negative_slope": 0.05},
+        {"type": "Conv1d", "in_channels": 8, "out_channels": 8, "kernel_size": 3, "groups": 2, "padding": 2, "dilation": 2},
+        {"type": "GELU"},
+        {"type": "MaxPool1d", "kernel_size": 2},
+        {"type": "Conv1d", "in_channels": 8, "out_channels": 6, "kernel_size": 1},
+        {"type": "SiLU"},
+        {"type": "AdaptiveAvgPool1d", "output_size": 1},
+        {"type": "Flatten"},
+        {"type": "Linear", "in_features": 6, "out_features": 2},
+        {"type": "Softmax", "dim": 1},
+    ]
+    yield "conv1d", conv1d, conv1d_spec, {"x": ["batch", 4, 20]}, (3, 4, 20)
+
+    acts = [nn.ELU(0.7), nn.SELU(), nn.CELU(1.3), nn.GELU(approximate="tanh"), nn.Mish(), nn.Sigmoid(), nn.Hardtanh(-0.5, 0.8),
+            nn.Hardsigmoid(), nn.Hardswish(), nn.Softplus(beta=2.0, threshold=5.0), nn.Softsign(), nn.Threshold(0.1, -2.0),
+            nn.LogSoftmax(dim=-1)]
+    act_specs = [{"type": "ELU", "alpha": 0.7}, {"type": "SELU"}, {"type": "CELU", "alpha": 1.3}, {"type": "GELU", "approximate": "tanh"},
+                 {"type": "Mish"}, {"type": "Sigmoid"}, {"type": "Hardtanh", "min_val": -0.5, "max_val": 0.8}, {"type": "Hardsigmoid"},
+                 {"type": "Hardswish"}, {"type": "Softplus", "beta": 2.0, "threshold": 5.0}, {"type": "Softsign"},
+                 {"type": "Threshold", "threshold": 0.1, "value": -2.0}, {"type": "LogSoftmax", "dim": -1}]
+    # Each activation after its own Linear, so that every one sees a spread of values.
+    layers, spec = [], []
+    for a, s in zip(acts, act_specs):
+        layers += [nn.Linear(6, 6), a]
+        spec += [{"type": "Linear", "in_features": 6, "out_features": 6}, s]
+    yield "activations", nn.Sequential(*layers), spec, {"x": ["batch", 6]}, (9, 6)
+
+
+def main():
+    os.makedirs(ROOT, exist_ok=True)
+    torch.manual_seed(SEED)
+    rng = np.random.default_rng(SEED)
+    index = []
+    for name, model, layers, inputs, shape in cases():
+        randomize_norms(model)
+        model.eval()
+        x = (rng.standard_normal(shape) * 1.5).astype(np.float32)
+        with torch.no_grad():
+            y = model(torch.from_numpy(x)).numpy()
+        state = {k: v.contiguous() for k, v in model.state_dict().items()}
+        safetensors.torch.save_file(state, os.path.join(ROOT, f"{name}.safetensors"))
+        torch.save(state, os.path.join(ROOT, f"{name}.pt"))
+        spec = {"format": "layerspec/1", "name": name,
+                "inputs": {k: {"dtype": "float32", "shape": v} for k, v in inputs.items()},
+                "weights": f"{name}.safetensors", "layers": layers}
+        with open(os.path.join(ROOT, f"{name}.layers.json"), "w") as fh:
+            json.dump(spec, fh, indent=1)
+            fh.write("\n")
+        np.save(os.path.join(ROOT, f"{name}.x.npy"), x)
+        np.save(os.path.join(ROOT, f"{name}.output.npy"), y.astype(np.float32))
+        index.append({"name": name, "input": next(iter(inputs)), "weights": [f"{name}.safetensors", f"{name}.pt"]})
+    with open(os.path.join(ROOT, "INDEX.json"), "w") as fh:
+        json.dump(index, fh, indent=1)
+        fh.write("\n")
+    with open(os.path.join(ROOT, "VERSIONS.txt"), "w") as fh:
+        fh.write(f"torch {torch.__version__}\nsafetensors {safetensors.__version__}\nnumpy {np.__version__}\n"
+                 f"python {platform.python_version()}\nseed {SEED}\n"
+                 "made by scripts/make_layerspec_fixtures.py\n")
+
+
+if __name__ == "__main__":
+    main()
