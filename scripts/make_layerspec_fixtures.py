@@ -135,22 +135,126 @@ def cases():
     yield "activations", nn.Sequential(*layers), spec, {"x": ["batch", 6]}, (9, 6)
 
 
+class LastStep(nn.Module):
+    """A 2-layer batch-first LSTM whose last step feeds a linear layer."""
+
+    def __init__(self):
+        super().__init__()
+        self.lstm = nn.LSTM(6, 10, num_layers=2, batch_first=True)
+        self.fc = nn.Linear(10, 3)
+
+    def forward(self, x):
+        return self.fc(self.lstm(x)[0][:, -1])
+
+
+class BiGRU(nn.Module):
+    """A bidirectional, sequence-first GRU averaged over time."""
+
+    def __init__(self):
+        super().__init__()
+        self.gru = nn.GRU(5, 8, bidirectional=True)
+        self.fc = nn.Linear(16, 2)
+
+    def forward(self, x):
+        return self.fc(self.gru(x)[0].mean(dim=0))
+
+
+class ReluRNN(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.rnn = nn.RNN(4, 6, nonlinearity="relu", batch_first=True, bias=False)
+
+    def forward(self, x):
+        return self.rnn(x)[0][:, -1]
+
+
+class Encoder(nn.Module):
+    """Embeddings through a 2-layer transformer encoder, averaged over the sequence."""
+
+    def __init__(self):
+        super().__init__()
+        self.emb = nn.Embedding(50, 16)
+        layer = nn.TransformerEncoderLayer(16, 4, dim_feedforward=32, dropout=0.0, batch_first=True, activation="gelu")
+        self.encoder = nn.TransformerEncoder(layer, 2, enable_nested_tensor=False)
+        self.fc = nn.Linear(16, 3)
+
+    def forward(self, x):
+        return self.fc(self.encoder(self.emb(x)).mean(dim=1))
+
+
+class Attend(nn.Module):
+    """Sequence-first self-attention, then a norm-first encoder layer."""
+
+    def __init__(self):
+        super().__init__()
+        self.attn = nn.MultiheadAttention(12, 3)
+        self.block = nn.TransformerEncoderLayer(12, 2, dim_feedforward=24, dropout=0.0, norm_first=True)
+
+    def forward(self, x):
+        return self.block(self.attn(x, x, x, need_weights=False)[0])
+
+
+def sequence_cases():
+    yield "lstm", LastStep(), [
+        {"type": "LSTM", "name": "lstm", "input_size": 6, "hidden_size": 10, "num_layers": 2, "batch_first": True},
+        {"type": "Select", "dim": 1, "index": -1},
+        {"type": "Linear", "name": "fc", "in_features": 10, "out_features": 3},
+    ], {"x": ["batch", "steps", 6]}, (4, 7, 6), "float32"
+    yield "bigru", BiGRU(), [
+        {"type": "GRU", "name": "gru", "input_size": 5, "hidden_size": 8, "bidirectional": True},
+        {"type": "Mean", "dim": 0},
+        {"type": "Linear", "name": "fc", "in_features": 16, "out_features": 2},
+    ], {"x": ["steps", "batch", 5]}, (6, 3, 5), "float32"
+    yield "rnn", ReluRNN(), [
+        {"type": "RNN", "name": "rnn", "input_size": 4, "hidden_size": 6, "nonlinearity": "relu", "batch_first": True, "bias": False},
+        {"type": "Select", "dim": 1, "index": -1},
+    ], {"x": ["batch", "steps", 4]}, (3, 5, 4), "float32"
+    yield "transformer", Encoder(), [
+        {"type": "Embedding", "name": "emb", "num_embeddings": 50, "embedding_dim": 16},
+        {"type": "TransformerEncoder", "name": "encoder", "num_layers": 2, "enable_nested_tensor": False,
+         "encoder_layer": {"d_model": 16, "nhead": 4, "dim_feedforward": 32, "dropout": 0.0, "batch_first": True, "activation": "gelu"}},
+        {"type": "Mean", "dim": 1},
+        {"type": "Linear", "name": "fc", "in_features": 16, "out_features": 3},
+    ], {"x": ["batch", "tokens"]}, (3, 9), "int64"
+    yield "attention", Attend(), [
+        {"type": "MultiheadAttention", "name": "attn", "embed_dim": 12, "num_heads": 3},
+        {"type": "TransformerEncoderLayer", "name": "block", "d_model": 12, "nhead": 2, "dim_feedforward": 24, "dropout": 0.0, "norm_first": True},
+    ], {"x": ["steps", "batch", 12]}, (5, 2, 12), "float32"
+    decoder = nn.Sequential(
+        nn.Linear(8, 64), nn.ReLU(), nn.Unflatten(1, (4, 4, 4)),
+        nn.ConvTranspose2d(4, 3, 3, stride=2, padding=1, output_padding=1), nn.ReLU(),
+        nn.ConvTranspose2d(3, 2, 4, stride=2, padding=1, groups=1, bias=False), nn.Sigmoid())
+    yield "decoder", decoder, [
+        {"type": "Linear", "in_features": 8, "out_features": 64},
+        {"type": "ReLU"},
+        {"type": "Unflatten", "dim": 1, "unflattened_size": [4, 4, 4]},
+        {"type": "ConvTranspose2d", "in_channels": 4, "out_channels": 3, "kernel_size": 3, "stride": 2, "padding": 1, "output_padding": 1},
+        {"type": "ReLU"},
+        {"type": "ConvTranspose2d", "in_channels": 3, "out_channels": 2, "kernel_size": 4, "stride": 2, "padding": 1, "bias": False},
+        {"type": "Sigmoid"},
+    ], {"x": ["batch", 8]}, (2, 8), "float32"
+
+
 def main():
     os.makedirs(ROOT, exist_ok=True)
     torch.manual_seed(SEED)
     rng = np.random.default_rng(SEED)
     index = []
-    for name, model, layers, inputs, shape in cases():
+    all_cases = [c + ("float32",) for c in cases()] + list(sequence_cases())
+    for name, model, layers, inputs, shape, dtype in all_cases:
         randomize_norms(model)
         model.eval()
-        x = (rng.standard_normal(shape) * 1.5).astype(np.float32)
+        if dtype == "int64":
+            x = rng.integers(0, 50, size=shape).astype(np.int64)
+        else:
+            x = (rng.standard_normal(shape) * 1.5).astype(np.float32)
         with torch.no_grad():
             y = model(torch.from_numpy(x)).numpy()
         state = {k: v.contiguous() for k, v in model.state_dict().items()}
         safetensors.torch.save_file(state, os.path.join(ROOT, f"{name}.safetensors"))
         torch.save(state, os.path.join(ROOT, f"{name}.pt"))
         spec = {"format": "layerspec/1", "name": name,
-                "inputs": {k: {"dtype": "float32", "shape": v} for k, v in inputs.items()},
+                "inputs": {k: {"dtype": dtype, "shape": v} for k, v in inputs.items()},
                 "weights": f"{name}.safetensors", "layers": layers}
         with open(os.path.join(ROOT, f"{name}.layers.json"), "w") as fh:
             json.dump(spec, fh, indent=1)

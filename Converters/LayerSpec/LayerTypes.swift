@@ -2,7 +2,7 @@
 public enum LayerTypes {
     public static let all: [LayerLowering] = [
         Linear(), Convolution(), BatchNorm(), LayerNorm(), Pooling(), AdaptivePooling(), Activations(), Reshaping(),
-        InferenceIdentity(), Arithmetic(),
+        InferenceIdentity(), Arithmetic(), TensorFunctions(), Embedding(), Recurrent(), Attention(), TransposedConvolution(),
     ]
 
     /// The lowering for each type name.

@@ -1,0 +1,49 @@
+import ONNX
+
+/// nn.ConvTranspose1d/2d/3d(in_channels, out_channels, kernel_size, stride=1,
+/// padding=0, output_padding=0, groups=1, bias=True, dilation=1, padding_mode='zeros'):
+/// ConvTranspose with the same sizes torch computes, (in - 1) * stride - 2 * padding +
+/// dilation * (kernel - 1) + output_padding + 1. Weight [in, out / groups, *kernel].
+struct TransposedConvolution: LayerLowering {
+    var typeNames: [String] { ["ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d"] }
+
+    func lower(_ inputs: [LayerValue], _ c: LayerContext) throws -> LayerValue {
+        let x = try c.single(inputs)
+        let k = Int(String(c.args.type.suffix(2).prefix(1))) ?? 2
+        let inC = try c.args.int("in_channels"), outC = try c.args.int("out_channels")
+        let kernel = try c.args.ints("kernel_size", count: k)
+        let stride = try c.args.ints("stride", count: k, default: 1)
+        let padding = try c.args.ints("padding", count: k, default: 0)
+        let outputPadding = try c.args.ints("output_padding", count: k, default: 0)
+        let dilation = try c.args.ints("dilation", count: k, default: 1)
+        let groups = try c.args.int("groups", default: 1)
+        let hasBias = try c.args.bool("bias", default: true)
+        let mode = try c.args.string("padding_mode", default: "zeros")
+        guard mode == "zeros" else { throw c.args.unsupported("padding_mode", "only 'zeros' is converted, not '\(mode)'") }
+        guard groups >= 1, inC % groups == 0, outC % groups == 0 else {
+            throw c.args.unsupported("groups", "in_channels \(inC) and out_channels \(outC) must both divide by groups \(groups)")
+        }
+        for d in 0..<k where outputPadding[d] >= max(stride[d], dilation[d]) {
+            throw c.args.unsupported("output_padding", "must be smaller than stride or dilation (torch's rule)")
+        }
+        guard x.rank == k + 2 else { throw c.shapeError("expects [N, C, \(k) spatial dims], got rank \(x.rank)") }
+        guard try c.fixed(x.shape[1], "the channel dimension") == inC else {
+            throw c.shapeError("in_channels is \(inC) but the input has \(x.shape[1]) channels")
+        }
+        var out: [ShapeDimension] = [x.shape[0], .fixed(Int64(outC))]
+        for d in 0..<k {
+            let size = try c.fixed(x.shape[2 + d], "spatial dimension \(d)")
+            let o = (size - 1) * stride[d] - 2 * padding[d] + dilation[d] * (kernel[d] - 1) + outputPadding[d] + 1
+            guard o >= 1 else { throw c.shapeError("spatial dimension \(d) would be empty") }
+            out.append(.fixed(Int64(o)))
+        }
+        let w = try c.weight("weight", shape: [inC, outC / groups] + kernel)
+        let b = hasBias ? try c.weight("bias", shape: [outC]) : nil
+        let y = try c.node("ConvTranspose", [x.value, w, b], [
+            "kernel_shape": .ints(kernel.map { Int64($0) }), "strides": .ints(stride.map { Int64($0) }),
+            "dilations": .ints(dilation.map { Int64($0) }), "pads": .ints((padding + padding).map { Int64($0) }),
+            "output_padding": .ints(outputPadding.map { Int64($0) }), "group": .int(Int64(groups)),
+        ])
+        return LayerValue(y, out)
+    }
+}
