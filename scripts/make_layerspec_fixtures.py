@@ -235,12 +235,84 @@ def sequence_cases():
     ], {"x": ["batch", 8]}, (2, 8), "float32"
 
 
+class BilinearNet(nn.Module):
+    """Two projections of one input combined by a bilinear layer, then RMS-normalised."""
+
+    def __init__(self):
+        super().__init__()
+        self.a = nn.Linear(7, 6)
+        self.b = nn.Linear(7, 5)
+        self.bil = nn.Bilinear(6, 5, 4)
+        self.norm = nn.RMSNorm(4)
+
+    def forward(self, x):
+        return self.norm(self.bil(self.a(x), self.b(x)))
+
+
+class DecoderNet(nn.Module):
+    """A decoder layer attending to a projection of its own input."""
+
+    def __init__(self):
+        super().__init__()
+        self.proj = nn.Linear(12, 12)
+        self.dec = nn.TransformerDecoderLayer(12, 3, dim_feedforward=24, dropout=0.0, batch_first=True)
+
+    def forward(self, x):
+        return self.dec(x, self.proj(x))
+
+
+class Bags(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.bag = nn.EmbeddingBag(50, 8, mode="max")
+        self.fc = nn.Linear(8, 2)
+
+    def forward(self, x):
+        return self.fc(self.bag(x))
+
+
+def more_cases():
+    imaging = nn.Sequential(
+        nn.Conv2d(3, 8, 3, padding=1), nn.GroupNorm(2, 8), nn.ReflectionPad2d((1, 1, 2, 0)), nn.InstanceNorm2d(8, affine=True),
+        nn.ZeroPad2d(1), nn.Upsample(scale_factor=2, mode="nearest"), nn.Conv2d(8, 8, 3, stride=2), nn.PixelShuffle(2),
+        nn.Upsample(size=(10, 12), mode="bilinear"), nn.ReplicationPad2d(1), nn.ConstantPad2d((0, 1, 0, 1), 0.5), nn.Hardswish())
+    yield "imaging", imaging, [
+        {"type": "Conv2d", "in_channels": 3, "out_channels": 8, "kernel_size": 3, "padding": 1},
+        {"type": "GroupNorm", "num_groups": 2, "num_channels": 8},
+        {"type": "ReflectionPad2d", "padding": [1, 1, 2, 0]},
+        {"type": "InstanceNorm2d", "num_features": 8, "affine": True},
+        {"type": "ZeroPad2d", "padding": 1},
+        {"type": "Upsample", "scale_factor": 2, "mode": "nearest"},
+        {"type": "Conv2d", "in_channels": 8, "out_channels": 8, "kernel_size": 3, "stride": 2},
+        {"type": "PixelShuffle", "upscale_factor": 2},
+        {"type": "Upsample", "size": [10, 12], "mode": "bilinear"},
+        {"type": "ReplicationPad2d", "padding": 1},
+        {"type": "ConstantPad2d", "padding": [0, 1, 0, 1], "value": 0.5},
+        {"type": "Hardswish"},
+    ], {"x": ["batch", 3, 6, 5]}, (2, 3, 6, 5), "float32"
+    yield "bilinear", BilinearNet(), [
+        {"type": "Linear", "name": "a", "in_features": 7, "out_features": 6},
+        {"type": "Linear", "name": "b", "in_features": 7, "out_features": 5, "inputs": ["x"]},
+        {"type": "Bilinear", "name": "bil", "in1_features": 6, "in2_features": 5, "out_features": 4, "inputs": ["a", "b"]},
+        {"type": "RMSNorm", "name": "norm", "normalized_shape": 4},
+    ], {"x": ["batch", 7]}, (5, 7), "float32"
+    yield "decoder_layer", DecoderNet(), [
+        {"type": "Linear", "name": "proj", "in_features": 12, "out_features": 12},
+        {"type": "TransformerDecoderLayer", "name": "dec", "inputs": ["x", "proj"], "d_model": 12, "nhead": 3,
+         "dim_feedforward": 24, "dropout": 0.0, "batch_first": True},
+    ], {"x": ["batch", "steps", 12]}, (2, 4, 12), "float32"
+    yield "bags", Bags(), [
+        {"type": "EmbeddingBag", "name": "bag", "num_embeddings": 50, "embedding_dim": 8, "mode": "max"},
+        {"type": "Linear", "name": "fc", "in_features": 8, "out_features": 2},
+    ], {"x": ["batch", 5]}, (4, 5), "int64"
+
+
 def main():
     os.makedirs(ROOT, exist_ok=True)
     torch.manual_seed(SEED)
     rng = np.random.default_rng(SEED)
     index = []
-    all_cases = [c + ("float32",) for c in cases()] + list(sequence_cases())
+    all_cases = [c + ("float32",) for c in cases()] + list(sequence_cases()) + list(more_cases())
     for name, model, layers, inputs, shape, dtype in all_cases:
         randomize_norms(model)
         model.eval()

@@ -23,7 +23,7 @@ public struct LayerSpecConverter: Converter {
         if let given = options.hints.weightsFile {
             weightsURL = given
         } else if let w = spec.weights {
-            weightsURL = try Self.inside(url.deletingLastPathComponent(), w, spec: file)
+            weightsURL = try Self.inside(url.deletingLastPathComponent(), w, spec: "$")
         } else {
             weightsURL = nil
         }

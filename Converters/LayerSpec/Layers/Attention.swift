@@ -8,9 +8,10 @@ import ONNX
 /// dim_feedforward=2048, dropout=0.1, activation='relu', layer_norm_eps=1e-5,
 /// batch_first=False, norm_first=False, bias=True) and nn.TransformerEncoder(
 /// encoder_layer: {its arguments}, num_layers, norm: null or {normalized_shape, eps})
+/// and nn.TransformerDecoderLayer (inputs target and memory; same arguments, no masks)
 /// are built from the same pieces, with torch's weight names.
 struct Attention: LayerLowering {
-    var typeNames: [String] { ["MultiheadAttention", "TransformerEncoderLayer", "TransformerEncoder"] }
+    var typeNames: [String] { ["MultiheadAttention", "TransformerEncoderLayer", "TransformerEncoder", "TransformerDecoderLayer"] }
 
     func lower(_ inputs: [LayerValue], _ c: LayerContext) throws -> LayerValue {
         switch c.args.type {
@@ -32,6 +33,14 @@ struct Attention: LayerLowering {
             func first(_ x: LayerValue) throws -> GraphBuilder.Value { batchFirst ? x.value : try c.node("Transpose", [x.value], ["perm": .ints([1, 0, 2])]) }
             let y = try Self.attention(try first(q), try first(k), try first(v), embed: e, heads: h, bias: bias, prefix: "", c)
             return LayerValue(batchFirst ? y : try c.node("Transpose", [y], ["perm": .ints([1, 0, 2])]), q.shape)
+        case "TransformerDecoderLayer":
+            guard inputs.count == 2 else { throw c.shapeError("takes two inputs, target and memory (list them in 'inputs')") }
+            let spec = try EncoderLayerSpec(c.args)
+            let (t, m) = (inputs[0], inputs[1])
+            guard m.rank == 3, try c.fixed(m.shape[2], "d_model") == spec.dModel else { throw c.shapeError("memory must be [seq, batch, \(spec.dModel)]") }
+            let flip = { (v: GraphBuilder.Value) in spec.batchFirst ? v : try c.node("Transpose", [v], ["perm": .ints([1, 0, 2])]) }
+            let y = try Self.decoderLayer(try flip(t.value), try flip(m.value), spec, c, x: t)
+            return LayerValue(try flip(y), t.shape)
         case "TransformerEncoderLayer":
             let x = try c.single(inputs)
             let spec = try EncoderLayerSpec(c.args)
@@ -97,6 +106,28 @@ struct Attention: LayerLowering {
         }
         let a = try norm(try c.node("Add", [x, try attend(x)]), "norm1")
         return try norm(try c.node("Add", [a, try feedForward(a)]), "norm2")
+    }
+
+    /// One decoder layer on batch-first target [N, T, E] and memory [N, S, E].
+    static func decoderLayer(_ x: GraphBuilder.Value, _ memory: GraphBuilder.Value, _ s: EncoderLayerSpec, _ c: LayerContext, x input: LayerValue) throws -> GraphBuilder.Value {
+        guard input.rank == 3, try c.fixed(input.shape[2], "d_model") == s.dModel else { throw c.shapeError("expects [seq, batch, \(s.dModel)] inputs") }
+        func attend(_ q: GraphBuilder.Value, _ kv: GraphBuilder.Value, _ name: String) throws -> GraphBuilder.Value {
+            try attention(q, kv, kv, embed: s.dModel, heads: s.heads, bias: s.bias, prefix: name + ".", c)
+        }
+        func feedForward(_ v: GraphBuilder.Value) throws -> GraphBuilder.Value {
+            let hidden = try linear(v, s.dModel, s.feedForward, prefix: "linear1.", bias: s.bias, c)
+            let act = s.activation == "relu" ? try c.node("Relu", [hidden]) : try c.node("Gelu", [hidden])
+            return try linear(act, s.feedForward, s.dModel, prefix: "linear2.", bias: s.bias, c)
+        }
+        func norm(_ v: GraphBuilder.Value, _ n: String) throws -> GraphBuilder.Value { try layerNorm(v, s.dModel, eps: s.eps, prefix: n + ".", bias: s.bias, c) }
+        if s.normFirst {
+            let a = try c.node("Add", [x, try { let n = try norm(x, "norm1"); return try attend(n, n, "self_attn") }()])
+            let b = try c.node("Add", [a, try attend(try norm(a, "norm2"), memory, "multihead_attn")])
+            return try c.node("Add", [b, try feedForward(try norm(b, "norm3"))])
+        }
+        let a = try norm(try c.node("Add", [x, try attend(x, x, "self_attn")]), "norm1")
+        let b = try norm(try c.node("Add", [a, try attend(a, memory, "multihead_attn")]), "norm2")
+        return try norm(try c.node("Add", [b, try feedForward(b)]), "norm3")
     }
 
     /// Scaled dot-product attention with torch's packed in-projection, on batch-first

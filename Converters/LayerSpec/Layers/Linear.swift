@@ -15,12 +15,13 @@ struct Linear: LayerLowering {
             throw c.shapeError("in_features is \(inF) but the input's last dimension is \(last)")
         }
         let out = Array(x.shape.dropLast()) + [.fixed(Int64(outF))]
-        let bias = hasBias ? try c.weight("bias", shape: [outF]) : nil
         if x.rank == 2 {
             let w = try c.weight("weight", shape: [outF, inF])
+            let bias = hasBias ? try c.weight("bias", shape: [outF]) : nil
             return LayerValue(try c.node("Gemm", [x.value, w, bias], ["transB": .int(1)]), out)
         }
         let values = try c.weightValues("weight", shape: [outF, inF])
+        let bias = hasBias ? try c.weight("bias", shape: [outF]) : nil
         var transposed = [Double](repeating: 0, count: values.count)
         for o in 0..<outF { for i in 0..<inF { transposed[i * outF + o] = values[o * inF + i] } }
         var y = try c.node("MatMul", [x.value, try c.constant(transposed, shape: [inF, outF], name: "weight_t")])
