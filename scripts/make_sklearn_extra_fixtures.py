@@ -40,6 +40,37 @@ SEED = 20251201
 ROOT = os.path.join(os.path.dirname(__file__), "..", "Fixtures", "python", "sklearn_extra")
 
 
+# --- Naive Bayes (categorical), discriminant and mixture models, ensembles of other
+# estimators (branch sk-ensembles-others). Each case: pickle 4, scikit-learn's outputs on
+# its input, one INDEX.json entry; "output": "label" marks a classifier compared on its
+# labels alone (it has no predict_proba or decision_function).
+def ensembles_and_others(X, X2, y2, X3, y3):
+    from sklearn.naive_bayes import CategoricalNB
+    index = []
+
+    def save(name, est, data, method, **extra):
+        inputs = np.load(os.path.join(ROOT, data))
+        with open(os.path.join(ROOT, f"{name}.p4.pkl"), "wb") as fh:
+            pickle.dump(est, fh, protocol=4)
+        if method != "predict":
+            np.save(os.path.join(ROOT, f"{name}.{method}.npy"), getattr(est, method)(inputs))
+        np.save(os.path.join(ROOT, f"{name}.predict.npy"), est.predict(inputs))
+        index.append({"name": name, "method": method, "input": data, **extra})
+
+    # CategoricalNB: integer codes; min_categories widens two features' tables past the
+    # codes seen in training. The input has codes seen only through min_categories, and
+    # non-integers that scikit-learn truncates toward zero (-0.5 -> 0, 2.9 -> 2).
+    Xcat_train = np.round(np.abs(X3) * 1.5) % 3
+    Xcat = np.round(np.abs(X) * 1.5) % 3
+    Xcat[:, 1] = np.arange(len(X)) % 5
+    Xcat[0, 0], Xcat[1, 2], Xcat[2, 3] = 1.7, -0.5, 2.9
+    np.save(os.path.join(ROOT, "X_categorical_nb.npy"), Xcat)
+    save("categorical_nb", CategoricalNB(alpha=0.7, min_categories=[2, 5, 3, 3]).fit(Xcat_train, y3), "X_categorical_nb.npy", "predict_proba")
+    np.save(os.path.join(ROOT, "X_categorical_nb_binary.npy"), np.clip(Xcat, -0.5, 2))
+    save("categorical_nb_binary", CategoricalNB().fit(np.round(np.abs(X2) * 1.5) % 3, y2), "X_categorical_nb_binary.npy", "predict_proba")
+    return index
+
+
 def main():
     os.makedirs(ROOT, exist_ok=True)
     X3, y3 = make_classification(n_samples=120, n_features=4, n_informative=3, n_redundant=0, n_classes=3, random_state=SEED)
@@ -299,6 +330,7 @@ def main():
             pickle.dump(est, fh, protocol=4)
         np.save(os.path.join(ROOT, f"{name}.predict.npy"), est.predict(X))
         index.append({"name": name, "method": "predict", "input": "X.npy"})
+    index += ensembles_and_others(X, X2, y2, X3, y3)
     with open(os.path.join(ROOT, "INDEX.json"), "w") as fh:
         json.dump(index, fh, indent=1)
     with open(os.path.join(ROOT, "VERSIONS.txt"), "w") as fh:
