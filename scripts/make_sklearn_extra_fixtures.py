@@ -68,6 +68,19 @@ def ensembles_and_others(X, X2, y2, X3, y3):
     save("categorical_nb", CategoricalNB(alpha=0.7, min_categories=[2, 5, 3, 3]).fit(Xcat_train, y3), "X_categorical_nb.npy", "predict_proba")
     np.save(os.path.join(ROOT, "X_categorical_nb_binary.npy"), np.clip(Xcat, -0.5, 2))
     save("categorical_nb_binary", CategoricalNB().fit(np.round(np.abs(X2) * 1.5) % 3, y2), "X_categorical_nb_binary.npy", "predict_proba")
+
+    # QuadraticDiscriminantAnalysis: svd with reg_param (folded into scalings_), given
+    # priors, binary, and the eigen solver with shrinkage.
+    from sklearn.discriminant_analysis import QuadraticDiscriminantAnalysis as QDA
+    save("qda", QDA(reg_param=0.1).fit(X3, y3), "X.npy", "predict_proba")
+    save("qda_priors", QDA(priors=[0.5, 0.3, 0.2]).fit(X3, y3), "X.npy", "predict_proba")
+    save("qda_binary", QDA().fit(X2, y2), "X.npy", "predict_proba")
+    save("qda_eigen", QDA(solver="eigen", shrinkage=0.3).fit(X3, y3), "X.npy", "predict_proba")
+
+    # GaussianMixture in each covariance type; predict gives component indices.
+    from sklearn.mixture import GaussianMixture
+    for cov in ["full", "tied", "diag", "spherical"]:
+        save(f"gmm_{cov}", GaussianMixture(n_components=3, covariance_type=cov, random_state=SEED).fit(X3), "X.npy", "predict_proba")
     return index
 
 
