@@ -81,6 +81,16 @@ def ensembles_and_others(X, X2, y2, X3, y3):
     from sklearn.mixture import GaussianMixture
     for cov in ["full", "tied", "diag", "spherical"]:
         save(f"gmm_{cov}", GaussianMixture(n_components=3, covariance_type=cov, random_state=SEED).fit(X3), "X.npy", "predict_proba")
+
+    # NearestCentroid: uniform priors predict by the raw nearest centroid, empirical ones
+    # (an unbalanced subset) by the normalised discriminant; manhattan has predict alone.
+    from sklearn.neighbors import NearestCentroid
+    keep = [i for i in range(len(y3)) if y3[i] != 2] + [i for i in range(len(y3)) if y3[i] == 2][:12]
+    Xu, yu = X3[keep], y3[keep]
+    save("nearest_centroid", NearestCentroid().fit(X3, y3), "X.npy", "predict_proba")
+    save("nearest_centroid_empirical", NearestCentroid(priors="empirical", shrink_threshold=0.2).fit(Xu, yu), "X.npy", "predict_proba")
+    save("nearest_centroid_manhattan", NearestCentroid(metric="manhattan").fit(X3, y3), "X.npy", "predict", output="label")
+    save("nearest_centroid_manhattan_empirical", NearestCentroid(metric="manhattan", priors="empirical").fit(Xu, yu), "X.npy", "predict", output="label")
     return index
 
 
