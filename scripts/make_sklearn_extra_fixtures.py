@@ -91,6 +91,17 @@ def ensembles_and_others(X, X2, y2, X3, y3):
     save("nearest_centroid_empirical", NearestCentroid(priors="empirical", shrink_threshold=0.2).fit(Xu, yu), "X.npy", "predict_proba")
     save("nearest_centroid_manhattan", NearestCentroid(metric="manhattan").fit(X3, y3), "X.npy", "predict", output="label")
     save("nearest_centroid_manhattan_empirical", NearestCentroid(metric="manhattan", priors="empirical").fit(Xu, yu), "X.npy", "predict", output="label")
+
+    # Hard voting: members with probabilities, scores or labels alone; weights with a
+    # dropped member; two equal members, whose disagreements are ties that go to the
+    # smaller class index.
+    members = lambda: [("lr", LogisticRegression(max_iter=500)), ("nb", GaussianNB()), ("tree", DecisionTreeClassifier(max_depth=2, random_state=SEED)),
+                       ("svc", LinearSVC(random_state=SEED)), ("centroid", NearestCentroid(metric="manhattan"))]
+    save("voting_hard", VotingClassifier(members(), voting="hard").fit(X3, y3), "X.npy", "predict", output="label")
+    save("voting_hard_weights", VotingClassifier(members(), voting="hard", weights=[0.7, 1.1, 0.4, 2.5, 0.3]).set_params(nb="drop").fit(X3, y3),
+         "X.npy", "predict", output="label")
+    save("voting_hard_tie", VotingClassifier([("tree", DecisionTreeClassifier(max_depth=1, random_state=SEED)), ("nb", GaussianNB())], voting="hard").fit(X3, y3),
+         "X.npy", "predict", output="label")
     return index
 
 
