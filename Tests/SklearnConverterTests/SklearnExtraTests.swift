@@ -11,7 +11,7 @@ final class SklearnExtraTests: XCTestCase {
     func testTransformersAndRegressorsMatchScikitLearn() throws {
         let root = TestPaths.fixtures("python/sklearn_extra")
         let index = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: root.appendingPathComponent("INDEX.json"))) as? [[String: String]])
-        XCTAssertGreaterThanOrEqual(index.count, 89)
+        XCTAssertGreaterThanOrEqual(index.count, 94)
         for entry in index {
             let name = entry["name"]!, method = entry["method"]!
             let x = try NPYFile.read(root.appendingPathComponent(entry["input"]!))
@@ -59,6 +59,18 @@ final class SklearnExtraTests: XCTestCase {
         XCTAssertNoThrow(try session.run(["input": .tensor(TensorValue(floats: [2, 4, 2, 2], shape: [1, 4]))]))
         for row: [Float] in [[3, 0, 0, 0], [0, 5, 0, 0], [0, 0, -1, 0], [0, 0, 0, .nan]] {
             XCTAssertThrowsError(try session.run(["input": .tensor(TensorValue(floats: row, shape: [1, 4]))]), "\(row)")
+        }
+    }
+
+    /// Options the converters do not implement fail with the class, the attribute and
+    /// the value, instead of producing a different model.
+    func testUnconvertedOptionsAreRefusedByName() throws {
+        let root = TestPaths.fixtures("python/sklearn_extra")
+        for (file, words) in [("refused_stacking_decision", ["stack_method_", "decision_function", "LogisticRegression"])] {
+            XCTAssertThrowsError(try SklearnConverter().convert(contentsOf: root.appendingPathComponent("\(file).p4.pkl"), format: .pickle, options: ConversionOptions()), file) { error in
+                let text = "\(error)"
+                for w in words { XCTAssertTrue(text.contains(w), "\(file): \(text)") }
+            }
         }
     }
 }
