@@ -126,6 +126,19 @@ def ensembles_and_others(X, X2, y2, X3, y3, Xr, yr):
                                  stack_method="decision_function", cv=3)
     with open(os.path.join(ROOT, "refused_stacking_decision.p4.pkl"), "wb") as fh:
         pickle.dump(refused.set_params(tree=LinearSVC(random_state=SEED)).fit(X3, y3), fh, protocol=4)
+
+    # CalibratedClassifierCV: sigmoid and isotonic, on decision_function (LinearSVC, one
+    # and several columns) and on predict_proba (GaussianNB, a tree: no decision_function),
+    # cross-validated ensembles and ensemble=False.
+    from sklearn.calibration import CalibratedClassifierCV as Calibrated
+    save("calibrated_sigmoid", Calibrated(LinearSVC(random_state=SEED), cv=3).fit(X3, y3), "X.npy", "predict_proba")
+    save("calibrated_sigmoid_binary", Calibrated(LinearSVC(random_state=SEED), cv=3, ensemble=False).fit(X2, y2), "X.npy", "predict_proba")
+    save("calibrated_isotonic_binary", Calibrated(GaussianNB(), method="isotonic", cv=2).fit(X2[:60], y2[:60]), "X.npy", "predict_proba")
+    save("calibrated_isotonic_tree", Calibrated(DecisionTreeClassifier(max_depth=2, random_state=SEED), method="isotonic", cv=2).fit(X3[:60], y3[:60]), "X.npy", "predict_proba")
+    for name, est in [("refused_calibrated_temperature", Calibrated(GaussianNB(), method="temperature", cv=2)),
+                      ("refused_calibrated_logreg", Calibrated(LogisticRegression(max_iter=500), cv=2))]:
+        with open(os.path.join(ROOT, f"{name}.p4.pkl"), "wb") as fh:
+            pickle.dump(est.fit(X3, y3), fh, protocol=4)
     return index
 
 
