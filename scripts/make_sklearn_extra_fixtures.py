@@ -139,6 +139,16 @@ def ensembles_and_others(X, X2, y2, X3, y3, Xr, yr):
                       ("refused_calibrated_logreg", Calibrated(LogisticRegression(max_iter=500), cv=2))]:
         with open(os.path.join(ROOT, f"{name}.p4.pkl"), "wb") as fh:
             pickle.dump(est.fit(X3, y3), fh, protocol=4)
+
+    # AdaBoostRegressor: the weighted median of its members (trees; Ridge with an even
+    # member count, where the half-weight point can fall between two members).
+    from sklearn.ensemble import AdaBoostRegressor
+    from sklearn.tree import DecisionTreeRegressor
+    save("adaboost_regressor", AdaBoostRegressor(DecisionTreeRegressor(max_depth=2), n_estimators=5, random_state=SEED).fit(Xr[:60], yr[:60]), "X.npy", "predict")
+    save("adaboost_regressor_square", AdaBoostRegressor(DecisionTreeRegressor(max_depth=2), n_estimators=4, loss="square", random_state=SEED).fit(Xr[:60], yr[:60]),
+         "X.npy", "predict")
+    save("adaboost_regressor_ridge", AdaBoostRegressor(Ridge(alpha=1.0), n_estimators=4, loss="exponential", random_state=SEED).fit(Xr, yr + np.sin(Xr[:, 0]) * 3),
+         "X.npy", "predict")
     return index
 
 
