@@ -57,9 +57,10 @@ def ensembles_and_others(X, X2, y2, X3, y3, Xr, yr):
         np.save(os.path.join(ROOT, f"{name}.predict.npy"), est.predict(inputs))
         index.append({"name": name, "method": method, "input": data, **extra})
 
-    # CategoricalNB: integer codes; min_categories widens two features' tables past the
-    # codes seen in training. The input has codes seen only through min_categories, and
-    # non-integers that scikit-learn truncates toward zero (-0.5 -> 0, 2.9 -> 2).
+    # CategoricalNB: integer codes; min_categories widens feature 1's table to 5 codes
+    # (training saw 0-2). The input has codes 3 and 4 there, known only through
+    # min_categories, and non-integers that scikit-learn truncates toward zero (1.7 -> 1,
+    # -0.5 -> 0, 2.9 -> 2).
     Xcat_train = np.round(np.abs(X3) * 1.5) % 3
     Xcat = np.round(np.abs(X) * 1.5) % 3
     Xcat[:, 1] = np.arange(len(X)) % 5
@@ -140,8 +141,8 @@ def ensembles_and_others(X, X2, y2, X3, y3, Xr, yr):
         with open(os.path.join(ROOT, f"{name}.p4.pkl"), "wb") as fh:
             pickle.dump(est.fit(X3, y3), fh, protocol=4)
 
-    # AdaBoostRegressor: the weighted median of its members (trees; Ridge with an even
-    # member count, where the half-weight point can fall between two members).
+    # AdaBoostRegressor: the weighted median of its members (trees with linear and square
+    # loss; Ridge members with exponential loss on a target with a nonlinear part).
     from sklearn.ensemble import AdaBoostRegressor
     from sklearn.tree import DecisionTreeRegressor
     save("adaboost_regressor", AdaBoostRegressor(DecisionTreeRegressor(max_depth=2), n_estimators=5, random_state=SEED).fit(Xr[:60], yr[:60]), "X.npy", "predict")
