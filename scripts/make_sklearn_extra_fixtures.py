@@ -135,6 +135,8 @@ def ensembles_and_others(X, X2, y2, X3, y3, Xr, yr):
     save("calibrated_sigmoid", Calibrated(LinearSVC(random_state=SEED), cv=3).fit(X3, y3), "X.npy", "predict_proba")
     save("calibrated_sigmoid_binary", Calibrated(LinearSVC(random_state=SEED), cv=3, ensemble=False).fit(X2, y2), "X.npy", "predict_proba")
     save("calibrated_isotonic_binary", Calibrated(GaussianNB(), method="isotonic", cv=2).fit(X2[:60], y2[:60]), "X.npy", "predict_proba")
+    save("calibrated_pipeline", Calibrated(Pipeline([("scale", StandardScaler()), ("nb", GaussianNB())]), method="isotonic", cv=2).fit(X3[:60], y3[:60]),
+         "X.npy", "predict_proba")
     save("calibrated_isotonic_tree", Calibrated(DecisionTreeClassifier(max_depth=2, random_state=SEED), method="isotonic", cv=2).fit(X3[:60], y3[:60]), "X.npy", "predict_proba")
     for name, est in [("refused_calibrated_temperature", Calibrated(GaussianNB(), method="temperature", cv=2)),
                       ("refused_calibrated_logreg", Calibrated(LogisticRegression(max_iter=500), cv=2))]:

@@ -62,14 +62,14 @@ struct SklearnCalibration: SklearnGraphLowering {
         case .decision(_, let s, let n):
             predictions = n == 1 ? try b.node("Unsqueeze", [s, try b.initializer([Int64(1)], shape: [1], name: "axis1_\(k)")], name: "decision_column\(k)") : s
             columns = n
-        case .classifier(_, let p, let n) where Self.probabilityOnly.contains(est.className ?? ""):
+        case .classifier(_, let p, let n) where Self.probabilityOnly.contains(try finalStep(est).className ?? ""):
             if n == 2 {
                 predictions = try b.node("Slice", [p, try b.initializer([Int64(1)], shape: [1], name: "from1_\(k)"), try b.initializer([Int64(2)], shape: [1], name: "to2_\(k)"),
                                                    try b.initializer([Int64(1)], shape: [1], name: "slice_axis1_\(k)")], name: "positive_proba\(k)")
                 columns = 1
             } else { predictions = p; columns = n }
         case .classifier:
-            throw SklearnError.invalid(path: est.path, reason: "CalibratedClassifierCV calibrates the decision_function of \(est.className ?? "this estimator"), which its converter does not produce")
+            throw SklearnError.invalid(path: est.path, reason: "CalibratedClassifierCV calibrates the decision_function of \(try finalStep(est).className ?? "this estimator"), which its converter does not produce")
         default:
             throw SklearnError.invalid(path: est.path, reason: "a calibrated estimator that is not a classifier")
         }
@@ -157,8 +157,14 @@ struct SklearnCalibration: SklearnGraphLowering {
     /// An estimator's `classes_`, or its last step's for a pipeline.
     func classesOf(_ est: PyNode) throws -> PyNode {
         if let c = est.optionalAttribute("classes_") { return c }
-        if let steps = est.optionalAttribute("steps"), let last = try steps.items().last { return try classesOf(try last.item(1)) }
-        return try est.attribute("classes_")
+        return try finalStep(est).attribute("classes_")
+    }
+
+    /// A pipeline's last step (its decision_function and classes are that step's), or the
+    /// estimator itself.
+    func finalStep(_ est: PyNode) throws -> PyNode {
+        if let steps = est.optionalAttribute("steps"), let last = try steps.items().last { return try finalStep(try last.item(1)) }
+        return est
     }
 
     func position(of j: Int, in labels: TreeEnsembleModel.ClassLabels, among all: TreeEnsembleModel.ClassLabels) -> Int? {
