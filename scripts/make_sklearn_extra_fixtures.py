@@ -40,6 +40,121 @@ SEED = 20251201
 ROOT = os.path.join(os.path.dirname(__file__), "..", "Fixtures", "python", "sklearn_extra")
 
 
+# --- Naive Bayes (categorical), discriminant and mixture models, ensembles of other
+# estimators (branch sk-ensembles-others). Each case: pickle 4, scikit-learn's outputs on
+# its input, one INDEX.json entry; "output": "label" marks a classifier compared on its
+# labels alone (it has no predict_proba or decision_function).
+def ensembles_and_others(X, X2, y2, X3, y3, Xr, yr):
+    from sklearn.naive_bayes import CategoricalNB
+    index = []
+
+    def save(name, est, data, method, **extra):
+        inputs = np.load(os.path.join(ROOT, data))
+        with open(os.path.join(ROOT, f"{name}.p4.pkl"), "wb") as fh:
+            pickle.dump(est, fh, protocol=4)
+        if method != "predict":
+            np.save(os.path.join(ROOT, f"{name}.{method}.npy"), getattr(est, method)(inputs))
+        np.save(os.path.join(ROOT, f"{name}.predict.npy"), est.predict(inputs))
+        index.append({"name": name, "method": method, "input": data, **extra})
+
+    # CategoricalNB: integer codes; min_categories widens feature 1's table to 5 codes
+    # (training saw 0-2). The input has codes 3 and 4 there, known only through
+    # min_categories, and non-integers that scikit-learn truncates toward zero (1.7 -> 1,
+    # -0.5 -> 0, 2.9 -> 2).
+    Xcat_train = np.round(np.abs(X3) * 1.5) % 3
+    Xcat = np.round(np.abs(X) * 1.5) % 3
+    Xcat[:, 1] = np.arange(len(X)) % 5
+    Xcat[0, 0], Xcat[1, 2], Xcat[2, 3] = 1.7, -0.5, 2.9
+    np.save(os.path.join(ROOT, "X_categorical_nb.npy"), Xcat)
+    save("categorical_nb", CategoricalNB(alpha=0.7, min_categories=[2, 5, 3, 3]).fit(Xcat_train, y3), "X_categorical_nb.npy", "predict_proba")
+    np.save(os.path.join(ROOT, "X_categorical_nb_binary.npy"), np.clip(Xcat, -0.5, 2))
+    save("categorical_nb_binary", CategoricalNB().fit(np.round(np.abs(X2) * 1.5) % 3, y2), "X_categorical_nb_binary.npy", "predict_proba")
+
+    # QuadraticDiscriminantAnalysis: svd with reg_param (folded into scalings_), given
+    # priors, binary, and the eigen solver with shrinkage.
+    from sklearn.discriminant_analysis import QuadraticDiscriminantAnalysis as QDA
+    save("qda", QDA(reg_param=0.1).fit(X3, y3), "X.npy", "predict_proba")
+    save("qda_priors", QDA(priors=[0.5, 0.3, 0.2]).fit(X3, y3), "X.npy", "predict_proba")
+    save("qda_binary", QDA().fit(X2, y2), "X.npy", "predict_proba")
+    save("qda_eigen", QDA(solver="eigen", shrinkage=0.3).fit(X3, y3), "X.npy", "predict_proba")
+
+    # GaussianMixture in each covariance type; predict gives component indices.
+    from sklearn.mixture import GaussianMixture
+    for cov in ["full", "tied", "diag", "spherical"]:
+        save(f"gmm_{cov}", GaussianMixture(n_components=3, covariance_type=cov, random_state=SEED).fit(X3), "X.npy", "predict_proba")
+
+    # NearestCentroid: uniform priors predict by the raw nearest centroid, empirical ones
+    # (an unbalanced subset) by the normalised discriminant; manhattan has predict alone.
+    from sklearn.neighbors import NearestCentroid
+    keep = [i for i in range(len(y3)) if y3[i] != 2] + [i for i in range(len(y3)) if y3[i] == 2][:12]
+    Xu, yu = X3[keep], y3[keep]
+    save("nearest_centroid", NearestCentroid().fit(X3, y3), "X.npy", "predict_proba")
+    save("nearest_centroid_empirical", NearestCentroid(priors="empirical", shrink_threshold=0.2).fit(Xu, yu), "X.npy", "predict_proba")
+    save("nearest_centroid_manhattan", NearestCentroid(metric="manhattan").fit(X3, y3), "X.npy", "predict", output="label")
+    save("nearest_centroid_manhattan_empirical", NearestCentroid(metric="manhattan", priors="empirical").fit(Xu, yu), "X.npy", "predict", output="label")
+
+    # Hard voting: members with probabilities, scores or labels alone; weights with a
+    # dropped member; two equal members, whose disagreements are ties that go to the
+    # smaller class index.
+    members = lambda: [("lr", LogisticRegression(max_iter=500)), ("nb", GaussianNB()), ("tree", DecisionTreeClassifier(max_depth=2, random_state=SEED)),
+                       ("svc", LinearSVC(random_state=SEED)), ("centroid", NearestCentroid(metric="manhattan"))]
+    save("voting_hard", VotingClassifier(members(), voting="hard").fit(X3, y3), "X.npy", "predict", output="label")
+    save("voting_hard_weights", VotingClassifier(members(), voting="hard", weights=[0.7, 1.1, 0.4, 2.5, 0.3]).set_params(nb="drop").fit(X3, y3),
+         "X.npy", "predict", output="label")
+    save("voting_hard_tie", VotingClassifier([("tree", DecisionTreeClassifier(max_depth=1, random_state=SEED)), ("nb", GaussianNB())], voting="hard").fit(X3, y3),
+         "X.npy", "predict", output="label")
+
+    # Stacking: "auto" stack methods (predict_proba, decision_function), binary stacks that
+    # drop the first probability column, passthrough, stack_method="predict" on
+    # classifiers, a final estimator with decision_function alone, and a regressor.
+    from sklearn.ensemble import StackingClassifier, StackingRegressor
+    from sklearn.tree import DecisionTreeRegressor
+    save("stacking", StackingClassifier([("lr", LogisticRegression(max_iter=500)), ("svc", LinearSVC(random_state=SEED)),
+                                         ("tree", DecisionTreeClassifier(max_depth=2, random_state=SEED))],
+                                        final_estimator=LogisticRegression(max_iter=500), cv=3).fit(X3, y3), "X.npy", "predict_proba")
+    save("stacking_binary_passthrough", StackingClassifier([("nb", GaussianNB()), ("svc", SVC(kernel="rbf")), ("knn", KNeighborsClassifier(n_neighbors=5))],
+                                                           final_estimator=LogisticRegression(max_iter=500), passthrough=True, cv=3).fit(X2[:40], y2[:40]), "X.npy", "predict_proba")
+    save("stacking_predict_method", StackingClassifier([("tree", DecisionTreeClassifier(max_depth=2, random_state=SEED)), ("lr", LogisticRegression(max_iter=500))],
+                                                       final_estimator=GaussianNB(), stack_method="predict", cv=3).fit(X3, y3), "X.npy", "predict_proba")
+    save("stacking_final_svc", StackingClassifier([("nb", GaussianNB()), ("tree", DecisionTreeClassifier(max_depth=2, random_state=SEED))],
+                                                  final_estimator=LinearSVC(random_state=SEED), cv=3).fit(X3, y3), "X.npy", "decision_function")
+    save("stacking_regressor", StackingRegressor([("ridge", Ridge()), ("tree", DecisionTreeRegressor(max_depth=3, random_state=SEED)), ("knn", KNeighborsRegressor(n_neighbors=4))],
+                                                 final_estimator=Ridge(alpha=0.5), passthrough=True, cv=3).fit(Xr[:40], yr[:40]), "X.npy", "predict")
+
+    # Refused (not in INDEX.json; the tests expect an error naming the attribute):
+    # LogisticRegression's decision_function, which its converter does not produce.
+    refused = StackingClassifier([("lr", LogisticRegression(max_iter=500)), ("tree", DecisionTreeClassifier(max_depth=2, random_state=SEED))],
+                                 stack_method="decision_function", cv=3)
+    with open(os.path.join(ROOT, "refused_stacking_decision.p4.pkl"), "wb") as fh:
+        pickle.dump(refused.set_params(tree=LinearSVC(random_state=SEED)).fit(X3, y3), fh, protocol=4)
+
+    # CalibratedClassifierCV: sigmoid and isotonic, on decision_function (LinearSVC, one
+    # and several columns) and on predict_proba (GaussianNB, a tree: no decision_function),
+    # cross-validated ensembles and ensemble=False.
+    from sklearn.calibration import CalibratedClassifierCV as Calibrated
+    save("calibrated_sigmoid", Calibrated(LinearSVC(random_state=SEED), cv=3).fit(X3, y3), "X.npy", "predict_proba")
+    save("calibrated_sigmoid_binary", Calibrated(LinearSVC(random_state=SEED), cv=3, ensemble=False).fit(X2, y2), "X.npy", "predict_proba")
+    save("calibrated_isotonic_binary", Calibrated(GaussianNB(), method="isotonic", cv=2).fit(X2[:60], y2[:60]), "X.npy", "predict_proba")
+    save("calibrated_pipeline", Calibrated(Pipeline([("scale", StandardScaler()), ("nb", GaussianNB())]), method="isotonic", cv=2).fit(X3[:60], y3[:60]),
+         "X.npy", "predict_proba")
+    save("calibrated_isotonic_tree", Calibrated(DecisionTreeClassifier(max_depth=2, random_state=SEED), method="isotonic", cv=2).fit(X3[:60], y3[:60]), "X.npy", "predict_proba")
+    for name, est in [("refused_calibrated_temperature", Calibrated(GaussianNB(), method="temperature", cv=2)),
+                      ("refused_calibrated_logreg", Calibrated(LogisticRegression(max_iter=500), cv=2))]:
+        with open(os.path.join(ROOT, f"{name}.p4.pkl"), "wb") as fh:
+            pickle.dump(est.fit(X3, y3), fh, protocol=4)
+
+    # AdaBoostRegressor: the weighted median of its members (trees with linear and square
+    # loss; Ridge members with exponential loss on a target with a nonlinear part).
+    from sklearn.ensemble import AdaBoostRegressor
+    from sklearn.tree import DecisionTreeRegressor
+    save("adaboost_regressor", AdaBoostRegressor(DecisionTreeRegressor(max_depth=2), n_estimators=5, random_state=SEED).fit(Xr[:60], yr[:60]), "X.npy", "predict")
+    save("adaboost_regressor_square", AdaBoostRegressor(DecisionTreeRegressor(max_depth=2), n_estimators=4, loss="square", random_state=SEED).fit(Xr[:60], yr[:60]),
+         "X.npy", "predict")
+    save("adaboost_regressor_ridge", AdaBoostRegressor(Ridge(alpha=1.0), n_estimators=4, loss="exponential", random_state=SEED).fit(Xr, yr + np.sin(Xr[:, 0]) * 3),
+         "X.npy", "predict")
+    return index
+
+
 def main():
     os.makedirs(ROOT, exist_ok=True)
     X3, y3 = make_classification(n_samples=120, n_features=4, n_informative=3, n_redundant=0, n_classes=3, random_state=SEED)
@@ -299,6 +414,7 @@ def main():
             pickle.dump(est, fh, protocol=4)
         np.save(os.path.join(ROOT, f"{name}.predict.npy"), est.predict(X))
         index.append({"name": name, "method": "predict", "input": "X.npy"})
+    index += ensembles_and_others(X, X2, y2, X3, y3, Xr, yr)
     with open(os.path.join(ROOT, "INDEX.json"), "w") as fh:
         json.dump(index, fh, indent=1)
     with open(os.path.join(ROOT, "VERSIONS.txt"), "w") as fh:

@@ -5,12 +5,14 @@ import PythonObjects
 /// probabilities or predictions averaged) and AdaBoostClassifier (SAMME: each member's
 /// predicted class coded w, the others -w/(K-1), with w its `estimator_weights_`; summed,
 /// divided by the weights' total; probabilities from that decision as scikit-learn's
-/// `_compute_proba_from_decision` does).
+/// `_compute_proba_from_decision` does) and AdaBoostRegressor (the weighted median of
+/// its members' predictions, see `weightedMedian`).
 struct SklearnEnsembles: SklearnGraphLowering {
     static let baggingClassifier = "sklearn.ensemble._bagging.BaggingClassifier"
     static let baggingRegressor = "sklearn.ensemble._bagging.BaggingRegressor"
     static let adaBoost = "sklearn.ensemble._weight_boosting.AdaBoostClassifier"
-    var classNames: [String] { [Self.baggingClassifier, Self.baggingRegressor, Self.adaBoost] }
+    static let adaBoostRegressor = "sklearn.ensemble._weight_boosting.AdaBoostRegressor"
+    var classNames: [String] { [Self.baggingClassifier, Self.baggingRegressor, Self.adaBoost, Self.adaBoostRegressor] }
 
     func labels(_ node: PyNode) throws -> SklearnClassTable {
         let l = try SklearnClassTable(try node.attribute("classes_"))
@@ -21,6 +23,8 @@ struct SklearnEnsembles: SklearnGraphLowering {
         let members = try node.attribute("estimators_").items()
         guard !members.isEmpty else { throw SklearnError.invalid(path: node.path + ".estimators_", reason: "no fitted members") }
         switch node.className ?? "" {
+        case Self.adaBoostRegressor:
+            return try weightedMedian(node, members: members, to: b, input: x, width: width, dtype: dtype)
         case Self.adaBoost:
             let classes = try labels(node)
             let c = classes.count
@@ -78,5 +82,43 @@ struct SklearnEnsembles: SklearnGraphLowering {
             return .classifier(label: try b.node("Gather", [try table.table(b), index], attributes: ["axis": .int(0)], name: "label"),
                                probabilities: mean, classes: classes)
         }
+    }
+}
+
+extension SklearnEnsembles {
+    /// AdaBoostRegressor's `_get_median_predict`: the members' predictions sorted per row,
+    /// their weights accumulated in that order, and the prediction at the first position
+    /// whose running weight reaches half the total. The weights and their running sums
+    /// stay float64 whatever the graph's float type, as scikit-learn's are. Members tied
+    /// in prediction may sort in another order than np.argsort's, but they give the same
+    /// value wherever the half-weight point falls among them.
+    func weightedMedian(_ node: PyNode, members: [PyNode], to b: GraphBuilder, input x: GraphBuilder.Value, width: Int, dtype: DataType) throws -> SklearnOutputs {
+        let weightsNode = try node.attribute("estimator_weights_")
+        let weights = try weightsNode.doubles(rank: 1)
+        guard weights.count >= members.count else { throw SklearnError.invalid(path: weightsNode.path, reason: "\(weights.count) weights for \(members.count) members") }
+        guard weights.prefix(members.count).allSatisfy({ $0 >= 0 }) else {
+            throw SklearnError.invalid(path: weightsNode.path, reason: "AdaBoostRegressor estimator_weights_ has a negative weight (the weighted median needs weights >= 0)")
+        }
+        let axis1 = try b.initializer([Int64(1)], shape: [1], name: "axis1_median")
+        var columns: [GraphBuilder.Value] = []
+        for (k, m) in members.enumerated() {
+            guard case .regressor(let p, 1) = try SklearnConverter.graphLowering(for: m).addNodes(m, to: b, input: x, width: width, dtype: dtype) else {
+                throw SklearnError.invalid(path: m.path, reason: "an AdaBoostRegressor member that is not a single-output regressor")
+            }
+            columns.append(try b.node("Unsqueeze", [p, axis1], name: "member_prediction\(k)"))
+        }
+        let n = Int64(members.count)
+        let predictions = columns.count == 1 ? columns[0] : try b.node("Concat", columns, attributes: ["axis": .int(1)], name: "member_predictions")
+        let sorted = try b.node("TopK", [predictions, try b.initializer([n], shape: [1], name: "member_count")], outputCount: 2,
+                                attributes: ["axis": .int(1), "largest": .int(0), "sorted": .int(1)], name: "sorted_predictions")
+        let sortedWeights = try b.node("Gather", [try b.initializer(Array(weights.prefix(members.count)), shape: [n], name: "member_weights"), sorted[1]],
+                                       attributes: ["axis": .int(0)], name: "sorted_weights")
+        let cdf = try b.node("CumSum", [sortedWeights, try b.initializer([Int64(1)], shape: [], name: "cumsum_axis")], name: "weight_cdf")
+        let total = try b.node("Slice", [cdf, try b.initializer([n - 1], shape: [1], name: "last_start"), try b.initializer([n], shape: [1], name: "last_end"), axis1], name: "weight_total")
+        let reached = try b.node("GreaterOrEqual", [cdf, try b.node("Mul", [total, try b.initializer([0.5], shape: [], name: "half")], name: "half_total")], name: "median_or_above")
+        let position = try b.node("ArgMax", [try b.node("Cast", [reached], attributes: ["to": .dataType(.int32)], name: "median_or_above_int")],
+                                  attributes: ["axis": .int(1), "keepdims": .int(1)], name: "median_position")
+        let median = try b.node("GatherElements", [sorted[0], position], attributes: ["axis": .int(1)], name: "median_prediction")
+        return .regressor(try b.node("Reshape", [median, try b.initializer([Int64(-1)], shape: [1], name: "flatten_median")], name: "predictions"), targets: 1)
     }
 }

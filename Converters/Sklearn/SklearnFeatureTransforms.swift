@@ -2,7 +2,7 @@ import ONNX
 import PythonObjects
 
 /// RobustScaler, VarianceThreshold, PolynomialFeatures, KBinsDiscretizer (ordinal) and
-/// the soft VotingClassifier / VotingRegressor.
+/// VotingClassifier (soft here, hard in SklearnHardVoting) / VotingRegressor.
 struct SklearnFeatureTransforms: SklearnGraphLowering {
     static let robust = "sklearn.preprocessing._data.RobustScaler"
     static let variance = "sklearn.feature_selection._variance_threshold.VarianceThreshold"
@@ -97,8 +97,10 @@ struct SklearnFeatureTransforms: SklearnGraphLowering {
             let sum = weights.reduce(0, +)
             return .regressor(try b.node("Div", [total!, try b.floats([sum], shape: [], dtype: dtype, name: "weight_total")], name: "predictions"), targets: 1)
         default:
-            guard try node.attribute("voting").string() == "soft" else {
-                throw SklearnError.invalid(path: node.path + ".voting", reason: "hard voting is not converted yet")
+            let voting = try node.attribute("voting").string()
+            if voting == "hard" { return try SklearnHardVoting.addNodes(node, to: b, input: x, width: width, dtype: dtype) }
+            guard voting == "soft" else {
+                throw SklearnError.invalid(path: node.path + ".voting", reason: "VotingClassifier voting '\(voting)' is not converted")
             }
             let members = try node.attribute("estimators_").items()
             let weights = try memberWeights(node, count: members.count)

@@ -14,6 +14,9 @@ public enum SklearnOutputs {
     /// A classifier without predict_proba: label [N] and decision_function's scores
     /// ([N] for binary, [N, C] otherwise).
     case decision(label: GraphBuilder.Value, scores: GraphBuilder.Value, columns: Int)
+    /// A classifier with predict alone (no predict_proba or decision_function in
+    /// scikit-learn): its label [N].
+    case label(GraphBuilder.Value)
 }
 
 /// An estimator family that lowers into a shared graph (so that pipelines can chain
@@ -48,6 +51,8 @@ enum SklearnModelBuilder {
         case .decision(let label, let scores, let c):
             _ = try b.output(label, name: "label", type: .tensor(label.elementType ?? .int64, [n]))
             _ = try b.output(scores, name: "scores", type: .tensor(dtype, c == 1 ? [n] : [n, .fixed(Int64(c))]))
+        case .label(let label):
+            _ = try b.output(label, name: "label", type: .tensor(label.elementType ?? .int64, [n]))
         case .regressor(let p, let t):
             _ = try b.output(p, name: "predictions", type: .tensor(dtype, t == 1 ? [n] : [n, .fixed(Int64(t))]))
         }

@@ -1,15 +1,17 @@
+import Foundation
 import ONNX
 import PythonObjects
 
 /// KNeighborsClassifier/Regressor by brute force over the stored training set (Minkowski
 /// p = 1, 2 or any p; uniform or distance weights, with scikit-learn's rule that exact
 /// matches take all the weight), and KMeans (`scores` = transform's distances to the
-/// centres, `label` = the nearest centre).
+/// centres, `label` = the nearest centre), and NearestCentroid (see `nearestCentroid`).
 struct SklearnNeighbors: SklearnGraphLowering {
     static let knnClassifier = "sklearn.neighbors._classification.KNeighborsClassifier"
     static let knnRegressor = "sklearn.neighbors._regression.KNeighborsRegressor"
     static let kmeans = ["sklearn.cluster._kmeans.KMeans", "sklearn.cluster._kmeans.MiniBatchKMeans"]
-    var classNames: [String] { [Self.knnClassifier, Self.knnRegressor] + Self.kmeans }
+    static let nearestCentroid = "sklearn.neighbors._nearest_centroid.NearestCentroid"
+    var classNames: [String] { [Self.knnClassifier, Self.knnRegressor, Self.nearestCentroid] + Self.kmeans }
 
     /// Minkowski distances [N, M] from each row of `x` to each row of `points` [M, F].
     func distances(_ x: GraphBuilder.Value, _ points: [Double], rows: Int, width: Int, p: Double, b: GraphBuilder, dtype: DataType) throws -> GraphBuilder.Value {
@@ -28,6 +30,7 @@ struct SklearnNeighbors: SklearnGraphLowering {
 
     func addNodes(_ node: PyNode, to b: GraphBuilder, input x: GraphBuilder.Value, width: Int, dtype: DataType) throws -> SklearnOutputs {
         let cls = node.className ?? ""
+        if cls == Self.nearestCentroid { return try nearestCentroid(node, to: b, input: x, width: width, dtype: dtype) }
         if Self.kmeans.contains(cls) {
             let centers = try node.attribute("cluster_centers_")
             let a = try centers.array(rank: 2)
@@ -91,5 +94,56 @@ struct SklearnNeighbors: SklearnGraphLowering {
         let index = try b.node("ArgMax", [probs], attributes: ["axis": .int(1), "keepdims": .int(0)], name: "class_index")
         let label = try b.node("Gather", [try labels.table(b), index], attributes: ["axis": .int(0)], name: "label")
         return .classifier(label: label, probabilities: probs, classes: labels.count)
+    }
+}
+
+extension SklearnNeighbors {
+    /// NearestCentroid as scikit-learn 1.9 predicts: with priors all close to uniform
+    /// (np.isclose), the nearest of `centroids_` in the fitted metric; otherwise the
+    /// argmax of the discriminant `-d² + 2 log prior`, d measured between the input and
+    /// the centroids both divided by `within_class_std_dev_` (features with a zero
+    /// deviation left as they are). predict_proba (euclidean only in scikit-learn) is the
+    /// discriminant's softmax; with manhattan the model has `label` alone.
+    func nearestCentroid(_ node: PyNode, to b: GraphBuilder, input x: GraphBuilder.Value, width: Int, dtype: DataType) throws -> SklearnOutputs {
+        let metricNode = try node.attribute("metric")
+        let metric = try metricNode.string()
+        let p: Double
+        switch metric {
+        case "euclidean": p = 2
+        case "manhattan": p = 1
+        default: throw SklearnError.invalid(path: metricNode.path, reason: "NearestCentroid metric '\(metric)' is not converted (euclidean and manhattan are)")
+        }
+        let centroidsNode = try node.attribute("centroids_")
+        let shape = try centroidsNode.array(rank: 2).shape
+        let centroids = try centroidsNode.doubles()
+        let prior = try node.attribute("class_prior_").doubles(rank: 1)
+        let labels = try SklearnClassTable(try node.attribute("classes_"))
+        let c = labels.count
+        guard shape == [c, width], prior.count == c else {
+            throw SklearnError.invalid(path: centroidsNode.path, reason: "centroids \(shape) and \(prior.count) priors for \(c) classes of \(width) features")
+        }
+        let uniform = prior.allSatisfy { abs($0 - 1 / Double(c)) <= 1e-8 + 1e-5 / Double(c) }
+        var discriminant: GraphBuilder.Value? = nil
+        if !uniform || p == 2 {
+            let std = try node.attribute("within_class_std_dev_").doubles(rank: 1)
+            guard std.count == width else { throw SklearnError.invalid(path: node.path + ".within_class_std_dev_", reason: "\(std.count) deviations for \(width) features") }
+            let divisor = std.map { $0 != 0 ? $0 : 1 }
+            let normalized = centroids.enumerated().map { $1 / divisor[$0 % width] }
+            let xn = try b.node("Div", [x, try b.floats(divisor, shape: [Int64(width)], dtype: dtype, name: "within_class_std")], name: "normalized_input")
+            let d = try distances(xn, normalized, rows: c, width: width, p: p, b: b, dtype: dtype)
+            let logPrior = prior.map { 2 * Foundation.log($0) }
+            discriminant = try b.node("Sub", [try b.floats(logPrior, shape: [Int64(c)], dtype: dtype, name: "twice_log_prior"), try b.node("Mul", [d, d], name: "squared_distances")],
+                                      name: "discriminant")
+        }
+        let index: GraphBuilder.Value
+        if uniform {
+            let d = try distances(x, centroids, rows: c, width: width, p: p, b: b, dtype: dtype)
+            index = try b.node("ArgMin", [d], attributes: ["axis": .int(1), "keepdims": .int(0)], name: "nearest_centroid")
+        } else {
+            index = try b.node("ArgMax", [discriminant!], attributes: ["axis": .int(1), "keepdims": .int(0)], name: "class_index")
+        }
+        let label = try b.node("Gather", [try labels.table(b), index], attributes: ["axis": .int(0)], name: "label")
+        guard p == 2, let scores = discriminant else { return .label(label) }
+        return .classifier(label: label, probabilities: try b.node("Softmax", [scores], attributes: ["axis": .int(1)], name: "probabilities"), classes: c)
     }
 }

@@ -11,7 +11,7 @@ final class SklearnExtraTests: XCTestCase {
     func testTransformersAndRegressorsMatchScikitLearn() throws {
         let root = TestPaths.fixtures("python/sklearn_extra")
         let index = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: root.appendingPathComponent("INDEX.json"))) as? [[String: String]])
-        XCTAssertGreaterThanOrEqual(index.count, 72)
+        XCTAssertGreaterThanOrEqual(index.count, 102)
         for entry in index {
             let name = entry["name"]!, method = entry["method"]!
             let x = try NPYFile.read(root.appendingPathComponent(entry["input"]!))
@@ -27,8 +27,10 @@ final class SklearnExtraTests: XCTestCase {
                 }
                 let input = float64 ? TensorValue(doubles: xs, shape: x.shape) : TensorValue(floats: xs.map(Float.init), shape: x.shape)
                 let out = try Session(model: result.model).run(["input": .tensor(input)])
-                let outputName = method == "predict" ? "predictions" : method == "decision_function" ? "scores" : method == "predict_proba" ? "probabilities"
-                    : name.hasPrefix("kmeans") ? "scores" : "output"
+                // "output": "label" marks a classifier with predict alone: its labels are
+                // the values compared.
+                let outputName = entry["output"] ?? (method == "predict" ? "predictions" : method == "decision_function" ? "scores" : method == "predict_proba" ? "probabilities"
+                    : name.hasPrefix("kmeans") ? "scores" : "output")
                 let got = try XCTUnwrap(out[outputName]?.tensor, what).doubles()
                 if let verifier = result.verifier {
                     let report = try verifier.verify(result.model, rows: nil)
@@ -44,6 +46,32 @@ final class SklearnExtraTests: XCTestCase {
                 XCTAssertEqual(got.count, want.count, what)
                 let tol = float64 ? 1e-9 : 1e-4
                 for (g, e) in zip(got, want) where !(g == e || abs(g - e) <= tol + tol * abs(e)) { XCTFail("\(what): \(g) vs scikit-learn \(e)"); break }
+            }
+        }
+    }
+
+    /// scikit-learn raises for a category code below 0 or past `n_categories_`; the
+    /// converted CategoricalNB must fail too rather than answer for an unknown category.
+    func testCategoricalNBRefusesUnknownCodes() throws {
+        let root = TestPaths.fixtures("python/sklearn_extra")
+        let result = try SklearnConverter().convert(contentsOf: root.appendingPathComponent("categorical_nb.p4.pkl"), format: .pickle, options: ConversionOptions())
+        let session = try Session(model: result.model)
+        XCTAssertNoThrow(try session.run(["input": .tensor(TensorValue(floats: [2, 4, 2, 2], shape: [1, 4]))]))
+        for row: [Float] in [[3, 0, 0, 0], [0, 5, 0, 0], [0, 0, -1, 0], [0, 0, 0, .nan]] {
+            XCTAssertThrowsError(try session.run(["input": .tensor(TensorValue(floats: row, shape: [1, 4]))]), "\(row)")
+        }
+    }
+
+    /// Options the converters do not implement fail with the class, the attribute and
+    /// the value, instead of producing a different model.
+    func testUnconvertedOptionsAreRefusedByName() throws {
+        let root = TestPaths.fixtures("python/sklearn_extra")
+        for (file, words) in [("refused_stacking_decision", ["stack_method_", "decision_function", "LogisticRegression"]),
+                             ("refused_calibrated_temperature", ["CalibratedClassifierCV", "method", "temperature"]),
+                             ("refused_calibrated_logreg", ["CalibratedClassifierCV", "decision_function", "LogisticRegression"])] {
+            XCTAssertThrowsError(try SklearnConverter().convert(contentsOf: root.appendingPathComponent("\(file).p4.pkl"), format: .pickle, options: ConversionOptions()), file) { error in
+                let text = "\(error)"
+                for w in words { XCTAssertTrue(text.contains(w), "\(file): \(text)") }
             }
         }
     }
