@@ -23,6 +23,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         // Reading skops files (zip archives) without hand-written zip code.
         .package(url: "https://github.com/weichsel/ZIPFoundation", exact: "0.9.20"),
+        // Layer specs written in YAML.
+        .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
     ],
     targets: [
         // System libraries, found with pkg-config (Debian: libprotobuf-c-dev, zlib1g-dev).
@@ -73,7 +75,8 @@ let package = Package(
             path: "Converters/Sklearn"),
         .target(
             name: "LayerSpecConverter",
-            dependencies: ["ConversionKit", "DocumentReaders", "PythonObjects", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            dependencies: ["ConversionKit", "DocumentReaders", "PythonObjects", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                           .product(name: "Yams", package: "Yams")],
             path: "Converters/LayerSpec"),
         .executableTarget(
             name: "convert-cli",

@@ -1,8 +1,9 @@
 import ConversionKit
+import DocumentReaders
 import Foundation
 import ONNX
 
-/// Converts a layer spec (`*.layers.json`) and its weights (safetensors or a torch.save
+/// Converts a layer spec (`*.layers.json` or `*.layers.yaml`) and its weights (safetensors or a torch.save
 /// checkpoint) to ONNX. The weights are found at the spec's `weights` (relative to the
 /// spec's folder, and refused when it leads outside it) or at `--weights`.
 public struct LayerSpecConverter: Converter {
@@ -15,10 +16,9 @@ public struct LayerSpecConverter: Converter {
         let bytes: [UInt8]
         do { bytes = [UInt8](try Data(contentsOf: url)) } catch { throw LayerSpecError.spec(path: file, reason: "cannot read the file (\(error))") }
         let ext = url.pathExtension.lowercased()
-        guard ext != "yaml" && ext != "yml" else {
-            throw LayerSpecError.unsupported(path: file, reason: "YAML layer specs are not read yet; write the spec as JSON (*.layers.json)")
-        }
-        let spec = try LayerSpecDocument(json: bytes, file: "$")
+        let spec = ext == "yaml" || ext == "yml"
+            ? try LayerSpecDocument(DocumentNode(try YAMLSpecReader.document(bytes, file: "$"), path: "$"))
+            : try LayerSpecDocument(json: bytes, file: "$")
         let weightsURL: URL?
         if let given = options.hints.weightsFile {
             weightsURL = given

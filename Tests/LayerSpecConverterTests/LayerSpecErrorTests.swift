@@ -103,3 +103,43 @@ final class LayerSpecErrorTests: XCTestCase {
         }
     }
 }
+
+/// A spec written in YAML converts to the same model as its JSON twin.
+final class LayerSpecYAMLTests: XCTestCase {
+    func testYAMLSpecMatchesJSON() throws {
+        let folder = TemporaryFolder("layerspec-yaml")
+        let root = TestPaths.fixtures("layerspec")
+        try FileManager.default.copyItem(at: root.appendingPathComponent("residual.safetensors"), to: folder.file("residual.safetensors"))
+        let yaml = """
+        format: layerspec/1
+        name: residual
+        inputs:
+          x: {dtype: float32, shape: [batch, 3, 8, 8]}
+        weights: residual.safetensors
+        layers:
+          - {type: Conv2d, name: conv1, in_channels: 3, out_channels: 8, kernel_size: 3, padding: 1}
+          - {type: BatchNorm2d, name: bn1, num_features: 8}
+          - {type: ReLU, name: relu}
+          - type: Sequential
+            name: block
+            layers:
+              - {type: Conv2d, in_channels: 8, out_channels: 8, kernel_size: 3, padding: 1}
+              - {type: BatchNorm2d, num_features: 8}
+          - {type: Add, name: sum, inputs: [block, relu]}
+          - {type: AdaptiveAvgPool2d, name: pool, output_size: 1}
+          - {type: Flatten}
+          - {type: Linear, name: fc, in_features: 8, out_features: 5}
+        """
+        try Data(yaml.utf8).write(to: folder.file("residual.layers.yaml"))
+        let fromYAML = try LayerSpecConverter().convert(contentsOf: folder.file("residual.layers.yaml"), format: .layerSpec, options: ConversionOptions())
+        let fromJSON = try LayerSpecConverter().convert(contentsOf: root.appendingPathComponent("residual.layers.json"), format: .layerSpec, options: ConversionOptions())
+        XCTAssertEqual(fromYAML.model, fromJSON.model)
+        // Nested aliases that expand to 10^9 nodes stop at the node budget.
+        var laughs = "format: layerspec/1\ninputs:\n  x: {shape: [1]}\nlayers: [{type: ReLU}]\nname: &a0 [lol]\n"
+        for i in 1...9 { laughs += "n\(i): &a\(i) [" + [String](repeating: "*a\(i - 1)", count: 10).joined(separator: ", ") + "]\n" }
+        try Data(laughs.utf8).write(to: folder.file("laughs.layers.yaml"))
+        XCTAssertThrowsError(try LayerSpecConverter().convert(contentsOf: folder.file("laughs.layers.yaml"), format: .layerSpec, options: ConversionOptions())) {
+            XCTAssertTrue("\($0)".contains("YAML nodes"), "\($0)")
+        }
+    }
+}
