@@ -75,7 +75,7 @@ let package = Package(
             path: "Converters/Sklearn"),
         .target(
             name: "LayerSpecConverter",
-            dependencies: ["ConversionKit", "DocumentReaders", "PythonObjects", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            dependencies: ["ConversionKit", "ONNXSerialization", "DocumentReaders", "PythonObjects", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                            .product(name: "Yams", package: "Yams")],
             path: "Converters/LayerSpec"),
         .executableTarget(

@@ -168,6 +168,14 @@ public final class LayerContext {
         guard let t = weights?.take(name) else { throw LayerSpecError.missingWeight(path: where_, name: name, shape: shape) }
         guard t.shape == shape else { throw LayerSpecError.weightShape(path: where_, name: name, expected: shape, found: t.shape) }
         let dims = shape.map { Int64($0) }
+        // Weights already of the graph's type go in as the file's own bytes, uncopied.
+        if (t.dtype == .f32 && dtype == .float) || (t.dtype == .f64 && dtype == .double) {
+            var tensor = Tensor()
+            tensor.dims = dims
+            tensor.dataType = dtype
+            tensor.rawData = t.bytes
+            return try builder.initializer(tensor, name: name)
+        }
         if dtype == .double { return try builder.initializer(t.doubles(), shape: dims, name: name) }
         return try builder.initializer(t.floats(), shape: dims, name: name)
     }

@@ -1,5 +1,6 @@
 import DocumentReaders
 import Foundation
+import ONNX
 
 /// safetensors: an 8-byte little-endian header length, a JSON header mapping each name
 /// to `{dtype, shape, data_offsets: [begin, end]}` (offsets into the bytes after the
@@ -8,7 +9,7 @@ enum SafetensorsFile {
     /// Largest header accepted (the format's own reference limit is 100 MB).
     static let maximumHeader = 100 << 20
 
-    static func read(_ data: Data, file: String) throws -> [String: WeightTensor] {
+    static func read(_ data: ByteBuffer, file: String) throws -> [String: WeightTensor] {
         func bad(_ r: String) -> LayerSpecError { .weights(file: file, reason: r) }
         guard data.count >= 8 else { throw bad("too short for a safetensors header (\(data.count) bytes)") }
         let n = data.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
@@ -17,7 +18,7 @@ enum SafetensorsFile {
         }
         let headerEnd = 8 + Int(n)
         let header: DocumentNode
-        do { header = DocumentNode(try JSONReader.parse([UInt8](data[data.startIndex + 8 ..< data.startIndex + headerEnd])), path: "header") } catch {
+        do { header = DocumentNode(try JSONReader.parse(data.withUnsafeBytes { [UInt8]($0[8..<headerEnd]) }), path: "header") } catch {
             throw bad("header: \(error)")
         }
         let body = data.count - headerEnd
@@ -42,8 +43,7 @@ enum SafetensorsFile {
                 guard !overflow, count.multipliedReportingOverflow(by: dtype.size) == (offsets[1] - offsets[0], false) else {
                     throw bad("tensor '\(name)': \(offsets[1] - offsets[0]) bytes for shape \(shape) of \(dt)")
                 }
-                let start = data.startIndex + headerEnd + offsets[0]
-                out[name] = WeightTensor(dtype: dtype, shape: shape, bytes: data[start ..< start + (offsets[1] - offsets[0])])
+                out[name] = WeightTensor(dtype: dtype, shape: shape, bytes: data.slice(offset: headerEnd + offsets[0], count: offsets[1] - offsets[0]))
             }
         } catch let e as DocumentError {
             throw bad("header: \(e)")

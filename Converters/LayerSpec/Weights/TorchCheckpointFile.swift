@@ -1,4 +1,5 @@
 import Foundation
+import ONNX
 import PythonObjects
 import ZIPFoundation
 
@@ -22,12 +23,12 @@ enum TorchCheckpointFile {
             throw bad(pickles.isEmpty ? "no data.pkl: not a torch.save checkpoint" : "several data.pkl members: \(pickles.joined(separator: ", "))")
         }
         let prefix = String(pkl.dropLast("data.pkl".count))
-        func member(_ name: String) throws -> Data {
+        func member(_ name: String) throws -> [UInt8] {
             guard let entry = archive[name] else { throw bad("the archive has no member '\(name)'") }
             guard entry.uncompressedSize < 1 << 40 else { throw bad("member '\(name)' claims \(entry.uncompressedSize) bytes") }
-            var out = Data()
+            var out: [UInt8] = []
             out.reserveCapacity(Int(entry.uncompressedSize))
-            do { _ = try archive.extract(entry, skipCRC32: false) { out.append($0) } } catch { throw bad("cannot read member '\(name)': \(error)") }
+            do { _ = try archive.extract(entry, skipCRC32: false) { out.append(contentsOf: $0) } } catch { throw bad("cannot read member '\(name)': \(error)") }
             return out
         }
         if archive[prefix + "byteorder"] != nil {
@@ -35,11 +36,11 @@ enum TorchCheckpointFile {
             guard order == "little" else { throw bad("byteorder is '\(order)'; only little-endian checkpoints are read") }
         }
         let root: PyValue
-        do { root = try PickleMachine().load([UInt8](try member(pkl))).value } catch { throw bad("\(pkl): \(error)") }
+        do { root = try PickleMachine().load(try member(pkl)).value } catch { throw bad("\(pkl): \(error)") }
         guard let state = stateDict(root) else {
             throw bad("\(pkl) holds \(root.kindName), not a state_dict (a dict of tensors, possibly under 'state_dict' or 'model')")
         }
-        var storages: [String: (WeightDType, Data)] = [:]
+        var storages: [String: (WeightDType, ByteBuffer)] = [:]
         var out: [String: WeightTensor] = [:]
         for (k, v) in state.entries {
             guard case .string(let name) = k else { continue }
@@ -50,7 +51,7 @@ enum TorchCheckpointFile {
                 throw bad("'\(name)': tensor record without a storage reference")
             }
             guard let dtype = storageTypes[typeName] else { throw bad("'\(name)': storage type \(typeName) is not supported") }
-            if storages[key] == nil { storages[key] = (dtype, try member(prefix + "data/" + key)) }
+            if storages[key] == nil { storages[key] = (dtype, ByteBuffer(try member(prefix + "data/" + key))) }
             guard let (sdtype, sbytes) = storages[key], sdtype == dtype else { throw bad("'\(name)': storage \(key) is used with two types") }
             guard let offset = a[1].intValue, let size = a[2].intList, let stride = a[3].intList, size.count == stride.count,
                   offset >= 0, size.allSatisfy({ $0 >= 0 }) else {
@@ -63,11 +64,11 @@ enum TorchCheckpointFile {
 
     /// The tensor's elements in row-major order: a slice when the strides are the
     /// contiguous ones, a gathered copy otherwise.
-    static func gather(_ storage: Data, dtype: WeightDType, offset: Int, size: [Int], stride: [Int], name: String,
-                       bad: (String) -> LayerSpecError) throws -> Data {
+    static func gather(_ storage: ByteBuffer, dtype: WeightDType, offset: Int, size: [Int], stride: [Int], name: String,
+                       bad: (String) -> LayerSpecError) throws -> ByteBuffer {
         let es = dtype.size
         let count = size.reduce(1, *)
-        if count == 0 { return Data() }
+        if count == 0 { return ByteBuffer() }
         // The furthest element any index reaches must lie inside the storage.
         var last = offset
         for (d, s) in zip(size, stride) {
@@ -81,9 +82,8 @@ enum TorchCheckpointFile {
             if s != expect { contiguous = false }
             expect *= d
         }
-        let base = storage.startIndex
-        if contiguous { return storage[base + offset * es ..< base + (offset + count) * es] }
-        var out = Data(count: count * es)
+        if contiguous { return storage.slice(offset: offset * es, count: count * es) }
+        var out = [UInt8](repeating: 0, count: count * es)
         var index = [Int](repeating: 0, count: size.count)
         storage.withUnsafeBytes { src in
             out.withUnsafeMutableBytes { dst in
@@ -101,7 +101,7 @@ enum TorchCheckpointFile {
                 }
             }
         }
-        return out
+        return ByteBuffer(out)
     }
 
     /// The dict of tensors: the root, or its 'state_dict' / 'model' member.

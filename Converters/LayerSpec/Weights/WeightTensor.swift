@@ -1,4 +1,6 @@
 import Foundation
+import ONNX
+import ONNXSerialization
 
 /// The element types weights arrive in (safetensors' names; torch storages map to them).
 public enum WeightDType: String, Sendable, CaseIterable {
@@ -15,12 +17,13 @@ public enum WeightDType: String, Sendable, CaseIterable {
     }
 }
 
-/// One named weight: element type, shape and its little-endian, row-major bytes (a
-/// slice of the file's mapping, not a copy).
+/// One named weight: element type, shape and its little-endian, row-major bytes (for
+/// safetensors a slice of the file's mapping, not a copy; the graph's initializers
+/// refer to the same bytes when the types agree).
 public struct WeightTensor: Sendable {
     public var dtype: WeightDType
     public var shape: [Int]
-    public var bytes: Data
+    public var bytes: ByteBuffer
 
     /// Element count.
     public var count: Int { shape.reduce(1, *) }
@@ -100,15 +103,16 @@ public final class WeightStore: @unchecked Sendable {
     ///
     /// - Throws: `LayerSpecError.weights`.
     public static func read(_ url: URL) throws -> WeightStore {
-        let data: Data
-        do { data = try Data(contentsOf: url, options: .alwaysMapped) } catch {
+        let data: ByteBuffer
+        do { data = try MappedFile.map(url)?.buffer ?? ByteBuffer() } catch {
             throw LayerSpecError.weights(file: url.path, reason: "cannot read the file (\(FileManager.default.fileExists(atPath: url.path) ? "\(error)" : "no such file"))")
         }
-        if data.starts(with: [0x50, 0x4B, 0x03, 0x04]) {
+        func starts(_ magic: [UInt8]) -> Bool { data.count >= magic.count && data.withUnsafeBytes { Array($0.prefix(magic.count)) } == magic }
+        if starts([0x50, 0x4B, 0x03, 0x04]) {
             return WeightStore(file: url.path, tensors: try TorchCheckpointFile.read(url, file: url.path))
         }
         // The legacy format opens with a protocol-2 pickle of torch's magic number.
-        if data.starts(with: [0x80, 0x02, 0x8A, 0x0A]) {
+        if starts([0x80, 0x02, 0x8A, 0x0A]) {
             throw LayerSpecError.weights(file: url.path, reason: "a PyTorch checkpoint in the legacy (pre-1.6, non-zip) format; re-save it with torch.save(state_dict, path) from torch >= 1.6")
         }
         return WeightStore(file: url.path, tensors: try SafetensorsFile.read(data, file: url.path))

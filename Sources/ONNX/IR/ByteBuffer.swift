@@ -66,6 +66,14 @@ public struct ByteBuffer: Hashable, Sendable, CustomStringConvertible {
     public var count: Int { storage.count }
     public var isEmpty: Bool { storage.count == 0 }
 
+    /// `count` bytes from `offset`, sharing this buffer's memory (no copy); the part
+    /// keeps the whole alive. `offset..<offset + count` must lie inside the buffer.
+    public func slice(offset: Int, count: Int) -> ByteBuffer {
+        precondition(offset >= 0 && count >= 0 && offset + count <= storage.count, "slice outside the buffer")
+        guard count > 0, let base = storage.base else { return ByteBuffer() }
+        return ByteBuffer(storage: Storage(base: base + offset, count: count, release: nil, owner: storage))
+    }
+
     /// Calls `body` with the bytes. The pointer is valid while this buffer is alive.
     public func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
         try body(UnsafeRawBufferPointer(start: storage.base, count: storage.count))
