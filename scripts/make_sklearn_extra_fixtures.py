@@ -299,11 +299,51 @@ def main():
             pickle.dump(est, fh, protocol=4)
         np.save(os.path.join(ROOT, f"{name}.predict.npy"), est.predict(X))
         index.append({"name": name, "method": "predict", "input": "X.npy"})
+    linear_and_transformer_cases(index, X, Xr, yr)
     with open(os.path.join(ROOT, "INDEX.json"), "w") as fh:
         json.dump(index, fh, indent=1)
     with open(os.path.join(ROOT, "VERSIONS.txt"), "w") as fh:
         fh.write(f"python {platform.python_version()}\nnumpy {np.__version__}\nscikit-learn {sklearn.__version__}\n"
                  f"skops {skops.__version__}\nseed {SEED}\nregenerate: see the docstring of scripts/make_sklearn_extra_fixtures.py\n")
+
+
+# ---- Linear regressors and transformers (branch sk-linear-transformers) ----------------
+def linear_and_transformer_cases(index, X, Xr, yr):
+    """Appends to `index` the fixtures of the linear regressors (least angle, Bayesian,
+    robust, GLMs, RANSAC) and of the transformers added with them."""
+    from sklearn import linear_model as lm
+
+    def save(name, est, method, data):
+        inputs = np.load(os.path.join(ROOT, data))
+        with open(os.path.join(ROOT, f"{name}.p4.pkl"), "wb") as fh:
+            pickle.dump(est, fh, protocol=4)
+        np.save(os.path.join(ROOT, f"{name}.{method}.npy"), getattr(est, method)(inputs))
+        index.append({"name": name, "method": method, "input": data})
+
+    rng = np.random.default_rng(SEED + 7)
+    noisy = yr + rng.normal(scale=0.5, size=yr.shape)
+    # Positive targets for the GLMs with a log link: a log-linear mean, plus noise.
+    y_pos = np.exp(0.2 * (Xr @ np.array([0.5, -0.3, 0.2, 0.4]))) * rng.gamma(4.0, 0.25, size=len(Xr))
+    y_two = np.column_stack([noisy, 0.5 * noisy - Xr[:, 0]])
+    for name, est, yt in [
+        ("lars", lm.Lars(n_nonzero_coefs=3), noisy),
+        ("lars_two_targets", lm.Lars(), y_two),
+        ("lasso_lars", lm.LassoLars(alpha=0.05), noisy),
+        ("lasso_lars_ic", lm.LassoLarsIC(criterion="bic"), noisy),
+        ("omp", lm.OrthogonalMatchingPursuit(n_nonzero_coefs=2), noisy),
+        ("bayesian_ridge", lm.BayesianRidge(), noisy),
+        ("ard", lm.ARDRegression(), noisy),
+        ("huber", lm.HuberRegressor(epsilon=1.2), noisy),
+        ("quantile_regressor", lm.QuantileRegressor(quantile=0.7, alpha=0.01), noisy),
+        ("theil_sen", lm.TheilSenRegressor(max_subpopulation=200, random_state=SEED), noisy),
+        ("ransac_ridge", lm.RANSACRegressor(lm.Ridge(alpha=0.3), min_samples=20, random_state=SEED), noisy),
+        ("poisson", lm.PoissonRegressor(alpha=0.1), y_pos),
+        ("gamma", lm.GammaRegressor(alpha=0.1), y_pos),
+        ("tweedie_log", lm.TweedieRegressor(power=1.5, alpha=0.1), y_pos),
+        ("tweedie_identity", lm.TweedieRegressor(power=0, alpha=0.1), noisy),
+    ]:
+        est.fit(Xr, yt)
+        save(name, est, "predict", "X.npy")
 
 
 if __name__ == "__main__":
