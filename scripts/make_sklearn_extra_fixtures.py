@@ -299,7 +299,7 @@ def main():
             pickle.dump(est, fh, protocol=4)
         np.save(os.path.join(ROOT, f"{name}.predict.npy"), est.predict(X))
         index.append({"name": name, "method": "predict", "input": "X.npy"})
-    linear_and_transformer_cases(index, X, Xr, yr)
+    linear_and_transformer_cases(index, X, Xr, yr, y3)
     with open(os.path.join(ROOT, "INDEX.json"), "w") as fh:
         json.dump(index, fh, indent=1)
     with open(os.path.join(ROOT, "VERSIONS.txt"), "w") as fh:
@@ -308,7 +308,7 @@ def main():
 
 
 # ---- Linear regressors and transformers (branch sk-linear-transformers) ----------------
-def linear_and_transformer_cases(index, X, Xr, yr):
+def linear_and_transformer_cases(index, X, Xr, yr, y3):
     """Appends to `index` the fixtures of the linear regressors (least angle, Bayesian,
     robust, GLMs, RANSAC) and of the transformers added with them."""
     from sklearn import linear_model as lm
@@ -344,6 +344,36 @@ def linear_and_transformer_cases(index, X, Xr, yr):
     ]:
         est.fit(Xr, yt)
         save(name, est, "predict", "X.npy")
+
+    from sklearn import feature_selection as fs
+    from sklearn.decomposition import IncrementalPCA, TruncatedSVD
+    from sklearn.impute import MissingIndicator
+    Xr_missing = Xr.copy()
+    Xr_missing[::4, 1] = np.nan
+    Xr_missing[2::7, 3] = np.nan
+    # Column 3 a copy of column 1: equal scores, so the selectors' tie rules decide.
+    Xr_tied = Xr.copy()
+    Xr_tied[:, 3] = Xr_tied[:, 1]
+    for name, est, fit_x, fit_y, data in [
+        ("missing_indicator", MissingIndicator(), Xr_missing, None, "X_nan.npy"),
+        ("missing_indicator_all", MissingIndicator(features="all"), Xr_missing, None, "X_nan.npy"),
+        ("truncated_svd", TruncatedSVD(n_components=2, random_state=SEED), Xr, None, "X.npy"),
+        ("incremental_pca", IncrementalPCA(n_components=3, batch_size=40), Xr, None, "X.npy"),
+        ("incremental_pca_whiten", IncrementalPCA(n_components=2, whiten=True, batch_size=50), Xr, None, "X.npy"),
+        ("select_k_best", fs.SelectKBest(fs.f_regression, k=2), Xr, noisy, "X.npy"),
+        ("select_k_best_ties", fs.SelectKBest(fs.f_classif, k=3), Xr_tied, y3, "X.npy"),
+        ("select_percentile", fs.SelectPercentile(fs.f_classif, percentile=40), Xr, y3, "X.npy"),
+        ("select_percentile_ties", fs.SelectPercentile(fs.f_classif, percentile=75), Xr_tied, y3, "X.npy"),
+        ("select_fpr", fs.SelectFpr(fs.f_classif, alpha=0.05), Xr, y3, "X.npy"),
+        ("select_fdr", fs.SelectFdr(fs.f_classif, alpha=0.05), Xr, y3, "X.npy"),
+        ("select_fwe", fs.SelectFwe(fs.f_classif, alpha=0.05), Xr, y3, "X.npy"),
+        ("generic_univariate_k_best", fs.GenericUnivariateSelect(fs.f_regression, mode="k_best", param=3), Xr, noisy, "X.npy"),
+        ("rfe", fs.RFE(lm.LinearRegression(), n_features_to_select=2), Xr, noisy, "X.npy"),
+        ("rfecv", fs.RFECV(lm.Ridge(), cv=3), Xr, y3, "X.npy"),
+        ("sequential_selector", fs.SequentialFeatureSelector(lm.LinearRegression(), n_features_to_select=2, cv=3), Xr, noisy, "X.npy"),
+    ]:
+        est.fit(fit_x, fit_y)
+        save(name, est, "transform", data)
 
 
 if __name__ == "__main__":
