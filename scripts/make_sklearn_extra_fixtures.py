@@ -375,6 +375,31 @@ def linear_and_transformer_cases(index, X, Xr, yr, y3):
         est.fit(fit_x, fit_y)
         save(name, est, "transform", data)
 
+    from sklearn.preprocessing import PowerTransformer, QuantileTransformer
+    np.save(os.path.join(ROOT, "X_positive.npy"), np.exp(X / 3))
+    # Rounded values repeat: repeated quantiles, hit exactly by the rounded input.
+    np.save(os.path.join(ROOT, "X_rounded.npy"), np.round(X))
+    # lambdas_ set by hand to the values where scipy switches to log1p (0 and 2 for
+    # yeo-johnson, 0 for box-cox); transform is scikit-learn's own on that state.
+    yj_special = PowerTransformer(standardize=False).fit(Xr)
+    yj_special.lambdas_ = np.array([0.0, 2.0, 1.0, 0.5])
+    bc_special = PowerTransformer(method="box-cox", standardize=False).fit(np.exp(Xr / 3))
+    bc_special.lambdas_ = np.array([0.0, 1.5, -0.5, 0.3])
+    for name, est, fit_x, data in [
+        ("power_yeo_johnson", PowerTransformer(), Xr, "X.npy"),
+        ("power_yeo_johnson_raw", PowerTransformer(standardize=False), Xr, "X.npy"),
+        ("power_yeo_johnson_special", yj_special, None, "X.npy"),
+        ("power_box_cox", PowerTransformer(method="box-cox"), np.exp(Xr / 3), "X_positive.npy"),
+        ("power_box_cox_special", bc_special, None, "X_positive.npy"),
+        ("quantile_uniform", QuantileTransformer(n_quantiles=40), Xr, "X.npy"),
+        ("quantile_normal", QuantileTransformer(output_distribution="normal"), Xr, "X.npy"),
+        ("quantile_uniform_repeats", QuantileTransformer(n_quantiles=30), np.round(Xr), "X_rounded.npy"),
+        ("quantile_normal_repeats", QuantileTransformer(n_quantiles=30, output_distribution="normal"), np.round(Xr), "X_rounded.npy"),
+    ]:
+        if fit_x is not None:
+            est.fit(fit_x)
+        save(name, est, "transform", data)
+
 
 if __name__ == "__main__":
     main()
