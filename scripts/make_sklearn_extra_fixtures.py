@@ -395,9 +395,35 @@ def linear_and_transformer_cases(index, X, Xr, yr, y3):
         ("quantile_normal", QuantileTransformer(output_distribution="normal"), Xr, "X.npy"),
         ("quantile_uniform_repeats", QuantileTransformer(n_quantiles=30), np.round(Xr), "X_rounded.npy"),
         ("quantile_normal_repeats", QuantileTransformer(n_quantiles=30, output_distribution="normal"), np.round(Xr), "X_rounded.npy"),
+        # NaN passes through both transformers.
+        ("quantile_normal_nan", QuantileTransformer(n_quantiles=50, output_distribution="normal"), Xr, "X_nan.npy"),
+        ("quantile_uniform_nan", QuantileTransformer(n_quantiles=50), Xr, "X_nan.npy"),
+        ("power_yeo_johnson_nan", PowerTransformer(), Xr, "X_nan.npy"),
     ]:
         if fit_x is not None:
             est.fit(fit_x)
+        save(name, est, "transform", data)
+
+    from sklearn.preprocessing import OrdinalEncoder
+    cat_train = np.round(np.abs(Xr) * 1.5) % 3
+    cat_all = np.round(np.abs(Xr) * 1.5) % 4
+    cat_train_nan, cat_all_nan = cat_train.copy(), cat_all.copy()
+    cat_train_nan[::6, 1] = np.nan
+    cat_all_nan[::5, 2] = np.nan
+    cat_all_nan[::7, 1] = np.nan
+    Xcat_nan = np.load(os.path.join(ROOT, "X_categories.npy"))
+    Xcat_nan[::3, 1] = np.nan
+    Xcat_nan[1::4, 2] = np.nan
+    np.save(os.path.join(ROOT, "X_categories_nan.npy"), Xcat_nan)
+    for name, est, fit_x, data in [
+        # Category 3 is unknown to the encoder.
+        ("ordinal_unknown_value", OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=-1), cat_train, "X_categories.npy"),
+        # NaN a category of column 1 (encoded -2), unknown in column 2 (encoded -1).
+        ("ordinal_missing", OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=-1, encoded_missing_value=-2), cat_train_nan, "X_categories_nan.npy"),
+        # Every input value known; NaN (a category of columns 1 and 2) stays NaN, the default encoded_missing_value.
+        ("ordinal_nan", OrdinalEncoder(), cat_all_nan, "X_categories_nan.npy"),
+    ]:
+        est.fit(fit_x)
         save(name, est, "transform", data)
 
 

@@ -132,8 +132,9 @@ struct SklearnDistributionTransforms: SklearnGraphLowering {
         let below = try b.node("LessOrEqual", [v, try b.floats([pLow], shape: [], dtype: dtype, name: "p_low_bound")], name: "p_below")
         let above = try b.node("GreaterOrEqual", [v, try b.floats([pHigh], shape: [], dtype: dtype, name: "p_high_bound")], name: "p_above")
         z = try b.node("Where", [below, try b.floats([NormalQuantile.value(pLow)], shape: [], dtype: dtype, name: "z_low"), z], name: "z_clipped_low")
-        z = try b.node("Where", [above, try b.floats([NormalQuantile.value(pHigh)], shape: [], dtype: dtype, name: "z_high"), z], name: "normal_output")
-        return .transformed(z, width: width)
+        z = try b.node("Where", [above, try b.floats([NormalQuantile.value(pHigh)], shape: [], dtype: dtype, name: "z_high"), z], name: "normal_clipped")
+        // NaN stays NaN: Min and Max need not propagate it in every runtime.
+        return .transformed(try b.node("Where", [try b.node("IsNaN", [x], name: "input_missing"), x, z], name: "normal_output"), width: width)
     }
 
     /// np.interp per column: `xp[f]` ascending (repeats allowed), `fp[f]` its values.
