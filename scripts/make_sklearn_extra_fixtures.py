@@ -415,6 +415,21 @@ def linear_and_transformer_cases(index, X, Xr, yr, y3):
     Xcat_nan[::3, 1] = np.nan
     Xcat_nan[1::4, 2] = np.nan
     np.save(os.path.join(ROOT, "X_categories_nan.npy"), Xcat_nan)
+    # Fitted states the converters refuse; REFUSED.json names the words each error must contain.
+    refused = []
+    Xr_clean = Xr.copy()
+    for name, est, fit_x, fit_y, words in [
+        ("refused_ordinal_infrequent", OrdinalEncoder(min_frequency=10), cat_all, None, ["OrdinalEncoder", "_infrequent_enabled"]),
+        ("refused_ordinal_strings", OrdinalEncoder(), np.array([["a", "b"], ["b", "c"], ["a", "c"]], dtype=object), None, ["OrdinalEncoder", "categories_", "numeric"]),
+        ("refused_missing_indicator_none", MissingIndicator(), Xr_clean, None, ["features_", "no column had missing values"]),
+        ("refused_select_k_best_zero", fs.SelectKBest(fs.f_classif, k=0), Xr, y3, ["SelectKBest", "keeps no feature"]),
+    ]:
+        est.fit(fit_x, fit_y)
+        with open(os.path.join(ROOT, f"{name}.p4.pkl"), "wb") as fh:
+            pickle.dump(est, fh, protocol=4)
+        refused.append({"name": name, "words": words})
+    with open(os.path.join(ROOT, "REFUSED.json"), "w") as fh:
+        json.dump(refused, fh, indent=1)
     for name, est, fit_x, data in [
         # Category 3 is unknown to the encoder.
         ("ordinal_unknown_value", OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=-1), cat_train, "X_categories.npy"),
