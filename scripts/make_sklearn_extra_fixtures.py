@@ -371,6 +371,10 @@ def linear_and_transformer_cases(index, X, Xr, yr, y3):
         ("rfe", fs.RFE(lm.LinearRegression(), n_features_to_select=2), Xr, noisy, "X.npy"),
         ("rfecv", fs.RFECV(lm.Ridge(), cv=3), Xr, y3, "X.npy"),
         ("sequential_selector", fs.SequentialFeatureSelector(lm.LinearRegression(), n_features_to_select=2, cv=3), Xr, noisy, "X.npy"),
+        # A small coef_ above 1e-5 and below the mean: kept by the default threshold after L1.
+        ("select_from_lasso", fs.SelectFromModel(lm.Lasso(alpha=1.2)), Xr, noisy, "X.npy"),
+        ("select_from_logreg_median", fs.SelectFromModel(lm.LogisticRegression(max_iter=500), threshold="median", norm_order=1), Xr, y3, "X.npy"),
+        ("select_from_ridge_scaled", fs.SelectFromModel(lm.Ridge(), threshold="0.5*mean", max_features=2), Xr, noisy, "X.npy"),
     ]:
         est.fit(fit_x, fit_y)
         save(name, est, "transform", data)
@@ -423,6 +427,7 @@ def linear_and_transformer_cases(index, X, Xr, yr, y3):
         ("refused_ordinal_strings", OrdinalEncoder(), np.array([["a", "b"], ["b", "c"], ["a", "c"]], dtype=object), None, ["OrdinalEncoder", "categories_", "numeric"]),
         ("refused_missing_indicator_none", MissingIndicator(), Xr_clean, None, ["features_", "no column had missing values"]),
         ("refused_select_k_best_zero", fs.SelectKBest(fs.f_classif, k=0), Xr, y3, ["SelectKBest", "keeps no feature"]),
+        ("refused_select_from_tree", fs.SelectFromModel(DecisionTreeClassifier(max_depth=2, random_state=SEED)), Xr, y3, ["SelectFromModel", "DecisionTreeClassifier", "coef_"]),
     ]:
         est.fit(fit_x, fit_y)
         with open(os.path.join(ROOT, f"{name}.p4.pkl"), "wb") as fh:
