@@ -408,6 +408,26 @@ def linear_and_transformer_cases(index, X, Xr, yr, y3):
             est.fit(fit_x)
         save(name, est, "transform", data)
 
+    from sklearn.preprocessing import SplineTransformer
+    # Inside the training range, for extrapolation="error" (which raises outside it).
+    np.save(os.path.join(ROOT, "X_in_range.npy"), np.clip(X, Xr.min(axis=0), Xr.max(axis=0)))
+    for name, est, fit_x, data in [
+        ("spline_constant", SplineTransformer(n_knots=4, degree=3), Xr, "X.npy"),
+        ("spline_linear_no_bias", SplineTransformer(n_knots=5, degree=2, extrapolation="linear", include_bias=False), Xr, "X.npy"),
+        ("spline_linear_degree1", SplineTransformer(n_knots=4, degree=1, extrapolation="linear"), Xr, "X.npy"),
+        ("spline_continue_quantile", SplineTransformer(n_knots=5, degree=3, knots="quantile", extrapolation="continue"), Xr, "X.npy"),
+        ("spline_periodic", SplineTransformer(n_knots=5, degree=3, extrapolation="periodic"), Xr, "X.npy"),
+        ("spline_two_knots", SplineTransformer(n_knots=2, degree=2, extrapolation="continue"), Xr, "X.npy"),
+        ("spline_missing_zeros", SplineTransformer(n_knots=4, degree=2, handle_missing="zeros"), Xr_missing, "X_nan.npy"),
+        ("spline_error_in_range", SplineTransformer(n_knots=4, degree=3, extrapolation="error"), Xr, "X_in_range.npy"),
+    ]:
+        est.fit(fit_x)
+        save(name, est, "transform", data)
+    # The new transformers chained in a pipeline ending in a GLM.
+    chained = Pipeline([("quantile", QuantileTransformer(n_quantiles=30)), ("spline", SplineTransformer(n_knots=3, degree=2)),
+                        ("select", fs.SelectKBest(fs.f_regression, k=6)), ("poisson", lm.PoissonRegressor(alpha=0.05))])
+    chained.fit(Xr, y_pos)
+    save("pipeline_quantile_spline_poisson", chained, "predict", "X.npy")
     from sklearn.preprocessing import OrdinalEncoder
     cat_train = np.round(np.abs(Xr) * 1.5) % 3
     cat_all = np.round(np.abs(Xr) * 1.5) % 4
