@@ -415,11 +415,172 @@ def main():
         np.save(os.path.join(ROOT, f"{name}.predict.npy"), est.predict(X))
         index.append({"name": name, "method": "predict", "input": "X.npy"})
     index += ensembles_and_others(X, X2, y2, X3, y3, Xr, yr)
+    linear_and_transformer_cases(index, X, Xr, yr, y3)
     with open(os.path.join(ROOT, "INDEX.json"), "w") as fh:
         json.dump(index, fh, indent=1)
     with open(os.path.join(ROOT, "VERSIONS.txt"), "w") as fh:
         fh.write(f"python {platform.python_version()}\nnumpy {np.__version__}\nscikit-learn {sklearn.__version__}\n"
                  f"skops {skops.__version__}\nseed {SEED}\nregenerate: see the docstring of scripts/make_sklearn_extra_fixtures.py\n")
+
+
+# ---- Linear regressors and transformers (branch sk-linear-transformers) ----------------
+def linear_and_transformer_cases(index, X, Xr, yr, y3):
+    """Appends to `index` the fixtures of the linear regressors (least angle, Bayesian,
+    robust, GLMs, RANSAC) and of the transformers added with them."""
+    from sklearn import linear_model as lm
+
+    def save(name, est, method, data):
+        inputs = np.load(os.path.join(ROOT, data))
+        with open(os.path.join(ROOT, f"{name}.p4.pkl"), "wb") as fh:
+            pickle.dump(est, fh, protocol=4)
+        np.save(os.path.join(ROOT, f"{name}.{method}.npy"), getattr(est, method)(inputs))
+        index.append({"name": name, "method": method, "input": data})
+
+    rng = np.random.default_rng(SEED + 7)
+    noisy = yr + rng.normal(scale=0.5, size=yr.shape)
+    # Positive targets for the GLMs with a log link: a log-linear mean, plus noise.
+    y_pos = np.exp(0.2 * (Xr @ np.array([0.5, -0.3, 0.2, 0.4]))) * rng.gamma(4.0, 0.25, size=len(Xr))
+    y_two = np.column_stack([noisy, 0.5 * noisy - Xr[:, 0]])
+    for name, est, yt in [
+        ("lars", lm.Lars(n_nonzero_coefs=3), noisy),
+        ("lars_two_targets", lm.Lars(), y_two),
+        ("lasso_lars", lm.LassoLars(alpha=0.05), noisy),
+        ("lasso_lars_ic", lm.LassoLarsIC(criterion="bic"), noisy),
+        ("omp", lm.OrthogonalMatchingPursuit(n_nonzero_coefs=2), noisy),
+        ("bayesian_ridge", lm.BayesianRidge(), noisy),
+        ("ard", lm.ARDRegression(), noisy),
+        ("huber", lm.HuberRegressor(epsilon=1.2), noisy),
+        ("quantile_regressor", lm.QuantileRegressor(quantile=0.7, alpha=0.01), noisy),
+        ("theil_sen", lm.TheilSenRegressor(max_subpopulation=200, random_state=SEED), noisy),
+        ("ransac_ridge", lm.RANSACRegressor(lm.Ridge(alpha=0.3), min_samples=20, random_state=SEED), noisy),
+        ("poisson", lm.PoissonRegressor(alpha=0.1), y_pos),
+        ("gamma", lm.GammaRegressor(alpha=0.1), y_pos),
+        ("tweedie_log", lm.TweedieRegressor(power=1.5, alpha=0.1), y_pos),
+        ("tweedie_identity", lm.TweedieRegressor(power=0, alpha=0.1), noisy),
+    ]:
+        est.fit(Xr, yt)
+        save(name, est, "predict", "X.npy")
+
+    from sklearn import feature_selection as fs
+    from sklearn.decomposition import IncrementalPCA, TruncatedSVD
+    from sklearn.impute import MissingIndicator
+    Xr_missing = Xr.copy()
+    Xr_missing[::4, 1] = np.nan
+    Xr_missing[2::7, 3] = np.nan
+    # Column 3 a copy of column 1: equal scores, so the selectors' tie rules decide.
+    Xr_tied = Xr.copy()
+    Xr_tied[:, 3] = Xr_tied[:, 1]
+    for name, est, fit_x, fit_y, data in [
+        ("missing_indicator", MissingIndicator(), Xr_missing, None, "X_nan.npy"),
+        ("missing_indicator_all", MissingIndicator(features="all"), Xr_missing, None, "X_nan.npy"),
+        ("truncated_svd", TruncatedSVD(n_components=2, random_state=SEED), Xr, None, "X.npy"),
+        ("incremental_pca", IncrementalPCA(n_components=3, batch_size=40), Xr, None, "X.npy"),
+        ("incremental_pca_whiten", IncrementalPCA(n_components=2, whiten=True, batch_size=50), Xr, None, "X.npy"),
+        ("select_k_best", fs.SelectKBest(fs.f_regression, k=2), Xr, noisy, "X.npy"),
+        ("select_k_best_ties", fs.SelectKBest(fs.f_classif, k=3), Xr_tied, y3, "X.npy"),
+        ("select_percentile", fs.SelectPercentile(fs.f_classif, percentile=40), Xr, y3, "X.npy"),
+        ("select_percentile_ties", fs.SelectPercentile(fs.f_classif, percentile=75), Xr_tied, y3, "X.npy"),
+        ("select_fpr", fs.SelectFpr(fs.f_classif, alpha=0.05), Xr, y3, "X.npy"),
+        ("select_fdr", fs.SelectFdr(fs.f_classif, alpha=0.05), Xr, y3, "X.npy"),
+        ("select_fwe", fs.SelectFwe(fs.f_classif, alpha=0.05), Xr, y3, "X.npy"),
+        ("generic_univariate_k_best", fs.GenericUnivariateSelect(fs.f_regression, mode="k_best", param=3), Xr, noisy, "X.npy"),
+        ("rfe", fs.RFE(lm.LinearRegression(), n_features_to_select=2), Xr, noisy, "X.npy"),
+        ("rfecv", fs.RFECV(lm.Ridge(), cv=3), Xr, y3, "X.npy"),
+        ("sequential_selector", fs.SequentialFeatureSelector(lm.LinearRegression(), n_features_to_select=2, cv=3), Xr, noisy, "X.npy"),
+        # A small coef_ above 1e-5 and below the mean: kept by the default threshold after L1.
+        ("select_from_lasso", fs.SelectFromModel(lm.Lasso(alpha=1.2)), Xr, noisy, "X.npy"),
+        ("select_from_logreg_median", fs.SelectFromModel(lm.LogisticRegression(max_iter=500), threshold="median", norm_order=1), Xr, y3, "X.npy"),
+        ("select_from_ridge_scaled", fs.SelectFromModel(lm.Ridge(), threshold="0.5*mean", max_features=2), Xr, noisy, "X.npy"),
+    ]:
+        est.fit(fit_x, fit_y)
+        save(name, est, "transform", data)
+
+    from sklearn.preprocessing import PowerTransformer, QuantileTransformer
+    np.save(os.path.join(ROOT, "X_positive.npy"), np.exp(X / 3))
+    # Rounded values repeat: repeated quantiles, hit exactly by the rounded input.
+    np.save(os.path.join(ROOT, "X_rounded.npy"), np.round(X))
+    # lambdas_ set by hand to the values where scipy switches to log1p (0 and 2 for
+    # yeo-johnson, 0 for box-cox); transform is scikit-learn's own on that state.
+    yj_special = PowerTransformer(standardize=False).fit(Xr)
+    yj_special.lambdas_ = np.array([0.0, 2.0, 1.0, 0.5])
+    bc_special = PowerTransformer(method="box-cox", standardize=False).fit(np.exp(Xr / 3))
+    bc_special.lambdas_ = np.array([0.0, 1.5, -0.5, 0.3])
+    for name, est, fit_x, data in [
+        ("power_yeo_johnson", PowerTransformer(), Xr, "X.npy"),
+        ("power_yeo_johnson_raw", PowerTransformer(standardize=False), Xr, "X.npy"),
+        ("power_yeo_johnson_special", yj_special, None, "X.npy"),
+        ("power_box_cox", PowerTransformer(method="box-cox"), np.exp(Xr / 3), "X_positive.npy"),
+        ("power_box_cox_special", bc_special, None, "X_positive.npy"),
+        ("quantile_uniform", QuantileTransformer(n_quantiles=40), Xr, "X.npy"),
+        ("quantile_normal", QuantileTransformer(output_distribution="normal"), Xr, "X.npy"),
+        ("quantile_uniform_repeats", QuantileTransformer(n_quantiles=30), np.round(Xr), "X_rounded.npy"),
+        ("quantile_normal_repeats", QuantileTransformer(n_quantiles=30, output_distribution="normal"), np.round(Xr), "X_rounded.npy"),
+        # NaN passes through both transformers.
+        ("quantile_normal_nan", QuantileTransformer(n_quantiles=50, output_distribution="normal"), Xr, "X_nan.npy"),
+        ("quantile_uniform_nan", QuantileTransformer(n_quantiles=50), Xr, "X_nan.npy"),
+        ("power_yeo_johnson_nan", PowerTransformer(), Xr, "X_nan.npy"),
+    ]:
+        if fit_x is not None:
+            est.fit(fit_x)
+        save(name, est, "transform", data)
+
+    from sklearn.preprocessing import SplineTransformer
+    # Inside the training range, for extrapolation="error" (which raises outside it).
+    np.save(os.path.join(ROOT, "X_in_range.npy"), np.clip(X, Xr.min(axis=0), Xr.max(axis=0)))
+    for name, est, fit_x, data in [
+        ("spline_constant", SplineTransformer(n_knots=4, degree=3), Xr, "X.npy"),
+        ("spline_linear_no_bias", SplineTransformer(n_knots=5, degree=2, extrapolation="linear", include_bias=False), Xr, "X.npy"),
+        ("spline_linear_degree1", SplineTransformer(n_knots=4, degree=1, extrapolation="linear"), Xr, "X.npy"),
+        ("spline_continue_quantile", SplineTransformer(n_knots=5, degree=3, knots="quantile", extrapolation="continue"), Xr, "X.npy"),
+        ("spline_periodic", SplineTransformer(n_knots=5, degree=3, extrapolation="periodic"), Xr, "X.npy"),
+        ("spline_two_knots", SplineTransformer(n_knots=2, degree=2, extrapolation="continue"), Xr, "X.npy"),
+        ("spline_missing_zeros", SplineTransformer(n_knots=4, degree=2, handle_missing="zeros"), Xr_missing, "X_nan.npy"),
+        ("spline_error_in_range", SplineTransformer(n_knots=4, degree=3, extrapolation="error"), Xr, "X_in_range.npy"),
+    ]:
+        est.fit(fit_x)
+        save(name, est, "transform", data)
+    # The new transformers chained in a pipeline ending in a GLM.
+    chained = Pipeline([("quantile", QuantileTransformer(n_quantiles=30)), ("spline", SplineTransformer(n_knots=3, degree=2)),
+                        ("select", fs.SelectKBest(fs.f_regression, k=6)), ("poisson", lm.PoissonRegressor(alpha=0.05))])
+    chained.fit(Xr, y_pos)
+    save("pipeline_quantile_spline_poisson", chained, "predict", "X.npy")
+    from sklearn.preprocessing import OrdinalEncoder
+    cat_train = np.round(np.abs(Xr) * 1.5) % 3
+    cat_all = np.round(np.abs(Xr) * 1.5) % 4
+    cat_train_nan, cat_all_nan = cat_train.copy(), cat_all.copy()
+    cat_train_nan[::6, 1] = np.nan
+    cat_all_nan[::5, 2] = np.nan
+    cat_all_nan[::7, 1] = np.nan
+    Xcat_nan = np.load(os.path.join(ROOT, "X_categories.npy"))
+    Xcat_nan[::3, 1] = np.nan
+    Xcat_nan[1::4, 2] = np.nan
+    np.save(os.path.join(ROOT, "X_categories_nan.npy"), Xcat_nan)
+    # Fitted states the converters refuse; REFUSED.json names the words each error must contain.
+    refused = []
+    Xr_clean = Xr.copy()
+    for name, est, fit_x, fit_y, words in [
+        ("refused_ordinal_infrequent", OrdinalEncoder(min_frequency=10), cat_all, None, ["OrdinalEncoder", "_infrequent_enabled"]),
+        ("refused_ordinal_strings", OrdinalEncoder(), np.array([["a", "b"], ["b", "c"], ["a", "c"]], dtype=object), None, ["OrdinalEncoder", "categories_", "numeric"]),
+        ("refused_missing_indicator_none", MissingIndicator(), Xr_clean, None, ["features_", "no column had missing values"]),
+        ("refused_select_k_best_zero", fs.SelectKBest(fs.f_classif, k=0), Xr, y3, ["SelectKBest", "keeps no feature"]),
+        ("refused_select_from_tree", fs.SelectFromModel(DecisionTreeClassifier(max_depth=2, random_state=SEED)), Xr, y3, ["SelectFromModel", "DecisionTreeClassifier", "coef_"]),
+    ]:
+        est.fit(fit_x, fit_y)
+        with open(os.path.join(ROOT, f"{name}.p4.pkl"), "wb") as fh:
+            pickle.dump(est, fh, protocol=4)
+        refused.append({"name": name, "words": words})
+    with open(os.path.join(ROOT, "REFUSED.json"), "w") as fh:
+        json.dump(refused, fh, indent=1)
+    for name, est, fit_x, data in [
+        # Category 3 is unknown to the encoder.
+        ("ordinal_unknown_value", OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=-1), cat_train, "X_categories.npy"),
+        # NaN a category of column 1 (encoded -2), unknown in column 2 (encoded -1).
+        ("ordinal_missing", OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=-1, encoded_missing_value=-2), cat_train_nan, "X_categories_nan.npy"),
+        # Every input value known; NaN (a category of columns 1 and 2) stays NaN, the default encoded_missing_value.
+        ("ordinal_nan", OrdinalEncoder(), cat_all_nan, "X_categories_nan.npy"),
+    ]:
+        est.fit(fit_x)
+        save(name, est, "transform", data)
 
 
 if __name__ == "__main__":

@@ -46,7 +46,7 @@ public struct SklearnConverter: Converter {
     public var formats: [SourceFormat] { [.pickle, .joblib, .skops, .jsonpickle] }
 
     /// Families that lower into a shared graph (and so also work inside pipelines).
-    public static let graphFamilies: [SklearnGraphLowering] = [SklearnLinear(), SklearnScaler(), SklearnTransformers(), SklearnNaiveBayes(), SklearnGaussianDensities(), SklearnNeuralNetwork(), SklearnNeighbors(), SklearnComposition(), SklearnSimpleModels(), SklearnSVM(), SklearnFeatureTransforms(), SklearnEnsembles(), SklearnStacking(), SklearnCalibration(), SklearnPipeline()]
+    public static let graphFamilies: [SklearnGraphLowering] = [SklearnLinear(), SklearnScaler(), SklearnTransformers(), SklearnNaiveBayes(), SklearnGaussianDensities(), SklearnNeuralNetwork(), SklearnNeighbors(), SklearnComposition(), SklearnSimpleModels(), SklearnSVM(), SklearnFeatureTransforms(), SklearnEnsembles(), SklearnStacking(), SklearnCalibration(), SklearnGeneralizedLinear(), SklearnFeatureSelection(), SklearnDistributionTransforms(), SklearnOrdinalEncoder(), SklearnSelectFromModel(), SklearnSplineTransformer(), SklearnPipeline()]
 
     /// Every class name with a converter.
     public static var supportedClasses: [String] { (families.flatMap(\.classNames) + graphFamilies.flatMap(\.classNames)).sorted() }
@@ -91,6 +91,8 @@ extension SklearnConverter {
     /// The input width: `n_features_in_` of the estimator, or of a pipeline's first step.
     static func inputWidth(_ node: PyNode) throws -> Int {
         if let n = node.optionalAttribute("n_features_in_") { return try n.int() }
+        // Meta-estimators whose n_features_in_ is a property of their fitted estimator_ (SelectFromModel).
+        if let est = node.optionalAttribute("estimator_"), let n = est.optionalAttribute("n_features_in_") { return try n.int() }
         if let steps = node.optionalAttribute("steps") { return try inputWidth(try steps.item(0).item(1)) }
         if let list = node.optionalAttribute("transformer_list") { return try inputWidth(try list.item(0).item(1)) }
         if let members = node.optionalAttribute("estimators_"), let first = try? members.item(0) {

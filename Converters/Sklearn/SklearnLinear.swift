@@ -16,10 +16,20 @@ struct SklearnLinear: SklearnGraphLowering {
                              "sklearn.linear_model._coordinate_descent.Lasso", "sklearn.linear_model._coordinate_descent.ElasticNet",
                              "sklearn.linear_model._coordinate_descent.LassoCV", "sklearn.linear_model._coordinate_descent.ElasticNetCV",
                              "sklearn.svm._classes.LinearSVR", "sklearn.linear_model._stochastic_gradient.SGDRegressor",
-                             "sklearn.linear_model._passive_aggressive.PassiveAggressiveRegressor"]
+                             "sklearn.linear_model._passive_aggressive.PassiveAggressiveRegressor",
+                             // predict is the same linear function of coef_ and intercept_ for these
+                             // (BayesianRidge and ARDRegression without return_std).
+                             "sklearn.linear_model._least_angle.Lars", "sklearn.linear_model._least_angle.LassoLars",
+                             "sklearn.linear_model._least_angle.LarsCV", "sklearn.linear_model._least_angle.LassoLarsCV",
+                             "sklearn.linear_model._least_angle.LassoLarsIC", "sklearn.linear_model._omp.OrthogonalMatchingPursuit",
+                             "sklearn.linear_model._bayes.BayesianRidge", "sklearn.linear_model._bayes.ARDRegression",
+                             "sklearn.linear_model._huber.HuberRegressor", "sklearn.linear_model._quantile.QuantileRegressor",
+                             "sklearn.linear_model._theil_sen.TheilSenRegressor"]
     var classNames: [String] { Self.classifiers + Self.decisionClassifiers + Self.regressors }
 
-    func addNodes(_ node: PyNode, to b: GraphBuilder, input x: GraphBuilder.Value, width: Int, dtype: DataType) throws -> SklearnOutputs {
+    /// `x · coef_ᵀ + intercept_` [N, rows], with `rows` the number of coefficient rows
+    /// (1 for a 1-d `coef_`); shared with the families whose prediction starts from it.
+    static func linearScores(_ node: PyNode, to b: GraphBuilder, input x: GraphBuilder.Value, width: Int, dtype: DataType) throws -> (scores: GraphBuilder.Value, rows: Int) {
         let coefNode = try node.attribute("coef_")
         let coefArray = try coefNode.array()
         let coef = try coefNode.doubles()
@@ -39,7 +49,12 @@ struct SklearnLinear: SklearnGraphLowering {
         for r in 0..<rows { for c in 0..<width { w[c * rows + r] = coef[r * width + c] } }
         let wv = try b.floats(w, shape: [Int64(width), Int64(rows)], dtype: dtype, name: "coef")
         let bv = try b.floats(intercept, shape: [Int64(rows)], dtype: dtype, name: "intercept")
-        let scores = try b.node("Add", [try b.node("MatMul", [x, wv], name: "linear"), bv], name: "decision")
+        return (try b.node("Add", [try b.node("MatMul", [x, wv], name: "linear"), bv], name: "decision"), rows)
+    }
+
+    func addNodes(_ node: PyNode, to b: GraphBuilder, input x: GraphBuilder.Value, width: Int, dtype: DataType) throws -> SklearnOutputs {
+        let (scores, rows) = try Self.linearScores(node, to: b, input: x, width: width, dtype: dtype)
+        let coefNode = try node.attribute("coef_")
         if Self.regressors.contains(node.className ?? "") {
             if rows == 1 {
                 let flat = try b.node("Reshape", [scores, try b.initializer([Int64(-1)], shape: [1], name: "flatten")], name: "predictions_flat")

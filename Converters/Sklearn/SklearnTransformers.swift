@@ -2,7 +2,8 @@ import ONNX
 import PythonObjects
 
 /// Column-wise transformers: MinMaxScaler, MaxAbsScaler, Normalizer, Binarizer,
-/// SimpleImputer (numeric strategies) and PCA, each as scikit-learn's `transform` computes it.
+/// SimpleImputer (numeric strategies), MissingIndicator, PCA, IncrementalPCA and
+/// TruncatedSVD, each as scikit-learn's `transform` computes it.
 struct SklearnTransformers: SklearnGraphLowering {
     static let minMax = "sklearn.preprocessing._data.MinMaxScaler"
     static let maxAbs = "sklearn.preprocessing._data.MaxAbsScaler"
@@ -10,7 +11,10 @@ struct SklearnTransformers: SklearnGraphLowering {
     static let binarizer = "sklearn.preprocessing._data.Binarizer"
     static let imputer = "sklearn.impute._base.SimpleImputer"
     static let pca = "sklearn.decomposition._pca.PCA"
-    var classNames: [String] { [Self.minMax, Self.maxAbs, Self.normalizer, Self.binarizer, Self.imputer, Self.pca] }
+    static let incrementalPCA = "sklearn.decomposition._incremental_pca.IncrementalPCA"
+    static let truncatedSVD = "sklearn.decomposition._truncated_svd.TruncatedSVD"
+    static let missingIndicator = "sklearn.impute._base.MissingIndicator"
+    var classNames: [String] { [Self.minMax, Self.maxAbs, Self.normalizer, Self.binarizer, Self.imputer, Self.pca, Self.incrementalPCA, Self.truncatedSVD, Self.missingIndicator] }
 
     func vector(_ node: PyNode, _ name: String, width: Int) throws -> [Double] {
         let a = try node.attribute(name)
@@ -73,8 +77,11 @@ struct SklearnTransformers: SklearnGraphLowering {
             }
             let fill = try b.floats(stats, shape: [w], dtype: dtype, name: "statistics")
             return .transformed(try b.node("Where", [try b.node("IsNaN", [x], name: "missing"), fill, x], name: "imputed"), width: width)
-        case Self.pca:
-            // (X - mean_) · components_ᵀ, divided by sqrt(explained_variance_) when whitened.
+        case Self.missingIndicator:
+            return try missingIndicator(node, to: b, input: x, width: width, dtype: dtype)
+        case Self.pca, Self.incrementalPCA, Self.truncatedSVD:
+            // (X - mean_) · components_ᵀ, divided by sqrt(explained_variance_) when whitened
+            // (_BasePCA); TruncatedSVD has neither mean_ nor whiten: X · components_ᵀ.
             let comps = try node.attribute("components_")
             let c = try comps.array(rank: 2)
             let k = c.shape[0]
@@ -90,11 +97,41 @@ struct SklearnTransformers: SklearnGraphLowering {
             if case .bool(true)? = node.optionalAttribute("whiten")?.value {
                 let ev = try node.attribute("explained_variance_").doubles()
                 guard ev.count == k else { throw SklearnError.invalid(path: node.path + ".explained_variance_", reason: "\(ev.count) values for \(k) components") }
-                v = try b.node("Div", [v, try b.floats(ev.map { $0.squareRoot() }, shape: [Int64(k)], dtype: dtype, name: "whitening")], name: "whitened")
+                // _BasePCA raises scales below the float64 epsilon to it.
+                let scales = ev.map { max($0.squareRoot(), Double.ulpOfOne) }
+                v = try b.node("Div", [v, try b.floats(scales, shape: [Int64(k)], dtype: dtype, name: "whitening")], name: "whitened")
             }
             return .transformed(v, width: k)
         default:
             throw SklearnError.unsupported(className: node.className ?? "", path: node.path, supported: classNames)
         }
+    }
+}
+
+extension SklearnTransformers {
+    /// MissingIndicator: 1 where a value is missing (NaN, or equal to `missing_values`),
+    /// for the columns in `features_` ("missing-only": those missing during fit; "all":
+    /// every column); 0 elsewhere. scikit-learn returns booleans; the graph keeps its
+    /// float type so the mask can join other features. `error_on_new` cannot raise in a
+    /// graph: a column missing only at transform time is just not in the output.
+    func missingIndicator(_ node: PyNode, to b: GraphBuilder, input x: GraphBuilder.Value, width: Int, dtype: DataType) throws -> SklearnOutputs {
+        if case .bool(true)? = node.optionalAttribute("_precomputed")?.value {
+            throw SklearnError.invalid(path: node.path + "._precomputed", reason: "MissingIndicator fitted on a precomputed mask is not converted")
+        }
+        let mv = try node.attribute("missing_values")
+        let missing: GraphBuilder.Value
+        switch mv.value {
+        case .float(let m) where m.isNaN: missing = try b.node("IsNaN", [x], name: "missing")
+        case .float, .int, .numpyScalar:
+            missing = try b.node("Equal", [x, try b.floats([try mv.double()], shape: [], dtype: dtype, name: "missing_value")], name: "missing")
+        default: throw SklearnError.invalid(path: mv.path, reason: "MissingIndicator missing_values \(mv.value.kindName) is not converted (only numbers and NaN)")
+        }
+        let features = try node.attribute("features_").int64s()
+        guard !features.isEmpty else { throw SklearnError.invalid(path: node.path + ".features_", reason: "no column had missing values during fit (scikit-learn returns an empty array)") }
+        guard features.allSatisfy({ $0 >= 0 && $0 < Int64(width) }) else { throw SklearnError.invalid(path: node.path + ".features_", reason: "a column outside 0..<\(width)") }
+        let mask = try b.node("Cast", [missing], attributes: ["to": .dataType(dtype)], name: "missing_mask")
+        if features.count == width && features == (0..<Int64(width)).map({ $0 }) { return .transformed(mask, width: width) }
+        let cols = try b.initializer(features, shape: [Int64(features.count)], name: "indicator_columns")
+        return .transformed(try b.node("Gather", [mask, cols], attributes: ["axis": .int(1)], name: "indicator"), width: features.count)
     }
 }
