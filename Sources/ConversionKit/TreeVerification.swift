@@ -165,7 +165,7 @@ public enum TreeVerification {
 
     static func run<T: TreeInputScalar>(model: TreeEnsembleModel, onnx: ONNX.Model, inputName: String, rows: [[T]],
                                         tolerance: Tolerance, expected known: TreeEnsembleBatchPrediction? = nil,
-                                        leafPositions: [[Int]]? = nil) throws -> VerificationReport {
+                                        prepared: (session: Session, leafMap: LeafMap?)? = nil) throws -> VerificationReport {
         let expected = try known ?? TreeEnsembleEvaluator(model).predictBatch(rows: rows)
         var report = VerificationReport(rowsChecked: rows.count, valuesCompared: 0, maxAbsError: 0, valuesOutsideTolerance: 0,
                                         labelsCompared: 0, labelsDiffering: 0, labelTies: 0, leafChoicesChecked: 0,
@@ -173,8 +173,8 @@ public enum TreeVerification {
         if rows.isEmpty { return report }
         let x = feed(rows, featureCount: model.featureCount)
         // One pass: the outputs, and which leaf each row reached in each tree.
-        let leafMap = try LeafMap(onnx: onnx, model: model, leafPositions: leafPositions)
-        let session = try Session(model: onnx)
+        let leafMap = try prepared.map { $0.leafMap } ?? LeafMap(onnx: onnx, model: model)
+        let session = try prepared?.session ?? Session(model: onnx)
         let outputs: [String: Value]
         var trace: TreeLeafTrace? = nil
         if let leafMap {
@@ -335,13 +335,19 @@ public struct TreeModelVerifier: ConversionVerifier {
     public func verify(_ onnx: ONNX.Model, rows: [[Float]]?) throws -> VerificationReport {
         if rows == nil, let prepared {
             let input = try TreeVerification.graphInput(onnx)
-            switch (try prepared.result(), input.type) {
+            // The session and the leaf map are built while the probe is still being
+            // computed on the other core; only then is its result waited for.
+            let session = try Session(model: onnx)
+            var leafMap = try LeafMap(onnx: onnx, model: model, leafPositions: [])
+            let probe = try prepared.result()
+            if leafMap != nil { leafMap?.leafPosition = try prepared.leafPositions ?? LeafMap.positions(model) }
+            switch (probe, input.type) {
             case (.float32(let r, let e), .float):
                 return try TreeVerification.run(model: model, onnx: onnx, inputName: input.name, rows: r, tolerance: tolerance, expected: e,
-                                                leafPositions: prepared.leafPositions)
+                                                prepared: (session, leafMap))
             case (.float64(let r, let e), .double):
                 return try TreeVerification.run(model: model, onnx: onnx, inputName: input.name, rows: r, tolerance: tolerance, expected: e,
-                                                leafPositions: prepared.leafPositions)
+                                                prepared: (session, leafMap))
             default: break
             }
         }

@@ -232,11 +232,7 @@ public final class PreparedGraph: @unchecked Sendable {
                 }
             }
             do {
-                let context = RunContext(nodeName: step.nodeName, frame: frame)
-                results = try step.op.run(args, context)
-                if let trace = frame.trace, trace.nodeName == step.nodeName, let tracing = step.op as? TreeLeafTracing {
-                    trace.result = try tracing.traceLeaves(args, context)
-                }
+                results = try step.op.run(args, RunContext(nodeName: step.nodeName, frame: frame))
             } catch let e as InterpreterError {
                 throw e
             } catch {

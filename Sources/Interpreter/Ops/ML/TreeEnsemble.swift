@@ -102,7 +102,7 @@ struct TreeEnsemble: Operator {
         let x = try context.tensor(inputs, 0)
         let (rows, cols) = try engines.rowsAndColumns(x, context)
         func compute<T: BinaryFloatingPoint & Sendable>(_ e: TreeEngine<T>) throws -> [T] {
-            let (s, h) = try TreeInput.with(x, as: T.self) { e.scores($0, rows: rows, cols: cols) }
+            let (s, h) = try TreeInput.with(x, as: T.self) { e.scores($0, rows: rows, cols: cols, tracing: context) }
             return TreeRegressorOutput.finalize(s, h, rows: rows, k: nTargets, aggregate: aggregate, nTrees: nTrees, base: [], post: post)
         }
         let shape = [rows, nTargets]

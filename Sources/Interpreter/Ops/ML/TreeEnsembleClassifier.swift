@@ -46,7 +46,7 @@ struct TreeEnsembleClassifier: Operator {
         let (rows, cols) = try engines.rowsAndColumns(x, context)
         let c = labels.count
         func compute<T: BinaryFloatingPoint & Sendable>(_ e: TreeEngine<T>) throws -> ([TreeLabelChoice], [Float]) {
-            let (s, h) = try TreeInput.with(x, as: T.self) { e.scores($0, rows: rows, cols: cols) }
+            let (s, h) = try TreeInput.with(x, as: T.self) { e.scores($0, rows: rows, cols: cols, tracing: context) }
             let b = base.map { T($0) }
             var choices: [TreeLabelChoice] = []
             choices.reserveCapacity(rows)

@@ -277,6 +277,16 @@ enum TreeMaxAccumulator: TreeAccumulator {
     }
 }
 
+/// Where a walk records leaf positions: the ordinal of each compiled node, and the
+/// block's first row of the [rows, trees] output.
+struct LeafSink {
+    let ordinal: UnsafePointer<Int32>
+    let out: UnsafeMutablePointer<Int32>
+    let stride: Int
+
+    @inline(__always) func record(_ row: Int, _ tree: Int, _ node: Int32) { out[row * stride + tree] = ordinal[Int(node)] }
+}
+
 /// A compiled forest evaluating rows of type T (Float or Double).
 final class TreeEngine<T: BinaryFloatingPoint & Sendable>: @unchecked Sendable {
     let nodes: [PackedTreeNode<T>]
@@ -486,6 +496,13 @@ final class TreeEngine<T: BinaryFloatingPoint & Sendable>: @unchecked Sendable {
     /// Raw scores and has-score flags for `rows` rows of `cols` features (row-major),
     /// `nTargets` per row.
     func scores(_ x: UnsafeBufferPointer<T>, rows: Int, cols: Int) -> (scores: [T], has: [UInt8]) {
+        scores(x, rows: rows, cols: cols, leaves: nil)
+    }
+
+    /// Scores, and with `leaves` ([rows, trees]) each row's leaf position per tree
+    /// (`TreeLeafTrace`), recorded in the same walk.
+    func scores(_ x: UnsafeBufferPointer<T>, rows: Int, cols: Int, leaves: UnsafeMutablePointer<Int32>?) -> (scores: [T], has: [UInt8]) {
+        let ordinal = leaves == nil ? [] : leafOrdinals()
         let k = nTargets
         var s = [T](repeating: 0, count: rows * k)
         var h = [UInt8](repeating: 0, count: rows * k)
@@ -494,32 +511,40 @@ final class TreeEngine<T: BinaryFloatingPoint & Sendable>: @unchecked Sendable {
             h.withUnsafeMutableBufferPointer { hp in
                 let sBase = sp.baseAddress!, hBase = hp.baseAddress!
                 let block = Self.blockRows
-                Parallel.forChunks(rows, minimumChunk: 2 * block) { range in
-                    let neg: UnsafeMutablePointer<T>? = negated ? .allocate(capacity: block * 2 * max(cols, 1)) : nil
-                    defer { neg?.deallocate() }
-                    var r0 = range.lowerBound
-                    while r0 < range.upperBound {
-                        let r1 = min(range.upperBound, r0 + block)
-                        var xs = xBase + r0 * cols
-                        var stride = cols
-                        if let neg {
-                            for r in 0..<(r1 - r0) {
-                                let src = xBase + (r0 + r) * cols
-                                let dst = neg + r * 2 * cols
-                                for f in 0..<cols { dst[2 * f] = src[f]; dst[2 * f + 1] = -src[f] }
+                ordinal.withUnsafeBufferPointer { ordinalBuffer in
+                    let ordinalBase = ordinalBuffer.baseAddress
+                    Parallel.forChunks(rows, minimumChunk: 2 * block) { range in
+                        let neg: UnsafeMutablePointer<T>? = negated ? .allocate(capacity: block * 2 * max(cols, 1)) : nil
+                        defer { neg?.deallocate() }
+                        // Where this block's leaf positions go, and the ordinal table.
+                        func trace(_ r0: Int) -> LeafSink? {
+                            guard let leaves, let ord = ordinalBase else { return nil }
+                            return LeafSink(ordinal: ord, out: leaves + r0 * roots.count, stride: roots.count)
+                        }
+                        var r0 = range.lowerBound
+                        while r0 < range.upperBound {
+                            let r1 = min(range.upperBound, r0 + block)
+                            var xs = xBase + r0 * cols
+                            var stride = cols
+                            if let neg {
+                                for r in 0..<(r1 - r0) {
+                                    let src = xBase + (r0 + r) * cols
+                                    let dst = neg + r * 2 * cols
+                                    for f in 0..<cols { dst[2 * f] = src[f]; dst[2 * f + 1] = -src[f] }
+                                }
+                                xs = UnsafePointer(neg)
+                                stride = 2 * cols
                             }
-                            xs = UnsafePointer(neg)
-                            stride = 2 * cols
+                            switch aggregate {
+                            case .sum, .average:
+                                runBlock(TreeSumAccumulator.self, xs, stride, r1 - r0, sBase + r0 * k, hBase + r0 * k, trace(r0))
+                            case .min:
+                                runBlock(TreeMinAccumulator.self, xs, stride, r1 - r0, sBase + r0 * k, hBase + r0 * k, trace(r0))
+                            case .max:
+                                runBlock(TreeMaxAccumulator.self, xs, stride, r1 - r0, sBase + r0 * k, hBase + r0 * k, trace(r0))
+                            }
+                            r0 = r1
                         }
-                        switch aggregate {
-                        case .sum, .average:
-                            runBlock(TreeSumAccumulator.self, xs, stride, r1 - r0, sBase + r0 * k, hBase + r0 * k)
-                        case .min:
-                            runBlock(TreeMinAccumulator.self, xs, stride, r1 - r0, sBase + r0 * k, hBase + r0 * k)
-                        case .max:
-                            runBlock(TreeMaxAccumulator.self, xs, stride, r1 - r0, sBase + r0 * k, hBase + r0 * k)
-                        }
-                        r0 = r1
                     }
                 }
             }
@@ -544,7 +569,7 @@ final class TreeEngine<T: BinaryFloatingPoint & Sendable>: @unchecked Sendable {
     }
 
     private func runBlock<A: TreeAccumulator>(_ acc: A.Type, _ xs: UnsafePointer<T>, _ stride: Int, _ count: Int,
-                                              _ s: UnsafeMutablePointer<T>, _ h: UnsafeMutablePointer<UInt8>) {
+                                              _ s: UnsafeMutablePointer<T>, _ h: UnsafeMutablePointer<UInt8>, _ sink: LeafSink?) {
         let k = nTargets
         nodes.withUnsafeBufferPointer { np in
         nodeValue.withUnsafeBufferPointer { vp in
@@ -583,6 +608,9 @@ final class TreeEngine<T: BinaryFloatingPoint & Sendable>: @unchecked Sendable {
                             leaf(A.self, Int(n1), s + (r + 1) * k, h + (r + 1) * k, vals, hasV, ws, wc, wt, wv)
                             leaf(A.self, Int(n2), s + (r + 2) * k, h + (r + 2) * k, vals, hasV, ws, wc, wt, wv)
                             leaf(A.self, Int(n3), s + (r + 3) * k, h + (r + 3) * k, vals, hasV, ws, wc, wt, wv)
+                            if let sink {
+                                sink.record(r, tree, n0); sink.record(r + 1, tree, n1); sink.record(r + 2, tree, n2); sink.record(r + 3, tree, n3)
+                            }
                             r += 4
                         }
                         while r < count {
@@ -590,6 +618,7 @@ final class TreeEngine<T: BinaryFloatingPoint & Sendable>: @unchecked Sendable {
                             var n = root
                             for _ in 0..<depth { n = step(n, p) }
                             leaf(A.self, Int(n), s + r * k, h + r * k, vals, hasV, ws, wc, wt, wv)
+                            sink?.record(r, tree, n)
                             r += 1
                         }
                     case .untilLeaf:
@@ -602,11 +631,13 @@ final class TreeEngine<T: BinaryFloatingPoint & Sendable>: @unchecked Sendable {
                                 n = next
                             }
                             leaf(A.self, Int(n), s + r * k, h + r * k, vals, hasV, ws, wc, wt, wv)
+                            sink?.record(r, tree, n)
                         }
                     case .general:
                         for r in 0..<count {
                             let n = generalLeaf(root, xs + r * stride, nd)
                             leaf(A.self, Int(n), s + r * k, h + r * k, vals, hasV, ws, wc, wt, wv)
+                            sink?.record(r, tree, n)
                         }
                     }
                 }
@@ -634,88 +665,6 @@ final class TreeEngine<T: BinaryFloatingPoint & Sendable>: @unchecked Sendable {
             }
         }
         return ordinal
-    }
-
-    /// Row-major [rows, trees] leaf positions (`TreeLeafTrace`) for `rows` rows of `cols`
-    /// features: the walk `scores` makes, recording leaves instead of weights. Here, in
-    /// the engine's file, so that it is specialized for Float and Double.
-    func leafPositions(_ x: UnsafeBufferPointer<T>, rows: Int, cols: Int) -> [Int32] {
-        let k = roots.count
-        var out = [Int32](repeating: -1, count: rows * k)
-        guard rows > 0, k > 0, let xBase = x.baseAddress else { return out }
-        let ordinal = leafOrdinals()
-        out.withUnsafeMutableBufferPointer { op in
-        nodes.withUnsafeBufferPointer { np in
-        ordinal.withUnsafeBufferPointer { ordp in
-            let oBase = op.baseAddress!, nd = np.baseAddress!, ord = ordp.baseAddress!
-            let block = Self.blockRows
-            Parallel.forChunks(rows, minimumChunk: 2 * block) { range in
-                let stride = negated ? 2 * cols : cols
-                let neg: UnsafeMutablePointer<T>? = negated ? .allocate(capacity: block * max(stride, 1)) : nil
-                defer { neg?.deallocate() }
-                @inline(__always) func step(_ n: Int32, _ x: UnsafePointer<T>) -> Int32 {
-                    let node = nd[Int(n)]
-                    return x[Int(node.feature)] <= node.threshold ? node.left : node.right
-                }
-                var r0 = range.lowerBound
-                while r0 < range.upperBound {
-                    let r1 = min(range.upperBound, r0 + block)
-                    var xs = xBase + r0 * cols
-                    if let neg {
-                        for r in 0..<(r1 - r0) {
-                            let src = xBase + (r0 + r) * cols, dst = neg + r * stride
-                            for f in 0..<cols { dst[2 * f] = src[f]; dst[2 * f + 1] = -src[f] }
-                        }
-                        xs = UnsafePointer(neg)
-                    }
-                    let out0 = oBase + r0 * k
-                    for tree in 0..<k {
-                        let root = roots[tree]
-                        switch kinds[tree] {
-                        case .lockstep:
-                            let depth = Int(depths[tree]), count = r1 - r0
-                            var r = 0
-                            while r + 4 <= count {
-                                let p0 = xs + r * stride, p1 = p0 + stride, p2 = p1 + stride, p3 = p2 + stride
-                                var n0 = root, n1 = root, n2 = root, n3 = root
-                                for _ in 0..<depth {
-                                    n0 = step(n0, p0); n1 = step(n1, p1); n2 = step(n2, p2); n3 = step(n3, p3)
-                                }
-                                out0[r * k + tree] = ord[Int(n0)]
-                                out0[(r + 1) * k + tree] = ord[Int(n1)]
-                                out0[(r + 2) * k + tree] = ord[Int(n2)]
-                                out0[(r + 3) * k + tree] = ord[Int(n3)]
-                                r += 4
-                            }
-                            while r < count {
-                                let p = xs + r * stride
-                                var n = root
-                                for _ in 0..<depth { n = step(n, p) }
-                                out0[r * k + tree] = ord[Int(n)]
-                                r += 1
-                            }
-                        case .untilLeaf:
-                            for r in 0..<(r1 - r0) {
-                                let p = xs + r * stride
-                                var n = root
-                                while true {
-                                    let next = step(n, p)
-                                    if next == n { break }
-                                    n = next
-                                }
-                                out0[r * k + tree] = ord[Int(n)]
-                            }
-                        case .general:
-                            for r in 0..<(r1 - r0) { out0[r * k + tree] = ord[Int(generalLeaf(root, xs + r * stride, nd))] }
-                        }
-                    }
-                    r0 = r1
-                }
-            }
-        }
-        }
-        }
-        return out
     }
 
     /// Walks a tree of any node modes (thresholds and features not rewritten).

@@ -44,7 +44,7 @@ struct TreeEnsembleRegressor: Operator {
         let x = try context.tensor(inputs, 0)
         let (rows, cols) = try engines.rowsAndColumns(x, context)
         func compute<T: BinaryFloatingPoint & Sendable>(_ e: TreeEngine<T>) throws -> [Float] {
-            let (s, h) = try TreeInput.with(x, as: T.self) { e.scores($0, rows: rows, cols: cols) }
+            let (s, h) = try TreeInput.with(x, as: T.self) { e.scores($0, rows: rows, cols: cols, tracing: context) }
             return TreeRegressorOutput.finalize(s, h, rows: rows, k: nTargets, aggregate: aggregate, nTrees: nTrees,
                                                 base: base.map { T($0) }, post: post).map { Float($0) }
         }

@@ -23,34 +23,22 @@ final class TreeLeafTraceRequest {
     init(nodeName: String) { self.nodeName = nodeName }
 }
 
-/// Tree ops whose leaf choices can be traced: those built on `TreeEngines`.
-protocol TreeLeafTracing {
-    var engines: TreeEngines { get }
-}
-
-extension TreeLeafTracing {
-    /// Walks the op's input through its trees again, recording leaves instead of scores.
-    func traceLeaves(_ inputs: [Value?], _ context: RunContext) throws -> TreeLeafTrace {
-        try engines.leafTrace(try context.tensor(inputs, 0), context)
+extension RunContext {
+    /// The leaf trace asked of this node in this run, if any.
+    var leafTraceRequest: TreeLeafTraceRequest? {
+        guard let t = frame.trace, t.nodeName == nodeName else { return nil }
+        return t
     }
 }
 
-extension TreeEngines {
-    /// The leaf trace of input `x`, walked by the engine `run` uses for it. (A method of
-    /// this concrete class, not of the protocol, so that the walk is specialized.)
-    func leafTrace(_ x: TensorValue, _ context: RunContext) throws -> TreeLeafTrace {
-        let (rows, cols) = try rowsAndColumns(x, context)
-        if usesDouble(x) {
-            let e = try double.get()
-            return TreeLeafTrace(rows: rows, trees: e.roots.count,
-                                 positions: try TreeInput.with(x, as: Double.self) { e.leafPositions($0, rows: rows, cols: cols) })
-        }
-        let e = try float.get()
-        return TreeLeafTrace(rows: rows, trees: e.roots.count,
-                             positions: try TreeInput.with(x, as: Float.self) { e.leafPositions($0, rows: rows, cols: cols) })
+extension TreeEngine {
+    /// `scores`, and the leaf trace too when the run asks this node for it: recorded in
+    /// the same walk, so tracing costs a store per row and tree, not a second pass.
+    func scores(_ x: UnsafeBufferPointer<T>, rows: Int, cols: Int, tracing context: RunContext) -> (scores: [T], has: [UInt8]) {
+        guard let request = context.leafTraceRequest else { return scores(x, rows: rows, cols: cols) }
+        var positions = [Int32](repeating: -1, count: rows * roots.count)
+        let result = positions.withUnsafeMutableBufferPointer { scores(x, rows: rows, cols: cols, leaves: $0.baseAddress) }
+        request.result = TreeLeafTrace(rows: rows, trees: roots.count, positions: positions)
+        return result
     }
 }
-
-extension TreeEnsemble: TreeLeafTracing {}
-extension TreeEnsembleRegressor: TreeLeafTracing {}
-extension TreeEnsembleClassifier: TreeLeafTracing {}
