@@ -36,7 +36,7 @@ LGB_VENV := $(BUILD_DATA)/venv-lgb
 LGB_PIP_PACKAGES := lightgbm==4.7.0 numpy==2.4.6 onnx==1.23.2 onnxmltools==1.16.0 packaging==26.4 onnxruntime==1.32.0
 
 .PHONY: all deps venv build release test roundtrip checker-agreement interop interop-check backend-tests demo \
-        proto proto-check schemas backend-data bench-io bench-interpreter bench-xgboost fixtures-xgboost bench-lightgbm fixtures-lightgbm fixtures-python bench-pickle bench-sklearn clean
+        proto proto-check schemas backend-data bench-io bench-interpreter bench-xgboost fixtures-xgboost bench-lightgbm fixtures-lightgbm fixtures-python bench-pickle bench-sklearn bench-layerspec fixtures-layerspec clean
 
 all: build
 
@@ -178,6 +178,16 @@ bench-pickle: release $(PYBENCH_VENV)/.stamp
 ## convert-cli (verified and --no-verify) against skl2onnx, in one run.
 bench-sklearn: release $(SKBENCH_VENV)/.stamp
 	$(SKBENCH_VENV)/bin/python scripts/bench_sklearn.py --cli $(CLI_RELEASE)
+
+## Layer-spec conversion of a 100M-parameter safetensors model, whole process: convert-cli
+## against the onnx package building the same model, in one run.
+bench-layerspec: release $(VENV)/.stamp
+	$(VPY) scripts/bench_layerspec.py --cli $(CLI_RELEASE)
+
+## Regenerate Fixtures/layerspec with real PyTorch (versions and seed in VERSIONS.txt;
+## torch is large, so its venv is not one the Makefile makes: see the script's header).
+fixtures-layerspec:
+	$${TORCH_PYTHON:-/tmp/venv-torch/bin/python} scripts/make_layerspec_fixtures.py
 
 ## Regenerate Fixtures/python (pickle/joblib/skops/jsonpickle files and the hostile corpus).
 fixtures-python: $(PY_VENV)/.stamp
