@@ -147,7 +147,7 @@ struct Convert: ParsableCommand {
         if !quiet {
             print("\(input) -> \(output): \(outcome.summary), \(outcome.bytesWritten) bytes")
             if let r = outcome.report { print(r.summary) } else if noVerify { print("not verified (--no-verify)") } else {
-                print("not verified: this estimator has no native evaluator yet (its tests compare with the library's own outputs)")
+                print("not verified: this kind of model has no native evaluator yet (its tests compare with the source library's own outputs)")
             }
         }
         if timings {
