@@ -271,6 +271,29 @@ class Bags(nn.Module):
         return self.fc(self.bag(x))
 
 
+class MaskedAttention(nn.Module):
+    """Causal self-attention, then an encoder layer, both under a bool mask input."""
+
+    def __init__(self):
+        super().__init__()
+        self.attn = nn.MultiheadAttention(12, 3)
+        self.block = nn.TransformerEncoderLayer(12, 2, dim_feedforward=24, dropout=0.0)
+
+    def forward(self, x, mask):
+        return self.block(self.attn(x, x, x, attn_mask=mask, need_weights=False)[0], src_mask=mask)
+
+
+def masked_cases():
+    """Cases with a second graph input: (name, model, spec layers, inputs, x shape, extra inputs)."""
+    steps = 5
+    causal = np.triu(np.ones((steps, steps), dtype=bool), k=1)
+    yield "masked_attention", MaskedAttention(), [
+        {"type": "MultiheadAttention", "name": "attn", "embed_dim": 12, "num_heads": 3, "inputs": ["x", "x", "x", "mask"]},
+        {"type": "TransformerEncoderLayer", "name": "block", "d_model": 12, "nhead": 2, "dim_feedforward": 24, "dropout": 0.0,
+         "inputs": ["attn", "mask"]},
+    ], {"x": ("float32", ["steps", "batch", 12]), "mask": ("bool", ["steps", "steps"])}, (steps, 2, 12), {"mask": causal}
+
+
 def more_cases():
     imaging = nn.Sequential(
         nn.Conv2d(3, 8, 3, padding=1), nn.GroupNorm(2, 8), nn.ReflectionPad2d((1, 1, 2, 0)), nn.InstanceNorm2d(8, affine=True),
@@ -334,6 +357,26 @@ def main():
         np.save(os.path.join(ROOT, f"{name}.x.npy"), x)
         np.save(os.path.join(ROOT, f"{name}.output.npy"), y.astype(np.float32))
         index.append({"name": name, "input": next(iter(inputs)), "weights": [f"{name}.safetensors", f"{name}.pt"]})
+    for name, model, layers, inputs, shape, extra in masked_cases():
+        model.eval()
+        x = (rng.standard_normal(shape) * 1.5).astype(np.float32)
+        with torch.no_grad():
+            y = model(torch.from_numpy(x), *[torch.from_numpy(v) for v in extra.values()]).numpy()
+        state = {k: v.contiguous() for k, v in model.state_dict().items()}
+        safetensors.torch.save_file(state, os.path.join(ROOT, f"{name}.safetensors"))
+        torch.save(state, os.path.join(ROOT, f"{name}.pt"))
+        spec = {"format": "layerspec/1", "name": name,
+                "inputs": {k: {"dtype": d, "shape": v} for k, (d, v) in inputs.items()},
+                "weights": f"{name}.safetensors", "layers": layers}
+        with open(os.path.join(ROOT, f"{name}.layers.json"), "w") as fh:
+            json.dump(spec, fh, indent=1)
+            fh.write("\n")
+        np.save(os.path.join(ROOT, f"{name}.x.npy"), x)
+        for k, v in extra.items():
+            np.save(os.path.join(ROOT, f"{name}.{k}.npy"), v)
+        np.save(os.path.join(ROOT, f"{name}.output.npy"), y.astype(np.float32))
+        index.append({"name": name, "input": "x", "weights": [f"{name}.safetensors", f"{name}.pt"],
+                      "extra_inputs": {k: f"{name}.{k}.npy" for k in extra}})
     with open(os.path.join(ROOT, "INDEX.json"), "w") as fh:
         json.dump(index, fh, indent=1)
         fh.write("\n")

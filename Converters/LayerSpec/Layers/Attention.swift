@@ -3,8 +3,10 @@ import ONNX
 
 /// nn.MultiheadAttention(embed_dim, num_heads, dropout=0, bias=True, add_bias_kv=False,
 /// add_zero_attn=False, kdim=None, vdim=None, batch_first=False): self-attention on
-/// one input, or query/key/value when three are listed; the output is torch's first
-/// tuple element (the attention output). nn.TransformerEncoderLayer(d_model, nhead,
+/// one input, or query/key/value when three are listed, each optionally followed by an
+/// attn_mask input ([target, source]; bool true = not attended, or additive float); the
+/// output is torch's first tuple element (the attention output). The encoder layers
+/// take an optional second input, the src_mask; the decoder layer a third, tgt_mask. nn.TransformerEncoderLayer(d_model, nhead,
 /// dim_feedforward=2048, dropout=0.1, activation='relu', layer_norm_eps=1e-5,
 /// batch_first=False, norm_first=False, bias=True) and nn.TransformerEncoder(
 /// encoder_layer: {its arguments}, num_layers, norm: null or {normalized_shape, eps})
@@ -25,31 +27,39 @@ struct Attention: LayerLowering {
                 if let v = try c.args.raw(k), v.value != .null, try v.integer() != e { throw c.args.unsupported(k, "only kdim = vdim = embed_dim converts") }
             }
             let batchFirst = try c.args.bool("batch_first", default: false)
-            guard inputs.count == 1 || inputs.count == 3 else { throw c.shapeError("takes one input (self-attention) or three (query, key, value)") }
-            let q = inputs[0], k = inputs.count == 3 ? inputs[1] : inputs[0], v = inputs.count == 3 ? inputs[2] : inputs[0]
+            // x | x, mask | query, key, value | query, key, value, mask
+            guard (1...4).contains(inputs.count) else { throw c.shapeError("takes x, [x, attn_mask], [query, key, value] or [query, key, value, attn_mask]") }
+            let three = inputs.count >= 3
+            let q = inputs[0], k = three ? inputs[1] : inputs[0], v = three ? inputs[2] : inputs[0]
+            let mask = try Self.additiveMask(inputs.count == 2 ? inputs[1] : inputs.count == 4 ? inputs[3] : nil, c)
             for x in [q, k, v] {
                 guard x.rank == 3, try c.fixed(x.shape[2], "the embedding dimension") == e else { throw c.shapeError("expects [seq, batch, \(e)] inputs") }
             }
             func first(_ x: LayerValue) throws -> GraphBuilder.Value { batchFirst ? x.value : try c.node("Transpose", [x.value], ["perm": .ints([1, 0, 2])]) }
-            let y = try Self.attention(try first(q), try first(k), try first(v), embed: e, heads: h, bias: bias, prefix: "", c)
+            let y = try Self.attention(try first(q), try first(k), try first(v), embed: e, heads: h, bias: bias, prefix: "", mask: mask, c)
             return LayerValue(batchFirst ? y : try c.node("Transpose", [y], ["perm": .ints([1, 0, 2])]), q.shape)
         case "TransformerDecoderLayer":
-            guard inputs.count == 2 else { throw c.shapeError("takes two inputs, target and memory (list them in 'inputs')") }
+            guard inputs.count == 2 || inputs.count == 3 else { throw c.shapeError("takes target and memory, and optionally tgt_mask (list them in 'inputs')") }
             let spec = try EncoderLayerSpec(c.args)
             let (t, m) = (inputs[0], inputs[1])
+            let targetMask = try Self.additiveMask(inputs.count == 3 ? inputs[2] : nil, c)
             guard m.rank == 3, try c.fixed(m.shape[2], "d_model") == spec.dModel else { throw c.shapeError("memory must be [seq, batch, \(spec.dModel)]") }
             let flip = { (v: GraphBuilder.Value) in spec.batchFirst ? v : try c.node("Transpose", [v], ["perm": .ints([1, 0, 2])]) }
-            let y = try Self.decoderLayer(try flip(t.value), try flip(m.value), spec, c, x: t)
+            let y = try Self.decoderLayer(try flip(t.value), try flip(m.value), spec, c, x: t, targetMask: targetMask)
             return LayerValue(try flip(y), t.shape)
         case "TransformerEncoderLayer":
-            let x = try c.single(inputs)
+            guard inputs.count == 1 || inputs.count == 2 else { throw c.shapeError("takes x, and optionally src_mask") }
+            let x = inputs[0]
+            let mask = try Self.additiveMask(inputs.count == 2 ? inputs[1] : nil, c)
             let spec = try EncoderLayerSpec(c.args)
             let bf = spec.batchFirst
             var y = bf ? x.value : try c.node("Transpose", [x.value], ["perm": .ints([1, 0, 2])])
-            y = try Self.encoderLayer(y, spec, prefix: "", c, x: x)
+            y = try Self.encoderLayer(y, spec, prefix: "", c, x: x, mask: mask)
             return LayerValue(bf ? y : try c.node("Transpose", [y], ["perm": .ints([1, 0, 2])]), x.shape)
         default:
-            let x = try c.single(inputs)
+            guard inputs.count == 1 || inputs.count == 2 else { throw c.shapeError("takes x, and optionally mask") }
+            let x = inputs[0]
+            let mask = try Self.additiveMask(inputs.count == 2 ? inputs[1] : nil, c)
             let n = try c.args.int("num_layers")
             guard let layerNode = try c.args.raw("encoder_layer") else { throw LayerSpecError.spec(path: c.where_, reason: "TransformerEncoder needs 'encoder_layer' (its arguments)") }
             let layerArgs = LayerArguments(node: layerNode, type: "TransformerEncoderLayer")
@@ -59,7 +69,7 @@ struct Attention: LayerLowering {
             }
             _ = try c.args.raw("enable_nested_tensor"); _ = try c.args.raw("mask_check")
             var y = spec.batchFirst ? x.value : try c.node("Transpose", [x.value], ["perm": .ints([1, 0, 2])])
-            for i in 0..<n { y = try Self.encoderLayer(y, spec, prefix: "layers.\(i).", c, x: x) }
+            for i in 0..<n { y = try Self.encoderLayer(y, spec, prefix: "layers.\(i).", c, x: x, mask: mask) }
             if let norm = try c.args.raw("norm"), norm.value != .null {
                 let normArgs = LayerArguments(node: norm, type: "LayerNorm")
                 let eps = try normArgs.double("eps", default: 1e-5)
@@ -87,10 +97,11 @@ struct Attention: LayerLowering {
     }
 
     /// One encoder layer on batch-first [N, L, E].
-    static func encoderLayer(_ x: GraphBuilder.Value, _ s: EncoderLayerSpec, prefix p: String, _ c: LayerContext, x input: LayerValue) throws -> GraphBuilder.Value {
+    static func encoderLayer(_ x: GraphBuilder.Value, _ s: EncoderLayerSpec, prefix p: String, _ c: LayerContext, x input: LayerValue,
+                             mask: GraphBuilder.Value?) throws -> GraphBuilder.Value {
         guard input.rank == 3, try c.fixed(input.shape[2], "d_model") == s.dModel else { throw c.shapeError("expects [seq, batch, \(s.dModel)] inputs") }
         func attend(_ v: GraphBuilder.Value) throws -> GraphBuilder.Value {
-            try attention(v, v, v, embed: s.dModel, heads: s.heads, bias: s.bias, prefix: p + "self_attn.", c)
+            try attention(v, v, v, embed: s.dModel, heads: s.heads, bias: s.bias, prefix: p + "self_attn.", mask: mask, c)
         }
         func feedForward(_ v: GraphBuilder.Value) throws -> GraphBuilder.Value {
             let hidden = try linear(v, s.dModel, s.feedForward, prefix: p + "linear1.", bias: s.bias, c)
@@ -109,10 +120,11 @@ struct Attention: LayerLowering {
     }
 
     /// One decoder layer on batch-first target [N, T, E] and memory [N, S, E].
-    static func decoderLayer(_ x: GraphBuilder.Value, _ memory: GraphBuilder.Value, _ s: EncoderLayerSpec, _ c: LayerContext, x input: LayerValue) throws -> GraphBuilder.Value {
+    static func decoderLayer(_ x: GraphBuilder.Value, _ memory: GraphBuilder.Value, _ s: EncoderLayerSpec, _ c: LayerContext, x input: LayerValue,
+                             targetMask: GraphBuilder.Value?) throws -> GraphBuilder.Value {
         guard input.rank == 3, try c.fixed(input.shape[2], "d_model") == s.dModel else { throw c.shapeError("expects [seq, batch, \(s.dModel)] inputs") }
         func attend(_ q: GraphBuilder.Value, _ kv: GraphBuilder.Value, _ name: String) throws -> GraphBuilder.Value {
-            try attention(q, kv, kv, embed: s.dModel, heads: s.heads, bias: s.bias, prefix: name + ".", c)
+            try attention(q, kv, kv, embed: s.dModel, heads: s.heads, bias: s.bias, prefix: name + ".", mask: name == "self_attn" ? targetMask : nil, c)
         }
         func feedForward(_ v: GraphBuilder.Value) throws -> GraphBuilder.Value {
             let hidden = try linear(v, s.dModel, s.feedForward, prefix: "linear1.", bias: s.bias, c)
@@ -133,7 +145,7 @@ struct Attention: LayerLowering {
     /// Scaled dot-product attention with torch's packed in-projection, on batch-first
     /// [N, L, E] query and [N, S, E] key/value.
     static func attention(_ q: GraphBuilder.Value, _ k: GraphBuilder.Value, _ v: GraphBuilder.Value, embed e: Int, heads h: Int, bias: Bool,
-                          prefix p: String, _ c: LayerContext) throws -> GraphBuilder.Value {
+                          prefix p: String, mask: GraphBuilder.Value? = nil, _ c: LayerContext) throws -> GraphBuilder.Value {
         guard h >= 1, e % h == 0 else { throw c.args.unsupported("num_heads", "embed_dim \(e) must divide by the number of heads \(h)") }
         let d = e / h
         let w = try c.weightValues(p + "in_proj_weight", shape: [3 * e, e])
@@ -149,11 +161,25 @@ struct Attention: LayerLowering {
         // torch scales the query before the product.
         let qh = try c.node("Mul", [try project(q, 0, "q"), try c.constant([1 / Double(d).squareRoot()], shape: [], name: p + "scale")])
         let kh = try project(k, 1, "k"), vh = try project(v, 2, "v")
-        let scores = try c.node("MatMul", [qh, try c.node("Transpose", [kh], ["perm": .ints([0, 1, 3, 2])])])
+        var scores = try c.node("MatMul", [qh, try c.node("Transpose", [kh], ["perm": .ints([0, 1, 3, 2])])])
+        if let mask { scores = try c.node("Add", [scores, mask]) }
         let weights = try c.node("Softmax", [scores], ["axis": .int(-1)])
         let heads = try c.node("Transpose", [try c.node("MatMul", [weights, vh])], ["perm": .ints([0, 2, 1, 3])])
         let merged = try c.node("Reshape", [heads, try c.int64s([0, 0, Int64(e)], name: p + "merge_heads")])
         return try linear(merged, e, e, prefix: p + "out_proj.", bias: bias, c)
+    }
+
+    /// An attention mask [L, S] as the additive term torch applies: a float mask is added
+    /// as it is; in a bool mask, true marks a position that may not be attended (-inf).
+    static func additiveMask(_ m: LayerValue?, _ c: LayerContext) throws -> GraphBuilder.Value? {
+        guard let m else { return nil }
+        guard m.rank == 2 else { throw c.shapeError("attention masks must be [target, source]; per-head 3-D masks are not converted") }
+        let type = try c.builder.type(of: m.value)?.tensorElementType
+        if type == .bool {
+            return try c.node("Where", [m.value, try c.constant([-Double.infinity], shape: [], name: "masked"), try c.constant([0], shape: [], name: "open")])
+        }
+        guard type == c.dtype else { throw c.shapeError("a float attention mask must have the graph's float type (\(c.dtype))") }
+        return m.value
     }
 
     /// x Wᵀ + b with the weight `<prefix>weight` [out, in].
