@@ -155,6 +155,40 @@ def ensembles_and_others(X, X2, y2, X3, y3, Xr, yr):
     return index
 
 
+# --- SVC/NuSVC probabilities, IsolationForest, HistGradientBoosting's categorical splits,
+# soft voting with a dropped member (branch sk-svm-trees). Each case: pickle 4,
+# scikit-learn's outputs on its input, one INDEX.json entry.
+def svm_probabilities_and_trees(X, X2, y2, X3, y3):
+    import warnings
+    from sklearn.svm import NuSVC
+    index = []
+
+    def save(name, est, data, method, **extra):
+        inputs = np.load(os.path.join(ROOT, data))
+        with open(os.path.join(ROOT, f"{name}.p4.pkl"), "wb") as fh:
+            pickle.dump(est, fh, protocol=4)
+        if method != "predict":
+            np.save(os.path.join(ROOT, f"{name}.{method}.npy"), getattr(est, method)(inputs))
+        np.save(os.path.join(ROOT, f"{name}.predict.npy"), est.predict(inputs))
+        index.append({"name": name, "method": method, "input": data, **extra})
+
+    # probability=True (deprecated in 1.9, still fitted): Platt sigmoids per class pair and
+    # libsvm's iterative pairwise coupling, which also runs for two classes. X4 has four
+    # classes (six pairs).
+    X4, y4 = make_classification(n_samples=80, n_features=4, n_informative=3, n_redundant=0, n_classes=4, n_clusters_per_class=1, random_state=SEED + 2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)
+        for name, est, Xt, yt in [
+            ("svc_proba_binary_rbf", SVC(kernel="rbf", probability=True, random_state=SEED), X2, y2),
+            ("svc_proba_binary_linear", SVC(kernel="linear", C=0.5, probability=True, random_state=SEED), X2, y2),
+            ("svc_proba_multiclass_rbf", SVC(kernel="rbf", probability=True, random_state=SEED), X3, y3),
+            ("svc_proba_multiclass_linear", SVC(kernel="linear", C=0.5, probability=True, random_state=SEED), X3, y3),
+            ("nusvc_proba_4class_rbf", NuSVC(nu=0.3, probability=True, random_state=SEED), X4, y4),
+        ]:
+            save(name, est.fit(Xt, yt), "X.npy", "predict_proba")
+    return index
+
+
 def main():
     os.makedirs(ROOT, exist_ok=True)
     X3, y3 = make_classification(n_samples=120, n_features=4, n_informative=3, n_redundant=0, n_classes=3, random_state=SEED)
@@ -415,6 +449,7 @@ def main():
         np.save(os.path.join(ROOT, f"{name}.predict.npy"), est.predict(X))
         index.append({"name": name, "method": "predict", "input": "X.npy"})
     index += ensembles_and_others(X, X2, y2, X3, y3, Xr, yr)
+    index += svm_probabilities_and_trees(X, X2, y2, X3, y3)
     with open(os.path.join(ROOT, "INDEX.json"), "w") as fh:
         json.dump(index, fh, indent=1)
     with open(os.path.join(ROOT, "VERSIONS.txt"), "w") as fh:

@@ -3,13 +3,17 @@ import PythonObjects
 
 /// Kernel SVMs with one decision function: SVR, NuSVR, OneClassSVM and binary SVC /
 /// NuSVC — `Σ dual_coef_ · K(support_vectors_, x) + intercept_` with the linear, poly,
-/// rbf or sigmoid kernel and the fitted `_gamma`. (Platt probabilities are not converted.)
+/// rbf or sigmoid kernel and the fitted `_gamma`.
 ///
 /// Multiclass SVC/NuSVC: one decision per pair of classes (i < j), from the support
 /// vectors of i weighted by row j-1 of dual_coef_ and those of j by row i; predict is
 /// the one-vs-one vote (first class with the most votes, as libsvm picks), and `scores`
 /// is decision_function's "ovr" shape: votes plus the confidences squashed into (-1/3,
 /// 1/3), as scikit-learn's _ovr_decision_function computes them.
+///
+/// SVC/NuSVC fitted with probability=True give `label` (still the decision function's,
+/// as scikit-learn's predict) and `probabilities` (libsvm's Platt scaling and pairwise
+/// coupling, SklearnSVMProbability) instead of `scores`.
 struct SklearnSVM: SklearnGraphLowering {
     static let regressors = ["sklearn.svm._classes.SVR", "sklearn.svm._classes.NuSVR"]
     static let oneClass = "sklearn.svm._classes.OneClassSVM"
@@ -72,6 +76,12 @@ struct SklearnSVM: SklearnGraphLowering {
         }
         let index = try b.node("Cast", [try b.node("Greater", [decision, zero], name: "positive")], attributes: ["to": .dataType(.int64)], name: "class_index")
         let label = try b.node("Gather", [try labels.table(b), index], attributes: ["axis": .int(0)], name: "label")
+        if SklearnSVMProbability.isFitted(node) {
+            // libsvm's own decision value is the negation of scikit-learn's for two classes.
+            let libsvm = try b.node("Neg", [decision2], name: "libsvm_decision")
+            let probs = try SklearnSVMProbability.probabilities(node, decisions: libsvm, classes: 2, b: b, dtype: dtype)
+            return .classifier(label: label, probabilities: probs, classes: 2)
+        }
         return .decision(label: label, scores: decision, columns: 1)
     }
 
@@ -107,12 +117,15 @@ struct SklearnSVM: SklearnGraphLowering {
         let forJ = try b.node("Sub", [try b.floats([1], shape: [], dtype: dtype, name: "one"), forI], name: "pair_for_j")
         let mi = try b.floats(toI, shape: [P, C], dtype: dtype, name: "pair_first"), mj = try b.floats(toJ, shape: [P, C], dtype: dtype, name: "pair_second")
         let votes = try b.node("Add", [try b.node("MatMul", [forI, mi], name: "votes_i"), try b.node("MatMul", [forJ, mj], name: "votes_j")], name: "votes")
+        let index = try b.node("ArgMax", [votes], attributes: ["axis": .int(1), "keepdims": .int(0)], name: "class_index")
+        let label = try b.node("Gather", [try labels.table(b), index], attributes: ["axis": .int(0)], name: "label")
+        if SklearnSVMProbability.isFitted(node) {
+            return .classifier(label: label, probabilities: try SklearnSVMProbability.probabilities(node, decisions: dec, classes: c, b: b, dtype: dtype), classes: c)
+        }
         let conf = try b.node("MatMul", [dec, try b.floats(zip(toI, toJ).map { $0 - $1 }, shape: [P, C], dtype: dtype, name: "pair_sign")], name: "confidence")
         let squash = try b.node("Div", [conf, try b.node("Mul", [try b.floats([3], shape: [], dtype: dtype, name: "three"),
                                                                   try b.node("Add", [try b.node("Abs", [conf], name: "confidence_magnitude"), try b.floats([1], shape: [], dtype: dtype, name: "one_c")], name: "confidence_plus_one")], name: "confidence_scale")], name: "squashed")
         let scores = try b.node("Add", [votes, squash], name: "ovr_scores")
-        let index = try b.node("ArgMax", [votes], attributes: ["axis": .int(1), "keepdims": .int(0)], name: "class_index")
-        let label = try b.node("Gather", [try labels.table(b), index], attributes: ["axis": .int(0)], name: "label")
         return .decision(label: label, scores: scores, columns: c)
     }
 }
