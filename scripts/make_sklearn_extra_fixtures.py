@@ -186,6 +186,20 @@ def svm_probabilities_and_trees(X, X2, y2, X3, y3):
             ("nusvc_proba_4class_rbf", NuSVC(nu=0.3, probability=True, random_state=SEED), X4, y4),
         ]:
             save(name, est.fit(Xt, yt), "X.npy", "predict_proba")
+
+    # IsolationForest: decision_function as `scores`, predict as `label`; leaves of
+    # several samples add c(n_node_samples); max_features=2 fits each tree on a feature
+    # subset; the third is fitted on data with NaN and run on X_nan.npy.
+    from sklearn.ensemble import IsolationForest
+    X3_nan = X3.copy()
+    X3_nan[::4, 1] = np.nan
+    X3_nan[2::7, 3] = np.nan
+    save("isolation_forest", IsolationForest(n_estimators=5, max_samples=24, random_state=SEED).fit(X3), "X.npy", "decision_function")
+    save("isolation_forest_features", IsolationForest(n_estimators=5, max_samples=20, max_features=2, contamination=0.25, random_state=SEED).fit(X3),
+         "X.npy", "decision_function")
+    save("isolation_forest_nan", IsolationForest(n_estimators=5, max_samples=24, contamination=0.2, random_state=SEED).fit(X3_nan), "X_nan.npy", "decision_function")
+    save("isolation_forest_pipeline", Pipeline([("scale", StandardScaler()), ("forest", IsolationForest(n_estimators=4, max_samples=16, random_state=SEED))]).fit(X3),
+         "X.npy", "decision_function")
     return index
 
 
