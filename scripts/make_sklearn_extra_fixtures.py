@@ -200,6 +200,31 @@ def svm_probabilities_and_trees(X, X2, y2, X3, y3):
     save("isolation_forest_nan", IsolationForest(n_estimators=5, max_samples=24, contamination=0.2, random_state=SEED).fit(X3_nan), "X_nan.npy", "decision_function")
     save("isolation_forest_pipeline", Pipeline([("scale", StandardScaler()), ("forest", IsolationForest(n_estimators=4, max_samples=16, random_state=SEED))]).fit(X3),
          "X.npy", "decision_function")
+
+    # HistGradientBoosting with categorical_features: columns 0 and 2 hold category codes
+    # (non-contiguous: 0, 2, 3, 5, 9 and 1, 4, 6, 7), fitted with NaN among them; the input
+    # X_hgb_categories.npy adds unseen codes, a non-integer (2.5), a negative code, -0.0
+    # and NaN, which scikit-learn sends the missing direction (or, for -0.0, reads as 0).
+    rng = np.random.default_rng(SEED + 3)
+    n = 200
+    c0 = rng.choice([0, 2, 3, 5, 9], size=n).astype(float)
+    c2 = rng.choice([1, 4, 6, 7], size=n).astype(float)
+    num = rng.normal(size=(n, 2))
+    Xc = np.column_stack([c0, num[:, 0], c2, num[:, 1]])
+    Xc[::11, 0] = np.nan
+    Xc[5::13, 2] = np.nan
+    yc_reg = np.where(np.isin(c0, [2, 9]), 2.0, -1.0) + np.where(c2 == 6, 1.5, 0.0) + num[:, 0] + 0.1 * rng.normal(size=n)
+    yc_cls = (yc_reg > 0.5).astype(int) + (yc_reg > 2.0).astype(int)
+    Xq = np.column_stack([rng.choice([0, 2, 3, 5, 9], size=24).astype(float), rng.normal(size=24), rng.choice([1, 4, 6, 7], size=24).astype(float), rng.normal(size=24)])
+    Xq[0, 0], Xq[1, 0], Xq[2, 0], Xq[3, 0], Xq[4, 0], Xq[5, 0] = 4.0, 2.5, -1.0, -0.0, np.nan, 11.0
+    Xq[6, 2], Xq[7, 2], Xq[8, 2], Xq[9, 2] = 0.0, 6.5, np.nan, 300.0
+    np.save(os.path.join(ROOT, "X_hgb_categories.npy"), Xq)
+    save("hgb_categorical_regressor", HistGradientBoostingRegressor(max_iter=6, max_leaf_nodes=6, categorical_features=[0, 2], random_state=SEED).fit(Xc, yc_reg),
+         "X_hgb_categories.npy", "predict")
+    save("hgb_categorical_classifier", HistGradientBoostingClassifier(max_iter=4, max_leaf_nodes=5, categorical_features=[0, 2], random_state=SEED).fit(Xc, yc_cls),
+         "X_hgb_categories.npy", "predict_proba")
+    save("hgb_categorical_binary", HistGradientBoostingClassifier(max_iter=5, max_leaf_nodes=5, categorical_features=[True, False, True, False], random_state=SEED).fit(Xc, yc_cls > 0),
+         "X_hgb_categories.npy", "predict_proba")
     return index
 
 
