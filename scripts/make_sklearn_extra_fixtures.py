@@ -161,6 +161,7 @@ def ensembles_and_others(X, X2, y2, X3, y3, Xr, yr):
 def svm_probabilities_and_trees(X, X2, y2, X3, y3):
     import warnings
     from sklearn.svm import NuSVC
+    from sklearn.tree import DecisionTreeRegressor
     index = []
 
     def save(name, est, data, method, **extra):
@@ -225,6 +226,21 @@ def svm_probabilities_and_trees(X, X2, y2, X3, y3):
          "X_hgb_categories.npy", "predict_proba")
     save("hgb_categorical_binary", HistGradientBoostingClassifier(max_iter=5, max_leaf_nodes=5, categorical_features=[True, False, True, False], random_state=SEED).fit(Xc, yc_cls > 0),
          "X_hgb_categories.npy", "predict_proba")
+
+    # Soft VotingClassifier and VotingRegressor with weights and a member set to "drop":
+    # the weights of the dropped members are left out (_weights_not_none).
+    members = [("lr", LogisticRegression(max_iter=500)), ("nb", GaussianNB()), ("tree", DecisionTreeClassifier(max_depth=3, random_state=SEED))]
+    save("voting_soft_drop_weights", VotingClassifier(members, voting="soft", weights=[0.6, 3.0, 1.7]).set_params(nb="drop").fit(X3, y3), "X.npy", "predict_proba")
+    Xr, yr = X3, X3 @ np.array([1.5, -2.0, 0.5, 3.0]) + 0.25
+    save("voting_regressor_drop_weights", VotingRegressor([("lr", LinearRegression()), ("ridge", Ridge(alpha=2.0)), ("tree", DecisionTreeRegressor(max_depth=3, random_state=SEED))],
+                                                          weights=[2.0, 5.0, 0.5]).set_params(ridge="drop").fit(Xr, yr), "X.npy", "predict")
+
+    # Refused (not in INDEX.json): HistGradientBoosting categories that are no whole
+    # numbers, which the tree IR's category sets cannot hold.
+    Xf = Xc[:, :2].copy()
+    Xf[:, 0] = np.where(np.isnan(Xf[:, 0]), np.nan, Xf[:, 0] + 0.5)
+    with open(os.path.join(ROOT, "refused_hgb_fractional_categories.p4.pkl"), "wb") as fh:
+        pickle.dump(HistGradientBoostingRegressor(max_iter=2, max_leaf_nodes=4, categorical_features=[0], random_state=SEED).fit(Xf, yc_reg), fh, protocol=4)
     return index
 
 
