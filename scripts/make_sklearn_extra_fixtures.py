@@ -235,6 +235,17 @@ def svm_probabilities_and_trees(X, X2, y2, X3, y3):
     save("voting_regressor_drop_weights", VotingRegressor([("lr", LinearRegression()), ("ridge", Ridge(alpha=2.0)), ("tree", DecisionTreeRegressor(max_depth=3, random_state=SEED))],
                                                           weights=[2.0, 5.0, 0.5]).set_params(ridge="drop").fit(Xr, yr), "X.npy", "predict")
 
+    # SVC's decision_function_shape="ovo" (the pair decisions as scores) and break_ties
+    # (predict is the argmax of the "ovr" scores, not the vote): X_svc_ties.npy keeps the
+    # rows of a grid where the three pairwise votes tie, and some where they do not.
+    grid = np.random.default_rng(SEED + 4).normal(size=(20000, 4)) * 1.2
+    ties = SVC(kernel="rbf", break_ties=True).fit(X3, y3)
+    differs = ties.predict(grid) != SVC(kernel="rbf").fit(X3, y3).predict(grid)
+    Xt = np.concatenate([grid[differs][:10], grid[~differs][:6]])
+    np.save(os.path.join(ROOT, "X_svc_ties.npy"), Xt)
+    save("svc_break_ties", ties, "X_svc_ties.npy", "decision_function")
+    save("svc_ovo", SVC(kernel="rbf", decision_function_shape="ovo").fit(X3, y3), "X_svc_ties.npy", "decision_function")
+
     # Refused (not in INDEX.json): HistGradientBoosting categories that are no whole
     # numbers, which the tree IR's category sets cannot hold.
     Xf = Xc[:, :2].copy()

@@ -9,7 +9,9 @@ import PythonObjects
 /// vectors of i weighted by row j-1 of dual_coef_ and those of j by row i; predict is
 /// the one-vs-one vote (first class with the most votes, as libsvm picks), and `scores`
 /// is decision_function's "ovr" shape: votes plus the confidences squashed into (-1/3,
-/// 1/3), as scikit-learn's _ovr_decision_function computes them.
+/// 1/3), as scikit-learn's _ovr_decision_function computes them; with
+/// decision_function_shape "ovo", `scores` is the pair decisions [N, C(C-1)/2]; with
+/// break_ties, the label is the argmax of the "ovr" scores, as predict then takes it.
 ///
 /// SVC/NuSVC fitted with probability=True give `label` (still the decision function's,
 /// as scikit-learn's predict) and `probabilities` (libsvm's Platt scaling and pairwise
@@ -117,15 +119,30 @@ struct SklearnSVM: SklearnGraphLowering {
         let forJ = try b.node("Sub", [try b.floats([1], shape: [], dtype: dtype, name: "one"), forI], name: "pair_for_j")
         let mi = try b.floats(toI, shape: [P, C], dtype: dtype, name: "pair_first"), mj = try b.floats(toJ, shape: [P, C], dtype: dtype, name: "pair_second")
         let votes = try b.node("Add", [try b.node("MatMul", [forI, mi], name: "votes_i"), try b.node("MatMul", [forJ, mj], name: "votes_j")], name: "votes")
-        let index = try b.node("ArgMax", [votes], attributes: ["axis": .int(1), "keepdims": .int(0)], name: "class_index")
+        // decision_function_shape "ovo" gives the pair decisions themselves; break_ties
+        // (with "ovr") makes predict the argmax of the ovr scores, and scikit-learn's
+        // predict raises for break_ties with "ovo".
+        let shape = try node.optionalAttribute("decision_function_shape")?.string() ?? "ovr"
+        var breakTies = false
+        if case .bool(true)? = node.optionalAttribute("break_ties")?.value { breakTies = true }
+        guard shape == "ovr" || shape == "ovo" else {
+            throw SklearnError.invalid(path: node.path + ".decision_function_shape", reason: "\(node.className ?? "SVC") decision_function_shape '\(shape)' is not converted")
+        }
+        if breakTies && shape == "ovo" {
+            throw SklearnError.invalid(path: node.path + ".break_ties", reason: "\(node.className ?? "SVC") break_ties=True with decision_function_shape 'ovo' (scikit-learn's predict raises for it)")
+        }
+        let scores: GraphBuilder.Value? = shape == "ovr" && (breakTies || !SklearnSVMProbability.isFitted(node)) ? try {
+            let conf = try b.node("MatMul", [dec, try b.floats(zip(toI, toJ).map { $0 - $1 }, shape: [P, C], dtype: dtype, name: "pair_sign")], name: "confidence")
+            let squash = try b.node("Div", [conf, try b.node("Mul", [try b.floats([3], shape: [], dtype: dtype, name: "three"),
+                                                                      try b.node("Add", [try b.node("Abs", [conf], name: "confidence_magnitude"), try b.floats([1], shape: [], dtype: dtype, name: "one_c")], name: "confidence_plus_one")], name: "confidence_scale")], name: "squashed")
+            return try b.node("Add", [votes, squash], name: "ovr_scores")
+        }() : nil
+        let index = try b.node("ArgMax", [breakTies ? scores ?? votes : votes], attributes: ["axis": .int(1), "keepdims": .int(0)], name: "class_index")
         let label = try b.node("Gather", [try labels.table(b), index], attributes: ["axis": .int(0)], name: "label")
         if SklearnSVMProbability.isFitted(node) {
             return .classifier(label: label, probabilities: try SklearnSVMProbability.probabilities(node, decisions: dec, classes: c, b: b, dtype: dtype), classes: c)
         }
-        let conf = try b.node("MatMul", [dec, try b.floats(zip(toI, toJ).map { $0 - $1 }, shape: [P, C], dtype: dtype, name: "pair_sign")], name: "confidence")
-        let squash = try b.node("Div", [conf, try b.node("Mul", [try b.floats([3], shape: [], dtype: dtype, name: "three"),
-                                                                  try b.node("Add", [try b.node("Abs", [conf], name: "confidence_magnitude"), try b.floats([1], shape: [], dtype: dtype, name: "one_c")], name: "confidence_plus_one")], name: "confidence_scale")], name: "squashed")
-        let scores = try b.node("Add", [votes, squash], name: "ovr_scores")
-        return .decision(label: label, scores: scores, columns: c)
+        if shape == "ovo" { return .decision(label: label, scores: dec, columns: pairs) }
+        return .decision(label: label, scores: scores ?? votes, columns: c)
     }
 }
