@@ -246,6 +246,16 @@ def svm_probabilities_and_trees(X, X2, y2, X3, y3):
     save("svc_break_ties", ties, "X_svc_ties.npy", "decision_function")
     save("svc_ovo", SVC(kernel="rbf", decision_function_shape="ovo").fit(X3, y3), "X_svc_ties.npy", "decision_function")
 
+    # A decision of exactly 0 (symmetric training points, linear kernel, the input at the
+    # origin): libsvm's predict votes class j for it (its test is `dec > 0`), while the
+    # "ovr" scores count it for class i.
+    Xz = np.array([[0.0, 0.0], [0.0, 1.0], [0.0, -1.0], [1.0, 0.0], [-0.5, 0.25]])
+    np.save(os.path.join(ROOT, "X_svc_zero.npy"), Xz)
+    save("svc_zero_decision_binary", SVC(kernel="linear").fit(np.array([[-1.0, 0], [1, 0], [-2, 0], [2, 0]]), np.array([0, 1, 0, 1])),
+         "X_svc_zero.npy", "decision_function")
+    save("svc_zero_decision_multiclass", SVC(kernel="linear").fit(np.array([[-1.0, 0], [1, 0], [0, 1.5], [-2, 0], [2, 0], [0, 2.5]]), np.array([0, 1, 2, 0, 1, 2])),
+         "X_svc_zero.npy", "decision_function")
+
     # Refused (not in INDEX.json): HistGradientBoosting categories that are no whole
     # numbers, which the tree IR's category sets cannot hold.
     Xf = Xc[:, :2].copy()
