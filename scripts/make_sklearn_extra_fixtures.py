@@ -155,6 +155,116 @@ def ensembles_and_others(X, X2, y2, X3, y3, Xr, yr):
     return index
 
 
+# --- SVC/NuSVC probabilities, IsolationForest, HistGradientBoosting's categorical splits,
+# soft voting with a dropped member (branch sk-svm-trees). Each case: pickle 4,
+# scikit-learn's outputs on its input, one INDEX.json entry.
+def svm_probabilities_and_trees(X, X2, y2, X3, y3):
+    import warnings
+    from sklearn.svm import NuSVC
+    from sklearn.tree import DecisionTreeRegressor
+    index = []
+
+    def save(name, est, data, method, **extra):
+        inputs = np.load(os.path.join(ROOT, data))
+        with open(os.path.join(ROOT, f"{name}.p4.pkl"), "wb") as fh:
+            pickle.dump(est, fh, protocol=4)
+        if method != "predict":
+            np.save(os.path.join(ROOT, f"{name}.{method}.npy"), getattr(est, method)(inputs))
+        np.save(os.path.join(ROOT, f"{name}.predict.npy"), est.predict(inputs))
+        index.append({"name": name, "method": method, "input": data, **extra})
+
+    # probability=True (deprecated in 1.9, still fitted): Platt sigmoids per class pair and
+    # libsvm's iterative pairwise coupling, which also runs for two classes. X4 has four
+    # classes (six pairs).
+    X4, y4 = make_classification(n_samples=80, n_features=4, n_informative=3, n_redundant=0, n_classes=4, n_clusters_per_class=1, random_state=SEED + 2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)
+        for name, est, Xt, yt in [
+            ("svc_proba_binary_rbf", SVC(kernel="rbf", probability=True, random_state=SEED), X2, y2),
+            ("svc_proba_binary_linear", SVC(kernel="linear", C=0.5, probability=True, random_state=SEED), X2, y2),
+            ("svc_proba_multiclass_rbf", SVC(kernel="rbf", probability=True, random_state=SEED), X3, y3),
+            ("svc_proba_multiclass_linear", SVC(kernel="linear", C=0.5, probability=True, random_state=SEED), X3, y3),
+            ("nusvc_proba_4class_rbf", NuSVC(nu=0.3, probability=True, random_state=SEED), X4, y4),
+        ]:
+            save(name, est.fit(Xt, yt), "X.npy", "predict_proba")
+
+    # IsolationForest: decision_function as `scores`, predict as `label`; leaves of
+    # several samples add c(n_node_samples); max_features=2 fits each tree on a feature
+    # subset; the third is fitted on data with NaN and run on X_nan.npy.
+    from sklearn.ensemble import IsolationForest
+    X3_nan = X3.copy()
+    X3_nan[::4, 1] = np.nan
+    X3_nan[2::7, 3] = np.nan
+    save("isolation_forest", IsolationForest(n_estimators=5, max_samples=24, random_state=SEED).fit(X3), "X.npy", "decision_function")
+    save("isolation_forest_features", IsolationForest(n_estimators=5, max_samples=20, max_features=2, contamination=0.25, random_state=SEED).fit(X3),
+         "X.npy", "decision_function")
+    save("isolation_forest_nan", IsolationForest(n_estimators=5, max_samples=24, contamination=0.2, random_state=SEED).fit(X3_nan), "X_nan.npy", "decision_function")
+    save("isolation_forest_pipeline", Pipeline([("scale", StandardScaler()), ("forest", IsolationForest(n_estimators=4, max_samples=16, random_state=SEED))]).fit(X3),
+         "X.npy", "decision_function")
+
+    # HistGradientBoosting with categorical_features: columns 0 and 2 hold category codes
+    # (non-contiguous: 0, 2, 3, 5, 9 and 1, 4, 6, 7), fitted with NaN among them; the input
+    # X_hgb_categories.npy adds unseen codes, a non-integer (2.5), a negative code, -0.0
+    # and NaN, which scikit-learn sends the missing direction (or, for -0.0, reads as 0).
+    rng = np.random.default_rng(SEED + 3)
+    n = 200
+    c0 = rng.choice([0, 2, 3, 5, 9], size=n).astype(float)
+    c2 = rng.choice([1, 4, 6, 7], size=n).astype(float)
+    num = rng.normal(size=(n, 2))
+    Xc = np.column_stack([c0, num[:, 0], c2, num[:, 1]])
+    Xc[::11, 0] = np.nan
+    Xc[5::13, 2] = np.nan
+    yc_reg = np.where(np.isin(c0, [2, 9]), 2.0, -1.0) + np.where(c2 == 6, 1.5, 0.0) + num[:, 0] + 0.1 * rng.normal(size=n)
+    yc_cls = (yc_reg > 0.5).astype(int) + (yc_reg > 2.0).astype(int)
+    Xq = np.column_stack([rng.choice([0, 2, 3, 5, 9], size=24).astype(float), rng.normal(size=24), rng.choice([1, 4, 6, 7], size=24).astype(float), rng.normal(size=24)])
+    Xq[0, 0], Xq[1, 0], Xq[2, 0], Xq[3, 0], Xq[4, 0], Xq[5, 0] = 4.0, 2.5, -1.0, -0.0, np.nan, 11.0
+    Xq[6, 2], Xq[7, 2], Xq[8, 2], Xq[9, 2] = 0.0, 6.5, np.nan, 300.0
+    np.save(os.path.join(ROOT, "X_hgb_categories.npy"), Xq)
+    save("hgb_categorical_regressor", HistGradientBoostingRegressor(max_iter=6, max_leaf_nodes=6, categorical_features=[0, 2], random_state=SEED).fit(Xc, yc_reg),
+         "X_hgb_categories.npy", "predict")
+    save("hgb_categorical_classifier", HistGradientBoostingClassifier(max_iter=4, max_leaf_nodes=5, categorical_features=[0, 2], random_state=SEED).fit(Xc, yc_cls),
+         "X_hgb_categories.npy", "predict_proba")
+    save("hgb_categorical_binary", HistGradientBoostingClassifier(max_iter=5, max_leaf_nodes=5, categorical_features=[True, False, True, False], random_state=SEED).fit(Xc, yc_cls > 0),
+         "X_hgb_categories.npy", "predict_proba")
+
+    # Soft VotingClassifier and VotingRegressor with weights and a member set to "drop":
+    # the weights of the dropped members are left out (_weights_not_none).
+    members = [("lr", LogisticRegression(max_iter=500)), ("nb", GaussianNB()), ("tree", DecisionTreeClassifier(max_depth=3, random_state=SEED))]
+    save("voting_soft_drop_weights", VotingClassifier(members, voting="soft", weights=[0.6, 3.0, 1.7]).set_params(nb="drop").fit(X3, y3), "X.npy", "predict_proba")
+    Xr, yr = X3, X3 @ np.array([1.5, -2.0, 0.5, 3.0]) + 0.25
+    save("voting_regressor_drop_weights", VotingRegressor([("lr", LinearRegression()), ("ridge", Ridge(alpha=2.0)), ("tree", DecisionTreeRegressor(max_depth=3, random_state=SEED))],
+                                                          weights=[2.0, 5.0, 0.5]).set_params(ridge="drop").fit(Xr, yr), "X.npy", "predict")
+
+    # SVC's decision_function_shape="ovo" (the pair decisions as scores) and break_ties
+    # (predict is the argmax of the "ovr" scores, not the vote): X_svc_ties.npy keeps the
+    # rows of a grid where the three pairwise votes tie, and some where they do not.
+    grid = np.random.default_rng(SEED + 4).normal(size=(20000, 4)) * 1.2
+    ties = SVC(kernel="rbf", break_ties=True).fit(X3, y3)
+    differs = ties.predict(grid) != SVC(kernel="rbf").fit(X3, y3).predict(grid)
+    Xt = np.concatenate([grid[differs][:10], grid[~differs][:6]])
+    np.save(os.path.join(ROOT, "X_svc_ties.npy"), Xt)
+    save("svc_break_ties", ties, "X_svc_ties.npy", "decision_function")
+    save("svc_ovo", SVC(kernel="rbf", decision_function_shape="ovo").fit(X3, y3), "X_svc_ties.npy", "decision_function")
+
+    # A decision of exactly 0 (symmetric training points, linear kernel, the input at the
+    # origin): libsvm's predict votes class j for it (its test is `dec > 0`), while the
+    # "ovr" scores count it for class i.
+    Xz = np.array([[0.0, 0.0], [0.0, 1.0], [0.0, -1.0], [1.0, 0.0], [-0.5, 0.25]])
+    np.save(os.path.join(ROOT, "X_svc_zero.npy"), Xz)
+    save("svc_zero_decision_binary", SVC(kernel="linear").fit(np.array([[-1.0, 0], [1, 0], [-2, 0], [2, 0]]), np.array([0, 1, 0, 1])),
+         "X_svc_zero.npy", "decision_function")
+    save("svc_zero_decision_multiclass", SVC(kernel="linear").fit(np.array([[-1.0, 0], [1, 0], [0, 1.5], [-2, 0], [2, 0], [0, 2.5]]), np.array([0, 1, 2, 0, 1, 2])),
+         "X_svc_zero.npy", "decision_function")
+
+    # Refused (not in INDEX.json): HistGradientBoosting categories that are no whole
+    # numbers, which the tree IR's category sets cannot hold.
+    Xf = Xc[:, :2].copy()
+    Xf[:, 0] = np.where(np.isnan(Xf[:, 0]), np.nan, Xf[:, 0] + 0.5)
+    with open(os.path.join(ROOT, "refused_hgb_fractional_categories.p4.pkl"), "wb") as fh:
+        pickle.dump(HistGradientBoostingRegressor(max_iter=2, max_leaf_nodes=4, categorical_features=[0], random_state=SEED).fit(Xf, yc_reg), fh, protocol=4)
+    return index
+
+
 def main():
     os.makedirs(ROOT, exist_ok=True)
     X3, y3 = make_classification(n_samples=120, n_features=4, n_informative=3, n_redundant=0, n_classes=3, random_state=SEED)
@@ -416,6 +526,7 @@ def main():
         index.append({"name": name, "method": "predict", "input": "X.npy"})
     index += ensembles_and_others(X, X2, y2, X3, y3, Xr, yr)
     linear_and_transformer_cases(index, X, Xr, yr, y3)
+    index += svm_probabilities_and_trees(X, X2, y2, X3, y3)
     with open(os.path.join(ROOT, "INDEX.json"), "w") as fh:
         json.dump(index, fh, indent=1)
     with open(os.path.join(ROOT, "VERSIONS.txt"), "w") as fh:

@@ -39,7 +39,7 @@ public enum SklearnError: Error, Sendable, CustomStringConvertible {
 /// and dispatched on the estimator's class name.
 public struct SklearnConverter: Converter {
     /// The estimator families, in lookup order.
-    public static let families: [SklearnEstimatorConverter] = [SklearnTreeConverter(), SklearnGradientBoosting(), SklearnHistGradientBoosting()]
+    public static let families: [SklearnEstimatorConverter] = [SklearnTreeConverter(), SklearnGradientBoosting(), SklearnHistGradientBoosting(), SklearnIsolationForest()]
 
     public init() {}
 
@@ -56,6 +56,7 @@ public struct SklearnConverter: Converter {
         guard let cls = node.className else { throw SklearnError.notAnEstimator(found: node.value.kindName) }
         if let g = graphFamilies.first(where: { $0.classNames.contains(cls) }) { return g }
         if SklearnTreeGraph().classNames.contains(cls) { return SklearnTreeGraph() }
+        if cls == SklearnIsolationForest.className { return SklearnIsolationForest() }
         throw SklearnError.unsupported(className: cls, path: node.path, supported: supportedClasses)
     }
 

@@ -125,10 +125,20 @@ struct SklearnFeatureTransforms: SklearnGraphLowering {
         }
     }
 
+    /// `_weights_not_none`: the weights of the members not set to "drop" (`weights` has
+    /// one per entry of `estimators`, `estimators_` only the fitted ones); 1 each without
+    /// weights.
     func memberWeights(_ node: PyNode, count: Int) throws -> [Double] {
         guard let w = node.optionalAttribute("weights"), !w.isNone else { return Array(repeating: 1, count: count) }
-        let values = try w.items().map { try $0.double() }
-        guard values.count == count else { throw SklearnError.invalid(path: w.path, reason: "\(values.count) weights for \(count) members") }
+        let all = try w.items().map { try $0.double() }
+        let specs = try node.attribute("estimators").items()
+        guard specs.count == all.count else { throw SklearnError.invalid(path: w.path, reason: "\(all.count) weights for \(specs.count) estimators") }
+        var values: [Double] = []
+        for (spec, weight) in zip(specs, all) {
+            if case .string("drop") = try spec.item(1).value { continue }
+            values.append(weight)
+        }
+        guard values.count == count else { throw SklearnError.invalid(path: w.path, reason: "\(values.count) weights for \(count) fitted members") }
         return values
     }
 }

@@ -3,13 +3,19 @@ import PythonObjects
 
 /// Kernel SVMs with one decision function: SVR, NuSVR, OneClassSVM and binary SVC /
 /// NuSVC — `Σ dual_coef_ · K(support_vectors_, x) + intercept_` with the linear, poly,
-/// rbf or sigmoid kernel and the fitted `_gamma`. (Platt probabilities are not converted.)
+/// rbf or sigmoid kernel and the fitted `_gamma`.
 ///
 /// Multiclass SVC/NuSVC: one decision per pair of classes (i < j), from the support
 /// vectors of i weighted by row j-1 of dual_coef_ and those of j by row i; predict is
 /// the one-vs-one vote (first class with the most votes, as libsvm picks), and `scores`
 /// is decision_function's "ovr" shape: votes plus the confidences squashed into (-1/3,
-/// 1/3), as scikit-learn's _ovr_decision_function computes them.
+/// 1/3), as scikit-learn's _ovr_decision_function computes them; with
+/// decision_function_shape "ovo", `scores` is the pair decisions [N, C(C-1)/2]; with
+/// break_ties, the label is the argmax of the "ovr" scores, as predict then takes it.
+///
+/// SVC/NuSVC fitted with probability=True give `label` (still the decision function's,
+/// as scikit-learn's predict) and `probabilities` (libsvm's Platt scaling and pairwise
+/// coupling, SklearnSVMProbability) instead of `scores`.
 struct SklearnSVM: SklearnGraphLowering {
     static let regressors = ["sklearn.svm._classes.SVR", "sklearn.svm._classes.NuSVR"]
     static let oneClass = "sklearn.svm._classes.OneClassSVM"
@@ -70,8 +76,17 @@ struct SklearnSVM: SklearnGraphLowering {
         guard labels.count == 2 else {
             throw SklearnError.invalid(path: node.path + ".classes_", reason: "only binary SVC with integer classes is converted so far")
         }
-        let index = try b.node("Cast", [try b.node("Greater", [decision, zero], name: "positive")], attributes: ["to": .dataType(.int64)], name: "class_index")
+        // libsvm votes for class 0 when its own decision (-decision) is > 0, so a
+        // decision of exactly 0 is class 1.
+        let index = try b.node("Cast", [try b.node("Not", [try b.node("Less", [decision, zero], name: "negative")], name: "not_negative")],
+                               attributes: ["to": .dataType(.int64)], name: "class_index")
         let label = try b.node("Gather", [try labels.table(b), index], attributes: ["axis": .int(0)], name: "label")
+        if SklearnSVMProbability.isFitted(node) {
+            // libsvm's own decision value is the negation of scikit-learn's for two classes.
+            let libsvm = try b.node("Neg", [decision2], name: "libsvm_decision")
+            let probs = try SklearnSVMProbability.probabilities(node, decisions: libsvm, classes: 2, b: b, dtype: dtype)
+            return .classifier(label: label, probabilities: probs, classes: 2)
+        }
         return .decision(label: label, scores: decision, columns: 1)
     }
 
@@ -102,17 +117,45 @@ struct SklearnSVM: SklearnGraphLowering {
         let dec = try b.node("Add", [try b.node("MatMul", [k, try b.floats(w, shape: [Int64(svCount), P], dtype: dtype, name: "pair_dual_coef")], name: "pair_kernel"),
                                      try b.floats(intercept, shape: [P], dtype: dtype, name: "pair_intercept")], name: "pair_decision")
         let zero = try b.floats([0], shape: [], dtype: dtype, name: "zero")
-        let forI = try b.node("Cast", [try b.node("Not", [try b.node("Less", [dec, zero], name: "pair_negative")], name: "pair_for_i")],
-                              attributes: ["to": .dataType(dtype)], name: "pair_for_i_float")
-        let forJ = try b.node("Sub", [try b.floats([1], shape: [], dtype: dtype, name: "one"), forI], name: "pair_for_j")
         let mi = try b.floats(toI, shape: [P, C], dtype: dtype, name: "pair_first"), mj = try b.floats(toJ, shape: [P, C], dtype: dtype, name: "pair_second")
-        let votes = try b.node("Add", [try b.node("MatMul", [forI, mi], name: "votes_i"), try b.node("MatMul", [forJ, mj], name: "votes_j")], name: "votes")
-        let conf = try b.node("MatMul", [dec, try b.floats(zip(toI, toJ).map { $0 - $1 }, shape: [P, C], dtype: dtype, name: "pair_sign")], name: "confidence")
-        let squash = try b.node("Div", [conf, try b.node("Mul", [try b.floats([3], shape: [], dtype: dtype, name: "three"),
-                                                                  try b.node("Add", [try b.node("Abs", [conf], name: "confidence_magnitude"), try b.floats([1], shape: [], dtype: dtype, name: "one_c")], name: "confidence_plus_one")], name: "confidence_scale")], name: "squashed")
-        let scores = try b.node("Add", [votes, squash], name: "ovr_scores")
-        let index = try b.node("ArgMax", [votes], attributes: ["axis": .int(1), "keepdims": .int(0)], name: "class_index")
+        // decision_function_shape "ovo" gives the pair decisions themselves; break_ties
+        // (with "ovr") makes predict the argmax of the ovr scores, and scikit-learn's
+        // predict raises for break_ties with "ovo".
+        let shape = try node.optionalAttribute("decision_function_shape")?.string() ?? "ovr"
+        var breakTies = false
+        if case .bool(true)? = node.optionalAttribute("break_ties")?.value { breakTies = true }
+        guard shape == "ovr" || shape == "ovo" else {
+            throw SklearnError.invalid(path: node.path + ".decision_function_shape", reason: "\(node.className ?? "SVC") decision_function_shape '\(shape)' is not converted")
+        }
+        if breakTies && shape == "ovo" {
+            throw SklearnError.invalid(path: node.path + ".break_ties", reason: "\(node.className ?? "SVC") break_ties=True with decision_function_shape 'ovo' (scikit-learn's predict raises for it)")
+        }
+        let scores: GraphBuilder.Value? = shape == "ovr" && (breakTies || !SklearnSVMProbability.isFitted(node)) ? try {
+            let forI = try b.node("Cast", [try b.node("Not", [try b.node("Less", [dec, zero], name: "pair_negative")], name: "pair_for_i")],
+                                  attributes: ["to": .dataType(dtype)], name: "pair_for_i_float")
+            let forJ = try b.node("Sub", [try b.floats([1], shape: [], dtype: dtype, name: "one"), forI], name: "pair_for_j")
+            let votes = try b.node("Add", [try b.node("MatMul", [forI, mi], name: "votes_i"), try b.node("MatMul", [forJ, mj], name: "votes_j")], name: "votes")
+            let conf = try b.node("MatMul", [dec, try b.floats(zip(toI, toJ).map { $0 - $1 }, shape: [P, C], dtype: dtype, name: "pair_sign")], name: "confidence")
+            let squash = try b.node("Div", [conf, try b.node("Mul", [try b.floats([3], shape: [], dtype: dtype, name: "three"),
+                                                                      try b.node("Add", [try b.node("Abs", [conf], name: "confidence_magnitude"), try b.floats([1], shape: [], dtype: dtype, name: "one_c")], name: "confidence_plus_one")], name: "confidence_scale")], name: "squashed")
+            return try b.node("Add", [votes, squash], name: "ovr_scores")
+        }() : nil
+        // predict's vote is libsvm's: class i when the pair decision is > 0, so a decision
+        // of exactly 0 votes for j (the "ovr" scores count it for i, as
+        // _ovr_decision_function's `dec < 0` does).
+        let labelVotes: GraphBuilder.Value
+        if breakTies, let scores { labelVotes = scores } else {
+            let forILabel = try b.node("Cast", [try b.node("Greater", [dec, zero], name: "pair_positive")], attributes: ["to": .dataType(dtype)], name: "label_for_i")
+            let forJLabel = try b.node("Sub", [try b.floats([1], shape: [], dtype: dtype, name: "one_label"), forILabel], name: "label_for_j")
+            labelVotes = try b.node("Add", [try b.node("MatMul", [forILabel, mi], name: "label_votes_i"), try b.node("MatMul", [forJLabel, mj], name: "label_votes_j")], name: "label_votes")
+        }
+        let index = try b.node("ArgMax", [labelVotes], attributes: ["axis": .int(1), "keepdims": .int(0)], name: "class_index")
         let label = try b.node("Gather", [try labels.table(b), index], attributes: ["axis": .int(0)], name: "label")
+        if SklearnSVMProbability.isFitted(node) {
+            return .classifier(label: label, probabilities: try SklearnSVMProbability.probabilities(node, decisions: dec, classes: c, b: b, dtype: dtype), classes: c)
+        }
+        if shape == "ovo" { return .decision(label: label, scores: dec, columns: pairs) }
+        guard let scores else { throw SklearnError.invalid(path: node.path, reason: "no ovr scores were built") }
         return .decision(label: label, scores: scores, columns: c)
     }
 }

@@ -4,6 +4,12 @@ enum SafeConstructors {
     static let arrayPlaceholder = "numpy.ndarray"
     static let dtypePlaceholder = "numpy.dtype"
 
+    /// `functools.partial`, the one member of a forbidden module read as data: building
+    /// one calls nothing (scikit-learn pickles a FunctionTransformer of
+    /// `partial(check_array, ...)` inside every HistGradientBoosting with categorical
+    /// features). A partial of a forbidden callable is refused like the callable.
+    static let partial = "functools.partial"
+
     /// Modules whose every member runs code or touches the system.
     static let forbiddenModules: Set<String> = [
         "os", "posix", "nt", "posixpath", "ntpath", "subprocess", "sys", "shutil", "socket", "importlib", "runpy", "pty",
@@ -37,6 +43,7 @@ enum SafeConstructors {
     }
 
     static func isForbidden(_ name: String) -> Bool {
+        if name == partial { return false }
         let parts = name.split(separator: ".", maxSplits: 1).map(String.init)
         guard let module = parts.first else { return false }
         let rest = parts.count > 1 ? parts[1] : ""
@@ -124,12 +131,22 @@ enum SafeConstructors {
             return .list(PyList(a.first.map(items) ?? []))
         case "builtins.tuple", "__builtin__.tuple":
             return .tuple(a.first.map(items) ?? [])
+        case partial:
+            try refuseForbiddenWrapped(a.first, offset: offset)
+            return nil
         case "copyreg._reconstructor", "copy_reg._reconstructor":
             guard let cls = a.first, case .global(let m, let c) = cls else { throw bad(": expected a class") }
             if isForbidden(module: m, name: c) { throw PythonObjectsError.forbiddenCallable(name: "\(m).\(c)", offset: offset) }
             return .object(PyObject(className: "\(m).\(c)", args: Array(a.dropFirst()), viaNew: true))
         default:
             return nil
+        }
+    }
+
+    /// Throws when `callable` (what a partial wraps) is a forbidden global.
+    static func refuseForbiddenWrapped(_ callable: PyValue?, offset: Int) throws {
+        if case .global(let m, let c)? = callable, isForbidden(module: m, name: c) {
+            throw PythonObjectsError.forbiddenCallable(name: "\(m).\(c)", offset: offset)
         }
     }
 
@@ -154,6 +171,7 @@ enum SafeConstructors {
     /// BUILD on a placeholder: the array or dtype it stands for; nil for other objects.
     static func build(_ o: PyObject, _ state: PyValue, offset: Int) throws -> PyValue? {
         func bad(_ r: String) -> PythonObjectsError { .pickle(offset: offset, reason: r) }
+        if o.className == partial, case .tuple(let t) = state { try refuseForbiddenWrapped(t.first, offset: offset) }
         switch o.className {
         case dtypePlaceholder:
             guard case .string(let code) = o.args.first ?? .none else { throw bad("numpy.dtype without its type code") }

@@ -9,6 +9,7 @@ import ONNX
 /// small = Less(Abs(x1), nextUp(z))                         (z per column, -1 where unused)
 /// x2    = Where(And(small, zeroColumns), 0, x1)            (toZero)
 /// x3    = Where(And(small, missingColumns), NaN, x2)       (zeroToMissing)
+/// x4    = Where(And(Not(Equal(Floor(x3), x3)), wholeColumns), NaN, x3)   (nonIntegerToMissing)
 /// ```
 ///
 /// The column masks are [F] booleans. `|x| < nextUp(z)` is `|x| <= z` except that NaN
@@ -23,11 +24,13 @@ enum InputRewriteLowering {
         var nanColumns = [Bool](repeating: false, count: F)
         var zeroColumns = [Bool](repeating: false, count: F)
         var missingColumns = [Bool](repeating: false, count: F)
+        var wholeColumns = [Bool](repeating: false, count: F)
         var band = [Double](repeating: -1, count: F)
         for (f, rule) in model.inputRewrites.sorted(by: { $0.key < $1.key }) {
             switch rule {
             case .toZero(let z, let nan): zeroColumns[f] = true; nanColumns[f] = nan; band[f] = z
             case .zeroToMissing(let z): missingColumns[f] = true; band[f] = z
+            case .nonIntegerToMissing: wholeColumns[f] = true
             }
         }
         let shape = [Int64(F)]
@@ -49,15 +52,23 @@ enum InputRewriteLowering {
             let hit = try b.node("And", [isNaN, try b.initializer(nanColumns, shape: shape, name: "nan_as_zero_columns")], name: "nan_as_zero")
             v = try b.node("Where", [hit, try scalar(0, name: "zero"), v], name: "input_nan_to_zero")
         }
-        let magnitude = try b.node("Abs", [v], name: "input_magnitude")
-        let small = try b.node("Less", [magnitude, try values(band, name: "zero_band_limit")], name: "input_in_zero_band")
-        if zeroColumns.contains(true) {
-            let hit = try b.node("And", [small, try b.initializer(zeroColumns, shape: shape, name: "small_as_zero_columns")], name: "small_as_zero")
-            v = try b.node("Where", [hit, try scalar(0, name: "zero"), v], name: "input_small_to_zero")
+        if zeroColumns.contains(true) || missingColumns.contains(true) {
+            let magnitude = try b.node("Abs", [v], name: "input_magnitude")
+            let small = try b.node("Less", [magnitude, try values(band, name: "zero_band_limit")], name: "input_in_zero_band")
+            if zeroColumns.contains(true) {
+                let hit = try b.node("And", [small, try b.initializer(zeroColumns, shape: shape, name: "small_as_zero_columns")], name: "small_as_zero")
+                v = try b.node("Where", [hit, try scalar(0, name: "zero"), v], name: "input_small_to_zero")
+            }
+            if missingColumns.contains(true) {
+                let hit = try b.node("And", [small, try b.initializer(missingColumns, shape: shape, name: "zero_as_missing_columns")], name: "zero_as_missing")
+                v = try b.node("Where", [hit, try scalar(.nan, name: "missing_value"), v], name: "input_zero_to_missing")
+            }
         }
-        if missingColumns.contains(true) {
-            let hit = try b.node("And", [small, try b.initializer(missingColumns, shape: shape, name: "zero_as_missing_columns")], name: "zero_as_missing")
-            v = try b.node("Where", [hit, try scalar(.nan, name: "missing_value"), v], name: "input_zero_to_missing")
+        if wholeColumns.contains(true) {
+            // NaN fails Equal and stays NaN; infinities are whole (Floor(inf) = inf).
+            let fraction = try b.node("Not", [try b.node("Equal", [try b.node("Floor", [v], name: "input_floor"), v], name: "input_is_whole")], name: "input_not_whole")
+            let hit = try b.node("And", [fraction, try b.initializer(wholeColumns, shape: shape, name: "non_integer_as_missing_columns")], name: "non_integer_as_missing")
+            v = try b.node("Where", [hit, try scalar(.nan, name: "missing_value"), v], name: "input_non_integer_to_missing")
         }
         return v
     }

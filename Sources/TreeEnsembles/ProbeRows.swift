@@ -111,7 +111,7 @@ struct ProbeBuilder<T: ProbeScalar> {
         switch rewrite {
         case .zeroToMissing(let z)?: band = z
         case .toZero(let z, _)?: band = z
-        case nil: band = nil
+        case .nonIntegerToMissing?, nil: band = nil
         }
         if let z = band, z > 0 {
             // Both sides of the zero band: exact zeros, the band's edges, and just beyond.

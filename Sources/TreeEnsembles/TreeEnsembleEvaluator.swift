@@ -269,6 +269,7 @@ public struct TreeEnsembleEvaluator: Sendable {
             switch rule {
             case .toZero(let z, let nan): if (nan && r[f].isNaN) || abs(r[f].float64Value) <= z { r[f] = 0 }
             case .zeroToMissing(let z): if abs(r[f].float64Value) <= z { r[f] = .nan }
+            case .nonIntegerToMissing: if r[f].float64Value.rounded(.down) != r[f].float64Value { r[f] = .nan }
             }
         }
         return r

@@ -72,6 +72,10 @@ public struct TreeEnsembleModel: Sendable, Equatable {
         /// Values with |x| <= `threshold` are missing: they become NaN and follow each
         /// split's missing direction, as NaN does (LightGBM's missing type Zero).
         case zeroToMissing(threshold: Double)
+        /// Values that are not whole numbers become NaN and follow each split's missing
+        /// direction (scikit-learn's HistGradientBoosting reads a categorical value it did
+        /// not see in fit, 2.5 for one, as missing, where truncation would read 2).
+        case nonIntegerToMissing
     }
 
     /// How tree outputs combine.

@@ -68,6 +68,7 @@ extension TreeEnsembleModel {
             switch r {
             case .toZero(let t, _): z = t
             case .zeroToMissing(let t): z = t
+            case .nonIntegerToMissing: continue
             }
             if !(z >= 0 && z.isFinite) {
                 throw TreeEnsembleError.invalidTask(reason: "the zero threshold of feature \(f) is \(z); it must be finite and not negative")

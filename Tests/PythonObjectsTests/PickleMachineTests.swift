@@ -53,6 +53,26 @@ final class PickleMachineTests: XCTestCase {
         }
     }
 
+    /// functools.partial is read as a record (building it calls nothing); a partial of a
+    /// forbidden callable, given to the constructor or set by BUILD, is refused, and the
+    /// rest of functools still is.
+    func testPartialIsDataUnlessItWrapsAForbiddenCallable() throws {
+        let ok = try load(b("cfunctools\npartial\n(cmath\nfloor\ntR(cmath\nfloor\n(t(dNtb."))
+        guard case .object(let o) = ok else { return XCTFail("\(ok)") }
+        XCTAssertEqual(o.className, "functools.partial")
+        guard case .global("math", "floor")? = o.args.first else { return XCTFail("\(o.args)") }
+        for evil in ["cfunctools\npartial\n(cos\nsystem\ntR.", "cfunctools\npartial\n(cmath\nfloor\ntR(cos\nsystem\n(t(dNtb."] {
+            XCTAssertThrowsError(try load(b(evil))) { e in
+                guard case PythonObjectsError.forbiddenCallable(let name, _) = e else { return XCTFail("\(evil): \(e)") }
+                XCTAssertEqual(name, "os.system")
+            }
+        }
+        XCTAssertThrowsError(try load(b("cfunctools\nreduce\n(S'x'\ntR."))) { e in
+            guard case PythonObjectsError.forbiddenCallable(let name, _) = e else { return XCTFail("\(e)") }
+            XCTAssertEqual(name, "functools.reduce")
+        }
+    }
+
     func testUnknownClassesBecomeRecords() throws {
         // GLOBAL sklearn...LogisticRegression, EMPTY_TUPLE, NEWOBJ, EMPTY_DICT, BUILD
         let v = try load([0x80, 2] + b("csklearn.linear_model._logistic\nLogisticRegression\n") + [0x29, 0x81, 0x7D]

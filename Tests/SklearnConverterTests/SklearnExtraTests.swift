@@ -6,12 +6,14 @@ import TestSupport
 import XCTest
 
 /// Every transformer and regressor in Fixtures/python/sklearn_extra/INDEX.json, float32
-/// and float64 graphs, against scikit-learn's transform / predict.
+/// and float64 graphs, against scikit-learn's transform / predict. The float32 models are
+/// recorded with scikit-learn's outputs as test data (ONNX_WRITTEN_DIR), so that the
+/// interop check compares onnxruntime with scikit-learn too.
 final class SklearnExtraTests: XCTestCase {
     func testTransformersAndRegressorsMatchScikitLearn() throws {
         let root = TestPaths.fixtures("python/sklearn_extra")
         let index = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: root.appendingPathComponent("INDEX.json"))) as? [[String: String]])
-        XCTAssertGreaterThanOrEqual(index.count, 132)
+        XCTAssertGreaterThanOrEqual(index.count, 150)
         for entry in index {
             let name = entry["name"]!, method = entry["method"]!
             let x = try NPYFile.read(root.appendingPathComponent(entry["input"]!))
@@ -36,17 +38,30 @@ final class SklearnExtraTests: XCTestCase {
                     let report = try verifier.verify(result.model, rows: nil)
                     XCTAssertTrue(report.passed, "\(what): \(report.summary)")
                 }
+                var expectedLabels: TensorValue?
                 if entry["labels"] == "strings" {
                     let want = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: root.appendingPathComponent("\(name).predict.json"))) as? [String])
                     XCTAssertEqual(try out["label"]?.tensor?.strings(), want, what)
+                    expectedLabels = TensorValue(strings: want, shape: [want.count])
                 } else if method == "decision_function" || method == "predict_proba" || name.hasPrefix("kmeans") {
                     let labels = try NPYFile.read(root.appendingPathComponent("\(name).predict.npy")).doubles().map { Int64($0) }
                     XCTAssertEqual(try out["label"]?.tensor?.int64s(), labels, what)
+                    expectedLabels = TensorValue(int64s: labels, shape: [labels.count])
                 }
                 XCTAssertEqual(got.count, want.count, what)
                 let tol = float64 ? 1e-9 : 1e-4
                 // NaN where scikit-learn gives NaN (OrdinalEncoder's encoded_missing_value) counts as equal.
                 for (g, e) in zip(got, want) where !(g == e || (g.isNaN && e.isNaN) || abs(g - e) <= tol + tol * abs(e)) { XCTFail("\(what): \(g) vs scikit-learn \(e)"); break }
+                if !float64 {
+                    let url = FileManager.default.temporaryDirectory.appendingPathComponent("sklearn-extra-\(name)-\(UUID().uuidString).onnx")
+                    _ = try result.model.write(to: url)
+                    let shape = try XCTUnwrap(out[outputName]?.tensor, what).shape
+                    var expected = [outputName: outputName == "label" ? TensorValue(int64s: want.map { Int64($0) }, shape: shape)
+                                                                      : TensorValue(floats: want.map(Float.init), shape: shape)]
+                    if let expectedLabels { expected["label"] = expectedLabels }
+                    try WrittenModels.recordWithTestData(url, name: "sklearn-extra-\(name)", input: input, model: result.model, expected: expected)
+                    try? FileManager.default.removeItem(at: url)
+                }
             }
         }
     }
@@ -69,7 +84,8 @@ final class SklearnExtraTests: XCTestCase {
         let root = TestPaths.fixtures("python/sklearn_extra")
         for (file, words) in [("refused_stacking_decision", ["stack_method_", "decision_function", "LogisticRegression"]),
                              ("refused_calibrated_temperature", ["CalibratedClassifierCV", "method", "temperature"]),
-                             ("refused_calibrated_logreg", ["CalibratedClassifierCV", "decision_function", "LogisticRegression"])] {
+                             ("refused_calibrated_logreg", ["CalibratedClassifierCV", "decision_function", "LogisticRegression"]),
+                             ("refused_hgb_fractional_categories", ["HistGradientBoosting", "categories_", "0.5"])] {
             XCTAssertThrowsError(try SklearnConverter().convert(contentsOf: root.appendingPathComponent("\(file).p4.pkl"), format: .pickle, options: ConversionOptions()), file) { error in
                 let text = "\(error)"
                 for w in words { XCTAssertTrue(text.contains(w), "\(file): \(text)") }

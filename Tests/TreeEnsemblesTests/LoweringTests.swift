@@ -262,6 +262,25 @@ final class LoweringTests: XCTestCase {
         }
     }
 
+    /// `.nonIntegerToMissing`: a value that is no whole number takes the missing
+    /// direction (2.9 is not category 2, -0.5 not category 0); whole values, -0.0 and the
+    /// infinities are read as without it.
+    func testNonIntegerToMissingRewrite() throws {
+        for missingYes in [true, false] {
+            var m = T.regression([Tree(nodes: [T.cat(0, [0, 2], yes: 1, no: 2, missingYes: missingYes), T.leaf(1), T.leaf(2)])], features: 1)
+            m.inputRewrites = [0: .nonIntegerToMissing]
+            let missing: Double = missingYes ? 1 : 2
+            let rows: [Float] = [2.9, 2, -0.5, -0.0, 0, 0.99, -1, 3, .infinity, -.infinity, .nan]
+            let expected: [Double] = [missing, 1, missing, 1, 1, missing, 2, 2, 2, 2, missing]
+            XCTAssertEqual(try rows.map { try TreeEnsembleEvaluator(m).predict([$0], rowIndex: 0).margins[0] }, expected)
+            for (name, options) in Lowered.variants {
+                let model = try Lowered.make(m, options, name: "non-integer-missing-\(missingYes ? "yes" : "no")-\(name)")
+                XCTAssertEqual(try Lowered.doubles(try Lowered.run(model, rows.map { [$0] }, features: 1), "predictions"), expected, name)
+                XCTAssertTrue(try TreeVerification.verify(model: m, onnx: model, rows: nil).passed, name)
+            }
+        }
+    }
+
     func testModelWithoutTrees() throws {
         let m = TreeEnsembleModel(trees: [], featureCount: 2, task: .regression(targets: 2), baseScores: [1.5, -2])
         for (name, options) in Lowered.variants {
