@@ -9,22 +9,8 @@ struct Convolution: LayerLowering {
 
     func lower(_ inputs: [LayerValue], _ c: LayerContext) throws -> LayerValue {
         let x = try c.single(inputs)
-        let k = Int(String(c.args.type.dropFirst(4).prefix(1))) ?? 2
-        let inC = try c.args.int("in_channels"), outC = try c.args.int("out_channels")
-        let kernel = try c.args.ints("kernel_size", count: k)
-        let stride = try c.args.ints("stride", count: k, default: 1)
-        let dilation = try c.args.ints("dilation", count: k, default: 1)
-        let groups = try c.args.int("groups", default: 1)
-        let hasBias = try c.args.bool("bias", default: true)
-        let mode = try c.args.string("padding_mode", default: "zeros")
-        guard mode == "zeros" else { throw c.args.unsupported("padding_mode", "only 'zeros' is converted, not '\(mode)'") }
-        guard groups >= 1, inC % groups == 0, outC % groups == 0 else {
-            throw c.args.unsupported("groups", "in_channels \(inC) and out_channels \(outC) must both divide by groups \(groups)")
-        }
-        guard x.rank == k + 2 else { throw c.shapeError("expects [N, C, \(k) spatial dims], got rank \(x.rank)") }
-        guard try c.fixed(x.shape[1], "the channel dimension") == inC else {
-            throw c.shapeError("in_channels is \(inC) but the input has \(x.shape[1]) channels")
-        }
+        let a = try ConvolutionArguments(c, x: x)
+        let (k, inC, outC, kernel, stride, dilation, groups) = (a.k, a.inC, a.outC, a.kernel, a.stride, a.dilation, a.groups)
         let spatial = try (0..<k).map { try c.fixed(x.shape[2 + $0], "spatial dimension \($0)") }
         var pads: [Int]
         switch try c.args.raw("padding")?.value {
@@ -46,11 +32,37 @@ struct Convolution: LayerLowering {
             out.append(.fixed(Int64(size)))
         }
         let w = try c.weight("weight", shape: [outC, inC / groups] + kernel)
-        let b = hasBias ? try c.weight("bias", shape: [outC]) : nil
+        let b = a.bias ? try c.weight("bias", shape: [outC]) : nil
         let y = try c.node("Conv", [x.value, w, b], [
             "kernel_shape": .ints(kernel.map { Int64($0) }), "strides": .ints(stride.map { Int64($0) }),
             "dilations": .ints(dilation.map { Int64($0) }), "pads": .ints(pads.map { Int64($0) }), "group": .int(Int64(groups)),
         ])
         return LayerValue(y, out)
+    }
+}
+
+/// The arguments Conv*d and ConvTranspose*d share, read and checked against the input:
+/// the spatial rank from the type name (`Conv2d`, `ConvTranspose1d`), channels, kernel,
+/// stride, dilation, groups, bias and padding_mode 'zeros'.
+struct ConvolutionArguments {
+    let k: Int, inC: Int, outC: Int, kernel: [Int], stride: [Int], dilation: [Int], groups: Int, bias: Bool
+
+    init(_ c: LayerContext, x: LayerValue) throws {
+        k = Int(String(c.args.type.suffix(2).prefix(1))) ?? 2
+        inC = try c.args.int("in_channels"); outC = try c.args.int("out_channels")
+        kernel = try c.args.ints("kernel_size", count: k)
+        stride = try c.args.ints("stride", count: k, default: 1)
+        dilation = try c.args.ints("dilation", count: k, default: 1)
+        groups = try c.args.int("groups", default: 1)
+        bias = try c.args.bool("bias", default: true)
+        let mode = try c.args.string("padding_mode", default: "zeros")
+        guard mode == "zeros" else { throw c.args.unsupported("padding_mode", "only 'zeros' is converted, not '\(mode)'") }
+        guard groups >= 1, inC % groups == 0, outC % groups == 0 else {
+            throw c.args.unsupported("groups", "in_channels \(inC) and out_channels \(outC) must both divide by groups \(groups)")
+        }
+        guard x.rank == k + 2 else { throw c.shapeError("expects [N, C, \(k) spatial dims], got rank \(x.rank)") }
+        guard try c.fixed(x.shape[1], "the channel dimension") == inC else {
+            throw c.shapeError("in_channels is \(inC) but the input has \(x.shape[1]) channels")
+        }
     }
 }

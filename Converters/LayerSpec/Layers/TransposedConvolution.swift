@@ -9,26 +9,12 @@ struct TransposedConvolution: LayerLowering {
 
     func lower(_ inputs: [LayerValue], _ c: LayerContext) throws -> LayerValue {
         let x = try c.single(inputs)
-        let k = Int(String(c.args.type.suffix(2).prefix(1))) ?? 2
-        let inC = try c.args.int("in_channels"), outC = try c.args.int("out_channels")
-        let kernel = try c.args.ints("kernel_size", count: k)
-        let stride = try c.args.ints("stride", count: k, default: 1)
+        let a = try ConvolutionArguments(c, x: x)
+        let (k, inC, outC, kernel, stride, dilation, groups) = (a.k, a.inC, a.outC, a.kernel, a.stride, a.dilation, a.groups)
         let padding = try c.args.ints("padding", count: k, default: 0)
         let outputPadding = try c.args.ints("output_padding", count: k, default: 0)
-        let dilation = try c.args.ints("dilation", count: k, default: 1)
-        let groups = try c.args.int("groups", default: 1)
-        let hasBias = try c.args.bool("bias", default: true)
-        let mode = try c.args.string("padding_mode", default: "zeros")
-        guard mode == "zeros" else { throw c.args.unsupported("padding_mode", "only 'zeros' is converted, not '\(mode)'") }
-        guard groups >= 1, inC % groups == 0, outC % groups == 0 else {
-            throw c.args.unsupported("groups", "in_channels \(inC) and out_channels \(outC) must both divide by groups \(groups)")
-        }
         for d in 0..<k where outputPadding[d] >= max(stride[d], dilation[d]) {
             throw c.args.unsupported("output_padding", "must be smaller than stride or dilation (torch's rule)")
-        }
-        guard x.rank == k + 2 else { throw c.shapeError("expects [N, C, \(k) spatial dims], got rank \(x.rank)") }
-        guard try c.fixed(x.shape[1], "the channel dimension") == inC else {
-            throw c.shapeError("in_channels is \(inC) but the input has \(x.shape[1]) channels")
         }
         var out: [ShapeDimension] = [x.shape[0], .fixed(Int64(outC))]
         for d in 0..<k {
@@ -38,7 +24,7 @@ struct TransposedConvolution: LayerLowering {
             out.append(.fixed(Int64(o)))
         }
         let w = try c.weight("weight", shape: [inC, outC / groups] + kernel)
-        let b = hasBias ? try c.weight("bias", shape: [outC]) : nil
+        let b = a.bias ? try c.weight("bias", shape: [outC]) : nil
         let y = try c.node("ConvTranspose", [x.value, w, b], [
             "kernel_shape": .ints(kernel.map { Int64($0) }), "strides": .ints(stride.map { Int64($0) }),
             "dilations": .ints(dilation.map { Int64($0) }), "pads": .ints((padding + padding).map { Int64($0) }),
