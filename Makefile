@@ -36,7 +36,7 @@ LGB_VENV := $(BUILD_DATA)/venv-lgb
 LGB_PIP_PACKAGES := lightgbm==4.7.0 numpy==2.4.6 onnx==1.23.2 onnxmltools==1.16.0 packaging==26.4 onnxruntime==1.32.0
 
 .PHONY: all deps venv build release test roundtrip checker-agreement interop interop-check backend-tests demo \
-        proto proto-check schemas backend-data bench-io bench-interpreter bench-xgboost fixtures-xgboost bench-lightgbm fixtures-lightgbm fixtures-python bench-pickle bench-sklearn bench-layerspec fixtures-layerspec clean
+        proto proto-check schemas backend-data bench-io bench-interpreter bench-xgboost fixtures-xgboost bench-lightgbm fixtures-lightgbm fixtures-python bench-pickle bench-sklearn bench-layerspec fixtures-layerspec convert clean
 
 all: build
 
@@ -112,6 +112,18 @@ interop: deps $(VENV)/.stamp
 
 interop-check: $(VENV)/.stamp
 	$(VPY) scripts/interop.py --models Fixtures/onnx/valid --models $(WRITTEN)
+
+## Batch conversion: every model file under SRC (what `convert-cli list-models SRC` finds)
+## to OUT/<same relative path>.onnx, in parallel with -j, rerunning only what changed, going
+## on after a failure (make -k); exits non-zero when any file failed. Options per file come
+## from a sidecar FILE.convert.json. Ends with OUT/report.md and OUT/report.json.
+## CONVERT_CLI=path uses that binary instead of building the release one.
+convert:
+	@test -n "$(SRC)" && test -n "$(OUT)" || { echo "usage: make convert SRC=DIR OUT=DIR [-j N] [CONVERT_CLI=path]"; exit 2; }
+	@$(if $(CONVERT_CLI),true,$(MAKE) --no-print-directory release)
+	@mkdir -p $(OUT); cli=$(abspath $(or $(CONVERT_CLI),$(CLI_RELEASE))); \
+	  $(MAKE) --no-print-directory -k -f $(CURDIR)/scripts/convert.mk SRC=$(abspath $(SRC)) OUT=$(abspath $(OUT)) CLI=$$cli all; \
+	  status=$$?; $$cli report $(OUT); exit $$status
 
 ## The main job: converts every XGBoost fixture (saved models as they are, dumps with
 ## their config.json) and every LightGBM fixture (model.txt and dump JSON), each verified

@@ -79,9 +79,12 @@ public struct SklearnConverter: Converter {
                 // scikit-learn's outputs, and conversion runs without verification.
                 let width = try Self.inputWidth(root)
                 let model = try SklearnModelBuilder.model(root, lowering: g, featureCount: width, options: options)
-                return ConversionResult(model: model, verifier: nil, warnings: [], summary: "scikit-learn \(cls.split(separator: ".").last ?? ""), \(width) features")
+                return ConversionResult(model: model, verifier: nil, warnings: [], summary: "scikit-learn \(cls.split(separator: ".").last ?? ""), \(width) features",
+                                        sourceLibraryVersion: Self.libraryVersion(root))
             }
-            return try Self.family(for: root).convert(root, options: options)
+            var result = try Self.family(for: root).convert(root, options: options)
+            result.sourceLibraryVersion = Self.libraryVersion(root)
+            return result
         } catch let e as PythonObjectsError {
             throw SklearnError.invalid(path: root.path, reason: e.description)
         }
@@ -89,6 +92,12 @@ public struct SklearnConverter: Converter {
 }
 
 extension SklearnConverter {
+    /// "scikit-learn 1.9.1" from the `_sklearn_version` an estimator pickles with.
+    static func libraryVersion(_ node: PyNode) -> String? {
+        guard let v = node.optionalAttribute("_sklearn_version"), let s = try? v.string() else { return nil }
+        return "scikit-learn " + s
+    }
+
     /// The input width: `n_features_in_` of the estimator, or of a pipeline's first step.
     static func inputWidth(_ node: PyNode) throws -> Int {
         if let n = node.optionalAttribute("n_features_in_") { return try n.int() }

@@ -87,7 +87,9 @@ public struct XGBoostConverter: Converter {
         let ir = try XGBoostTreeModelBuilder.build(booster)
         let outputs = ir.marginCount
         let summary = "XGBoost \(booster.objective ?? "?"), \(booster.trees.count) trees, \(ir.featureCount) features, \(outputs) margin\(outputs == 1 ? "" : "s")"
-        return try TreeConversion.result(ir, options: options, summary: summary, warnings: warnings) { XGBoostError.treeModel($0) }
+        var result = try TreeConversion.result(ir, options: options, summary: summary, warnings: warnings) { XGBoostError.treeModel($0) }
+        result.sourceLibraryVersion = booster.version.map { "xgboost " + $0.map(String.init).joined(separator: ".") }
+        return result
     }
 
     static func read(_ url: URL) throws -> [UInt8] { try SourceFile.bytes(at: url) }

@@ -22,6 +22,8 @@ public enum ConversionError: Error, CustomStringConvertible {
     case verificationError(file: String, message: String)
     /// Writing the output failed.
     case write(file: String, message: String)
+    /// `--strict`: the conversion gave warnings.
+    case strict(file: String, warnings: [String])
 
     public var description: String {
         switch self {
@@ -33,6 +35,7 @@ public enum ConversionError: Error, CustomStringConvertible {
         case .verificationFailed(let f, let r): return "\(f): the converted model disagrees with the source model; nothing was written (\(r.summary))"
         case .verificationError(let f, let m): return "\(f): verification could not run: \(m); nothing was written"
         case .write(let f, let m): return "\(f): \(m)"
+        case .strict(let f, let w): return "\(f): --strict and \(w.count) warning\(w.count == 1 ? "" : "s"): \(w.joined(separator: "; ")); nothing was written"
         }
     }
 }
@@ -65,6 +68,10 @@ public enum Conversion {
         public var bytesWritten: Int
         /// Wall time of each step in seconds: read and convert, write, read back, verify.
         public var timings: [(step: String, seconds: Double)]
+        /// The op types the model uses (`domain:op` outside the default domain), sorted.
+        public var ops: [String] = []
+        /// The opsets it imports, `domain=version`, sorted.
+        public var opsets: [String] = []
     }
 
     /// Converts `input` to `output`.
@@ -108,6 +115,8 @@ public enum Conversion {
             throw ConversionError.source(file: file, message: "\(error)")
         }
         result.warnings.forEach(warn)
+        if options.strict && !result.warnings.isEmpty { throw ConversionError.strict(file: file, warnings: result.warnings) }
+        Provenance.stamp(&result.model, input: input, format: detected, options: options, result: result)
         lap("read and convert")
 
         var rows: [[Float]]? = nil
@@ -124,6 +133,14 @@ public enum Conversion {
             throw ConversionError.write(file: output.path, message: "\(error)")
         }
         lap("write")
+        let ops = Set((result.model.graph?.node ?? []).map { n in
+            let d = n.normalizedDomain
+            return d.isEmpty ? (n.opType ?? "") : "\(d):\(n.opType ?? "")"
+        }).sorted()
+        let opsets = result.model.opsetImport.map { o -> String in
+            let d = Domain.normalize(o.domain ?? "")
+            return "\(d.isEmpty ? "ai.onnx" : d)=\(o.version ?? 0)"
+        }.sorted()
         result.model = Model()   // verification reads the file back; free the builder's copy
         returnFreedMemory()
         var report: VerificationReport? = nil
@@ -144,7 +161,7 @@ public enum Conversion {
             }
         }
         return Outcome(format: detected, summary: result.summary, warnings: result.warnings, report: report, bytesWritten: written.modelBytes,
-                       timings: timings)
+                       timings: timings, ops: ops, opsets: opsets)
     }
 
     /// Hands freed heap pages back to the system: readers free many small arrays (a

@@ -18,6 +18,12 @@ public struct ConversionOptions: Sendable {
     /// Whether the result will be verified on synthetic rows, so a converter may start
     /// preparing them early (`Conversion.run` sets it from its verification mode).
     public var syntheticVerification = true
+    /// Warnings fail the conversion (`--strict`).
+    public var strict = false
+    /// The graph's name in the written model (`--name`); nil keeps the converter's.
+    public var modelName: String?
+    /// The model's doc_string (`--doc`); nil keeps the converter's.
+    public var docString: String?
     public init() {}
 }
 
@@ -61,11 +67,17 @@ public struct ConversionResult: Sendable {
     public var summary: String
 
     /// A result.
-    public init(model: Model, verifier: ConversionVerifier?, warnings: [String] = [], summary: String) {
+    /// The version of the library that wrote the source file, when the file records it
+    /// (XGBoost's `version`, LightGBM's `version=`, scikit-learn's `_sklearn_version`).
+    public var sourceLibraryVersion: String?
+
+    /// A result.
+    public init(model: Model, verifier: ConversionVerifier?, warnings: [String] = [], summary: String, sourceLibraryVersion: String? = nil) {
         self.model = model
         self.verifier = verifier
         self.warnings = warnings
         self.summary = summary
+        self.sourceLibraryVersion = sourceLibraryVersion
     }
 }
 

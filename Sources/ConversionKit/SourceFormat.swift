@@ -7,6 +7,7 @@ public enum SourceFormat: String, CaseIterable, Sendable, CustomStringConvertibl
     case xgboostJSONDump = "xgboost-json-dump"
     case xgboostJSON = "xgboost-json"
     case xgboostUBJSON = "xgboost-ubj"
+    case xgboostConfig = "xgboost-config"
     case lightgbmText = "lightgbm-text"
     case lightgbmJSON = "lightgbm-json"
     case pickle
@@ -28,6 +29,7 @@ public enum SourceFormat: String, CaseIterable, Sendable, CustomStringConvertibl
         case .xgboostJSONDump: return ("XGBoost JSON dump (dump_format='json')", "xgb-dump.json")
         case .xgboostJSON: return ("XGBoost saved model, JSON", "model.json")
         case .xgboostUBJSON: return ("XGBoost saved model, UBJSON", "model.ubj")
+        case .xgboostConfig: return ("XGBoost Booster.save_config() JSON (used through --config)", "config.json")
         case .lightgbmText: return ("LightGBM model.txt (Booster.save_model)", "model.txt")
         case .lightgbmJSON: return ("LightGBM dump_model() JSON", "lgbm-dump.json")
         case .pickle: return ("Python pickle (scikit-learn)", "model.pkl")
@@ -67,18 +69,23 @@ public enum FormatSniffer {
             if text.contains("schema.json") || name.hasSuffix(".skops") { return .skops }
             return .torchCheckpoint
         }
+        // Before pickles: a safetensors header length can begin with 0x80.
+        if b.count >= 10, b[8] == UInt8(ascii: "{"), b[9] == UInt8(ascii: "\"") { return .safetensors }
         if starts([0x80]) || (name.hasSuffix(".pkl") || name.hasSuffix(".pickle")) && !b.isEmpty {
             return name.hasSuffix(".joblib") ? .joblib : .pickle
         }
         if starts([0x78]) || starts([0x1F, 0x8B]) { if name.hasSuffix(".joblib") || name.hasSuffix(".z") || name.hasSuffix(".gz") { return .joblib } }
-        if b.count >= 10, b[8] == UInt8(ascii: "{"), b[9] == UInt8(ascii: "\"") { return .safetensors }
         if starts(Array("{L".utf8)) || starts(Array("{U".utf8)) || starts(Array("{i".utf8)) || starts(Array("{$".utf8)) || starts(Array("{#".utf8)) {
             if text.contains("learner") { return .xgboostUBJSON }
         }
         let trimmed = text.drop { $0 == " " || $0 == "\n" || $0 == "\r" || $0 == "\t" }
         if trimmed.hasPrefix("{") || trimmed.hasPrefix("[") {
             if text.contains("\"layerspec/") { return .layerSpec }
-            if text.contains("\"learner\"") { return .xgboostJSON }
+            if text.contains("\"learner\"") {
+                // save_config() output names its parameter groups and has no trees.
+                if text.contains("\"generic_param\"") && !text.contains("\"trees\"") { return .xgboostConfig }
+                return .xgboostJSON
+            }
             // dump_model() opens with "name": "tree"; tree_info may start past the prefix
             // when feature_infos is long.
             if text.contains("\"tree_info\"") || text.contains("\"tree_structure\"")

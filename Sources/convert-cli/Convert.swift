@@ -18,6 +18,12 @@ struct Convert: ParsableCommand {
               convert-cli xgb-dump.txt -o model.onnx --objective binary:logistic --base-score 0.5
               convert-cli xgb-dump.txt -o model.onnx --config config.json
               convert-cli model.ubj -o model.onnx --dtype float64 --ml-opset 3
+              convert-cli net.layers.json -o net.onnx --weights model.safetensors
+              convert-cli model.pkl -o model.onnx --json --strict --name churn --doc "churn model, 2026-11"
+            A file FILE.convert.json beside the input (or --options-file) supplies options
+            as {"objective": "binary:logistic", "base-score": "0.5", "config": "config.json"}:
+            keys are the long flags' names, paths are relative to that file, and flags on
+            the command line win.
             """)
 
     @Argument(help: "The model file to convert.")
@@ -83,10 +89,98 @@ struct Convert: ParsableCommand {
     @Flag(help: "Print only errors.")
     var quiet = false
 
+    @Flag(help: "Print one JSON object (input, output, status, format, summary, bytes, verification, warnings, timings, error) instead of text.")
+    var json = false
+
+    @Flag(help: "Treat warnings (an assumed base_score, unused weights) as errors: nothing is written.")
+    var strict = false
+
+    @Option(help: "The graph's name in the written model.")
+    var name: String?
+
+    @Option(help: "The model's doc_string.")
+    var doc: String?
+
+    @Option(name: .customLong("options-file"), help: "Options as JSON (default: INPUT.convert.json when it exists).")
+    var optionsFile: String?
+
     @Flag(help: "Print the time each step took (read and convert, write, read back, verify).")
     var timings = false
 
     func run() throws {
+        var command = self
+        do { try command.applyOptionsFile() } catch let f as CLIFailure {
+            if json { Self.printJSON(["input": input, "output": output ?? "", "status": "error", "error": f.message]) }
+            throw f
+        }
+        try command.convert()
+    }
+
+    /// Options from the sidecar JSON: each key a long flag's name; values strings,
+    /// numbers, booleans (flags) or lists (joined by commas); flags given on the command
+    /// line win. Paths (config, fmap, weights, verify-data) are relative to the file.
+    mutating func applyOptionsFile() throws {
+        let explicit = optionsFile != nil
+        let path = optionsFile ?? input + ".convert.json"
+        guard explicit || FileManager.default.fileExists(atPath: path) else { return }
+        let url = URL(fileURLWithPath: path)
+        guard let data = FileManager.default.contents(atPath: path),
+              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            throw CLIFailure(message: "error: \(path): not a JSON object of options (or unreadable)")
+        }
+        func text(_ key: String) throws -> String? {
+            guard let v = object[key] else { return nil }
+            if let s = v as? String { return s }
+            if let n = v as? NSNumber { return n.stringValue }
+            if let a = v as? [Any] { return a.map { "\($0)" }.joined(separator: ",") }
+            throw CLIFailure(message: "error: \(path): '\(key)' must be a string, a number or a list")
+        }
+        func relative(_ key: String) throws -> String? {
+            try text(key).map { $0.hasPrefix("/") ? $0 : url.deletingLastPathComponent().appendingPathComponent($0).path }
+        }
+        func int(_ key: String) throws -> Int? {
+            guard let t = try text(key) else { return nil }
+            guard let v = Int(t) else { throw CLIFailure(message: "error: \(path): '\(key)' must be an integer, not '\(t)'") }
+            return v
+        }
+        let known: Set<String> = ["from", "opset", "ml-opset", "dtype", "input-name", "zipmap", "objective", "base-score", "num-class",
+                                  "num-features", "num-parallel-tree", "num-iterations", "config", "feature-names", "fmap", "weights",
+                                  "verify-data", "no-verify", "strict", "name", "doc"]
+        if let unknown = object.keys.sorted().first(where: { !known.contains($0) }) {
+            throw CLIFailure(message: "error: \(path): unknown option '\(unknown)' (known: \(known.sorted().joined(separator: ", ")))")
+        }
+        let given = Set(CommandLine.arguments.filter { $0.hasPrefix("--") }.map { String($0.dropFirst(2).split(separator: "=")[0]) })
+        func take(_ key: String) -> Bool { !given.contains(key) }
+        if take("from") { format = try text("from") ?? format }
+        if take("opset"), let v = try int("opset") { opset = Int64(v) }
+        if take("ml-opset"), let v = try int("ml-opset") { mlOpset = Int64(v) }
+        if take("dtype") { dtype = try text("dtype") ?? dtype }
+        if take("input-name") { inputName = try text("input-name") ?? inputName }
+        if take("zipmap"), let v = object["zipmap"] as? Bool { zipmap = v }
+        if take("objective") { objective = try text("objective") ?? objective }
+        if take("base-score") { baseScore = try text("base-score") ?? baseScore }
+        if take("num-class") { numClass = try int("num-class") ?? numClass }
+        if take("num-features") { numFeatures = try int("num-features") ?? numFeatures }
+        if take("num-parallel-tree") { numParallelTree = try int("num-parallel-tree") ?? numParallelTree }
+        if take("num-iterations") { numIterations = try int("num-iterations") ?? numIterations }
+        if take("config") { config = try relative("config") ?? config }
+        if take("feature-names") { featureNames = try text("feature-names") ?? featureNames }
+        if take("fmap") { fmap = try relative("fmap") ?? fmap }
+        if take("weights") { weights = try relative("weights") ?? weights }
+        if take("verify-data") { verifyData = try relative("verify-data") ?? verifyData }
+        if take("no-verify"), let v = object["no-verify"] as? Bool { noVerify = v }
+        if take("strict"), let v = object["strict"] as? Bool { strict = v }
+        if take("name") { name = try text("name") ?? name }
+        if take("doc") { doc = try text("doc") ?? doc }
+    }
+
+    static func printJSON(_ object: [String: Any]) {
+        if let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) {
+            print(String(decoding: data, as: UTF8.self))
+        }
+    }
+
+    func convert() throws {
         let url = URL(fileURLWithPath: input)
         var detected: SourceFormat?
         if let format {
@@ -133,16 +227,48 @@ struct Convert: ParsableCommand {
         options.hints.featureNames = featureNames.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
         options.hints.featureMapFile = fmap.map { URL(fileURLWithPath: $0) }
         options.hints.weightsFile = weights.map { URL(fileURLWithPath: $0) }
+        options.strict = strict
+        options.modelName = name
+        options.docString = doc
         if noVerify && verifyData != nil { throw CLIFailure(message: "error: --no-verify and --verify-data exclude each other", code: 2) }
         let verification: Conversion.Verification = noVerify ? .off : verifyData.map { .rows(URL(fileURLWithPath: $0)) } ?? .synthetic
 
         let outcome: Conversion.Outcome
+        let started = DispatchTime.now().uptimeNanoseconds
+        var warnings: [String] = []
         do {
             outcome = try Conversion.run(input: url, output: URL(fileURLWithPath: output), format: detected, options: options,
                                          verification: verification, registry: .shared,
-                                         warn: { FileHandle.standardError.write(Data(($0 + "\n").utf8)) })
+                                         warn: { w in
+                                             warnings.append(w)
+                                             if !json { FileHandle.standardError.write(Data((w + "\n").utf8)) }
+                                         })
         } catch let e as ConversionError {
+            if json {
+                Self.printJSON(["input": input, "output": output, "status": "error", "error": "error: \(e)", "warnings": warnings,
+                                "seconds": Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9])
+            }
             throw CLIFailure(message: "error: \(e)")
+        }
+        if json {
+            var object: [String: Any] = [
+                "input": input, "output": output, "status": "ok", "format": outcome.format.rawValue, "summary": outcome.summary,
+                "bytes": outcome.bytesWritten, "warnings": warnings, "seconds": Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9,
+                "ops": outcome.ops, "opsets": outcome.opsets,
+                "timings": Dictionary(outcome.timings.map { ($0.step, $0.seconds) }, uniquingKeysWith: { a, _ in a }),
+            ]
+            if let r = outcome.report {
+                object["verification"] = [
+                    "passed": r.passed, "rows": r.rowsChecked, "values": r.valuesCompared, "max_abs_error": r.maxAbsError,
+                    "values_outside_tolerance": r.valuesOutsideTolerance, "labels": r.labelsCompared, "labels_differing": r.labelsDiffering,
+                    "leaf_choices": r.leafChoicesChecked, "leaf_choices_differing": r.leafChoicesDiffering, "summary": r.summary,
+                ] as [String: Any]
+            } else {
+                object["verification"] = NSNull()
+                object["not_verified"] = noVerify ? "--no-verify" : "no native evaluator for this kind of model"
+            }
+            Self.printJSON(object)
+            return
         }
         if !quiet {
             print("\(input) -> \(output): \(outcome.summary), \(outcome.bytesWritten) bytes")

@@ -24,7 +24,7 @@ struct ConvertCLI: ParsableCommand {
 
             Exit status: 0 success, 1 bad input or failed check, 2 bad usage.
             """,
-        subcommands: [Convert.self, Inspect.self, Check.self, Pack.self, Run.self, Dump.self, Formats.self],
+        subcommands: [Convert.self, Inspect.self, Check.self, Pack.self, Run.self, Dump.self, Formats.self, ListModels.self, Report.self],
         defaultSubcommand: Convert.self)
 
     /// Runs the command line with the project's exit codes (ArgumentParser would use 64

@@ -1,0 +1,96 @@
+import ArgumentParser
+import ConversionKit
+import Foundation
+
+/// Lists the files under a folder that convert-cli can convert, for `make convert`.
+struct ListModels: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list-models",
+        abstract: "List the model files under a folder (relative paths, one per line), by their content.",
+        discussion: """
+            Files whose format has a converter are listed; weights, inputs (.npy), ONNX files,
+            XGBoost configurations and option sidecars (*.convert.json) are not.
+            Example:
+              convert-cli list-models Fixtures
+            """)
+
+    @Argument(help: "The folder.")
+    var folder: String
+
+    func run() throws {
+        let root = URL(fileURLWithPath: folder).standardizedFileURL
+        guard let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey],
+                                                          options: [.skipsHiddenFiles]) else {
+            throw CLIFailure(message: "error: \(folder): not a readable folder")
+        }
+        var found: [String] = []
+        for case let url as URL in walker {
+            guard (try? url.resourceValues(forKeys: [.isRegularFileKey]))?.isRegularFile == true else { continue }
+            let name = url.lastPathComponent
+            if name.hasSuffix(".convert.json") || name.hasSuffix(".onnx") { continue }
+            guard let format = try? FormatSniffer.sniff(url: url), ConverterRegistry.shared.converter(for: format) != nil else { continue }
+            let path = url.standardizedFileURL.path
+            found.append(String(path.dropFirst(root.path.count + 1)))
+        }
+        for f in found.sorted() { print(f) }
+    }
+}
+
+/// Gathers the per-file results of `make convert` into OUT/report.json and OUT/report.md.
+struct Report: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write report.json and report.md from the *.onnx.result.json files under a folder.",
+        discussion: """
+            Each conversion in `make convert` leaves its --json result beside its output;
+            this gathers them, one row per model, failures with their message.
+            Example:
+              convert-cli report build-data/converted
+            """)
+
+    @Argument(help: "The output folder of `make convert`.")
+    var folder: String
+
+    func run() throws {
+        let root = URL(fileURLWithPath: folder).standardizedFileURL
+        var rows: [[String: Any]] = []
+        if let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil) {
+            for case let url as URL in walker where url.lastPathComponent.hasSuffix(".onnx.result.json") {
+                guard let data = FileManager.default.contents(atPath: url.path),
+                      var row = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+                    rows.append(["output": url.path, "status": "error", "error": "unreadable result file \(url.path)"])
+                    continue
+                }
+                row["model"] = String(url.standardizedFileURL.path.dropFirst(root.path.count + 1).dropLast(".onnx.result.json".count))
+                rows.append(row)
+            }
+        }
+        rows.sort { ($0["model"] as? String ?? "") < ($1["model"] as? String ?? "") }
+        let failed = rows.filter { $0["status"] as? String != "ok" }.count
+        let summary: [String: Any] = ["models": rows.count, "converted": rows.count - failed, "failed": failed, "results": rows]
+        let json = try JSONSerialization.data(withJSONObject: summary, options: [.sortedKeys, .prettyPrinted])
+        try json.write(to: root.appendingPathComponent("report.json"), options: .atomic)
+        var md = "# Conversion report\n\n\(rows.count) models: \(rows.count - failed) converted, \(failed) failed.\n\n"
+        md += "| model | status | format | ops | size | verification | time |\n|---|---|---|---|---|---|---|\n"
+        func cell(_ s: String) -> String { s.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ") }
+        for r in rows {
+            let ok = r["status"] as? String == "ok"
+            let verification: String
+            if let v = r["verification"] as? [String: Any] {
+                verification = (v["passed"] as? Bool == true ? "OK" : "MISMATCH") + ", max abs error " + String(format: "%.3g", v["max_abs_error"] as? Double ?? 0)
+            } else {
+                verification = ok ? "not verified" : ""
+            }
+            let size = (r["bytes"] as? Int).map { String($0) } ?? ""
+            let ops = (r["ops"] as? [String] ?? []).joined(separator: ", ")
+            let time = (r["seconds"] as? Double).map { String(format: "%.3f s", $0) } ?? ""
+            md += "| \(cell(r["model"] as? String ?? "")) | \(ok ? "ok" : "FAILED") | \(r["format"] as? String ?? "") | \(cell(ops)) | \(size) | \(verification) | \(time) |\n"
+        }
+        let failures = rows.filter { $0["status"] as? String != "ok" }
+        if !failures.isEmpty {
+            md += "\n## Failures\n\n"
+            for r in failures { md += "- `\(r["model"] as? String ?? "")`: \(cell(r["error"] as? String ?? "unknown error"))\n" }
+        }
+        try Data(md.utf8).write(to: root.appendingPathComponent("report.md"), options: .atomic)
+        print("\(root.appendingPathComponent("report.md").path): \(rows.count) models, \(rows.count - failed) converted, \(failed) failed")
+    }
+}

@@ -1,0 +1,89 @@
+import Foundation
+import TestSupport
+import XCTest
+
+/// `make convert SRC= OUT=` on a folder of good and bad models, and the CLI pieces it uses
+/// (`list-models`, `--json`, sidecar options, `report`).
+final class BatchConversionTests: XCTestCase {
+    func cli(_ args: [String]) throws -> ProcessResult {
+        let exe = TestPaths.cli
+        guard FileManager.default.isExecutableFile(atPath: exe.path) else { throw XCTSkip("convert-cli is not built at \(exe.path)") }
+        return try runProcess(exe, args)
+    }
+
+    /// A source folder: an XGBoost saved model, a dump whose sidecar names its config, a
+    /// LightGBM model, a layer spec with its weights, a truncated model and files that
+    /// are not models (inputs, the config).
+    func sources() throws -> TemporaryFolder {
+        let dir = TemporaryFolder("batch-src")
+        let fm = FileManager.default
+        let xgb = TestPaths.fixtures("xgboost/binary_logistic")
+        try fm.createDirectory(at: dir.file("sub"), withIntermediateDirectories: true)
+        try fm.copyItem(at: xgb.appendingPathComponent("model.json"), to: dir.file("model.json"))
+        try fm.copyItem(at: xgb.appendingPathComponent("dump.txt"), to: dir.file("sub/dump.txt"))
+        try fm.copyItem(at: xgb.appendingPathComponent("config.json"), to: dir.file("sub/config.json"))
+        try Data(#"{"config": "config.json", "num-features": 6}"#.utf8).write(to: dir.file("sub/dump.txt.convert.json"))
+        try fm.copyItem(at: xgb.appendingPathComponent("X.npy"), to: dir.file("X.npy"))
+        try fm.copyItem(at: TestPaths.fixtures("lightgbm/binary/model.txt"), to: dir.file("lgb.txt"))
+        try fm.copyItem(at: TestPaths.fixtures("layerspec/mlp.layers.json"), to: dir.file("mlp.layers.json"))
+        try fm.copyItem(at: TestPaths.fixtures("layerspec/mlp.safetensors"), to: dir.file("mlp.safetensors"))
+        let text = try Data(contentsOf: TestPaths.fixtures("lightgbm/binary/model.txt"))
+        try text.prefix(500).write(to: dir.file("broken.txt"))
+        return dir
+    }
+
+    func testListModelsFindsModelsByContent() throws {
+        let src = try sources()
+        let r = try cli(["list-models", src.url.path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(r.stdout.split(separator: "\n"), ["broken.txt", "lgb.txt", "mlp.layers.json", "model.json", "sub/dump.txt"])
+    }
+
+    func testSidecarOptionsAndJSONReport() throws {
+        let src = try sources()
+        let out = TemporaryFolder("batch-json")
+        let r = try cli([src.file("sub/dump.txt").path, "-o", out.file("d.onnx").path, "--json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        XCTAssertEqual(object["status"] as? String, "ok")
+        XCTAssertEqual(object["format"] as? String, "xgboost-text")
+        XCTAssertEqual(object["warnings"] as? [String], [])   // the sidecar supplied config and feature count
+        let v = try XCTUnwrap(object["verification"] as? [String: Any])
+        XCTAssertEqual(v["passed"] as? Bool, true)
+        XCTAssertTrue((object["ops"] as? [String] ?? []).contains("ai.onnx.ml:TreeEnsemble"))
+        let bad = try cli([src.file("broken.txt").path, "-o", out.file("b.onnx").path, "--json"])
+        XCTAssertEqual(bad.status, 1)
+        let failure = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(bad.stdout.utf8)) as? [String: Any])
+        XCTAssertEqual(failure["status"] as? String, "error")
+        XCTAssertTrue((failure["error"] as? String ?? "").contains("broken.txt"), "\(failure)")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out.file("b.onnx").path))
+    }
+
+    func testMakeConvertGoesOnAfterAFailureAndReports() throws {
+        let exe = TestPaths.cli
+        guard FileManager.default.isExecutableFile(atPath: exe.path) else { throw XCTSkip("convert-cli is not built") }
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/make") else { throw XCTSkip("no make") }
+        let src = try sources()
+        let out = TemporaryFolder("batch-out")
+        let args = ["-C", TestPaths.root.path, "--no-print-directory", "-j2", "convert", "SRC=\(src.url.path)", "OUT=\(out.url.path)", "CONVERT_CLI=\(exe.path)"]
+        // A fresh make, not a sub-make of the `make test` that may be running this.
+        var env = ProcessInfo.processInfo.environment
+        for k in ["MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES"] { env[k] = nil }
+        let r = try runProcess(URL(fileURLWithPath: "/usr/bin/make"), args, environment: env)
+        XCTAssertNotEqual(r.status, 0, "a failed file must make make fail")
+        for m in ["model.json", "sub/dump.txt", "lgb.txt", "mlp.layers.json"] {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: out.file("\(m).onnx").path), "\(m): \(r.stdout) \(r.stderr)")
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out.file("broken.txt.onnx").path))
+        let report = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: out.file("report.json"))) as? [String: Any])
+        XCTAssertEqual(report["models"] as? Int, 5)
+        XCTAssertEqual(report["failed"] as? Int, 1)
+        let md = try String(contentsOf: out.file("report.md"), encoding: .utf8)
+        XCTAssertTrue(md.contains("| broken.txt | FAILED |") && md.contains("Tree=0 has no leaf_value"), md)
+        XCTAssertTrue(md.contains("| model.json | ok | xgboost-json |"), md)
+        // A second run converts nothing again (outputs are newer than their sources).
+        let again = try runProcess(URL(fileURLWithPath: "/usr/bin/make"), args, environment: env)
+        XCTAssertFalse(again.stdout.contains("converted \(src.url.path)"), again.stdout)
+        XCTAssertTrue(again.stdout.contains("4 converted, 1 failed"), again.stdout)
+    }
+}
