@@ -36,7 +36,7 @@ LGB_VENV := $(BUILD_DATA)/venv-lgb
 LGB_PIP_PACKAGES := lightgbm==4.7.0 numpy==2.4.6 onnx==1.23.2 onnxmltools==1.16.0 packaging==26.4 onnxruntime==1.32.0
 
 .PHONY: all deps venv build release test roundtrip checker-agreement interop interop-check backend-tests demo \
-        proto proto-check schemas backend-data bench-io bench-interpreter bench-xgboost fixtures-xgboost bench-lightgbm fixtures-lightgbm fixtures-python bench-pickle bench-sklearn bench-layerspec fixtures-layerspec convert clean
+        proto proto-check schemas backend-data bench-io bench-interpreter bench-xgboost fixtures-xgboost bench-lightgbm fixtures-lightgbm fixtures-python bench-pickle bench-sklearn bench-layerspec fixtures-layerspec convert api-dump clean
 
 all: build
 
@@ -160,6 +160,11 @@ proto-check: deps
 	    cmp $$tmp/$$p.pb-c.c Sources/ONNXProtoC/$$p.pb-c.c && cmp $$tmp/$$p.pb-c.h Sources/ONNXProtoC/include/$$p.pb-c.h \
 	    || { echo "proto-check: $$p is stale; run 'make proto'"; rm -rf $$tmp; exit 1; }; done; \
 	  rm -rf $$tmp; echo "proto-check: generated code is current"
+
+## Regenerate docs/public-api.txt after a deliberate change to the public API.
+api-dump:
+	$(SWIFT) build --build-tests
+	UPDATE_PUBLIC_API=1 $(SWIFT) test --skip-build --filter PublicAPITests
 
 ## Regenerate the operator schema table from the onnx package.
 schemas: $(VENV)/.stamp

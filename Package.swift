@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "SklearnConverter", targets: ["SklearnConverter"]),
         .library(name: "LayerSpecConverter", targets: ["LayerSpecConverter"]),
         .executable(name: "convert-cli", targets: ["convert-cli"]),
+        .executable(name: "dense-exporter-example", targets: ["DenseExporter"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -85,6 +86,9 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/convert-cli"),
+
+        // An exporter written against the library (docs/graph-builder.md).
+        .executableTarget(name: "DenseExporter", dependencies: ["ONNX", "ONNXSerialization", "Interpreter"], path: "Examples/DenseExporter"),
 
         // Shared helpers for the test targets: fixture paths, temporary folders.
         .target(name: "TestSupport", dependencies: ["ONNX", "ONNXSerialization", "Interpreter"], path: "Tests/TestSupport"),

@@ -92,31 +92,8 @@ public enum Conversion {
             timings.append((step, Double(now - clock) / 1e9))
             clock = now
         }
-        let detected: SourceFormat
-        if let format {
-            detected = format
-        } else {
-            let sniffed: SourceFormat?
-            do { sniffed = try FormatSniffer.sniff(url: input) } catch {
-                throw ConversionError.unreadable(file: file, reason: FileManager.default.fileExists(atPath: file) ? "\(error)" : "no such file")
-            }
-            guard let s = sniffed else { throw ConversionError.unrecognisedFormat(file: file) }
-            detected = s
-        }
-        guard let converter = registry.converter(for: detected) else {
-            throw ConversionError.noConverter(file: file, format: detected, available: registry.supportedFormatsList)
-        }
-        var options = options
-        if case .synthetic = verification { options.syntheticVerification = true } else { options.syntheticVerification = false }
-        var result: ConversionResult
-        do { result = try converter.convert(contentsOf: input, format: detected, options: options) } catch let e as ConversionError {
-            throw e
-        } catch {
-            throw ConversionError.source(file: file, message: "\(error)")
-        }
-        result.warnings.forEach(warn)
-        if options.strict && !result.warnings.isEmpty { throw ConversionError.strict(file: file, warnings: result.warnings) }
-        Provenance.stamp(&result.model, input: input, format: detected, options: options, result: result)
+        let (detected, result0) = try convertOnly(input, format: format, options: options, verification: verification, registry: registry, warn: warn)
+        var result = result0
         lap("read and convert")
 
         var rows: [[Float]]? = nil
@@ -162,6 +139,82 @@ public enum Conversion {
         }
         return Outcome(format: detected, summary: result.summary, warnings: result.warnings, report: report, bytesWritten: written.modelBytes,
                        timings: timings, ops: ops, opsets: opsets)
+    }
+
+    /// Sniffs (unless `format` is given), converts, applies --strict and stamps provenance.
+    static func convertOnly(_ input: URL, format: SourceFormat?, options: ConversionOptions, verification: Verification,
+                            registry: ConverterRegistry, warn: (String) -> Void) throws -> (SourceFormat, ConversionResult) {
+        let file = input.path
+        let detected: SourceFormat
+        if let format {
+            detected = format
+        } else {
+            let sniffed: SourceFormat?
+            do { sniffed = try FormatSniffer.sniff(url: input) } catch {
+                throw ConversionError.unreadable(file: file, reason: FileManager.default.fileExists(atPath: file) ? "\(error)" : "no such file")
+            }
+            guard let s = sniffed else { throw ConversionError.unrecognisedFormat(file: file) }
+            detected = s
+        }
+        guard let converter = registry.converter(for: detected) else {
+            throw ConversionError.noConverter(file: file, format: detected, available: registry.supportedFormatsList)
+        }
+        var options = options
+        if case .synthetic = verification { options.syntheticVerification = true } else { options.syntheticVerification = false }
+        var result: ConversionResult
+        do { result = try converter.convert(contentsOf: input, format: detected, options: options) } catch let e as ConversionError {
+            throw e
+        } catch {
+            throw ConversionError.source(file: file, message: "\(error)")
+        }
+        result.warnings.forEach(warn)
+        if options.strict && !result.warnings.isEmpty { throw ConversionError.strict(file: file, warnings: result.warnings) }
+        Provenance.stamp(&result.model, input: input, format: detected, options: options, result: result)
+        return (detected, result)
+    }
+
+    /// What `convert(contentsOf:)` gives: the model, how it was read and how it verified.
+    public struct Converted: Sendable {
+        /// The ONNX model, as decoded again from its own serialized bytes.
+        public var model: Model
+        /// The format the input was read as.
+        public var format: SourceFormat
+        /// The converter's one-line summary.
+        public var summary: String
+        /// The converter's warnings.
+        public var warnings: [String]
+        /// The verification report; nil with `.off` or for models without a native evaluator.
+        public var report: VerificationReport?
+    }
+
+    /// Converts `input` for a Swift program, writing nothing: the model is serialized and
+    /// decoded again in memory, and that copy is verified as `run` verifies a written file
+    /// (and returned). Write it with `Model.write(to:)`.
+    ///
+    /// ```swift
+    /// let converted = try Conversion.convert(contentsOf: URL(fileURLWithPath: "model.json"))
+    /// guard converted.report?.passed ?? true else { ... }
+    /// _ = try converted.model.write(to: URL(fileURLWithPath: "model.onnx"))
+    /// ```
+    /// - Throws: `ConversionError`; `.verificationFailed` when the model disagrees.
+    public static func convert(contentsOf input: URL, format: SourceFormat? = nil, options: ConversionOptions = ConversionOptions(),
+                               verification: Verification = .synthetic, registry: ConverterRegistry = .shared) throws -> Converted {
+        let file = input.path
+        let (detected, result) = try convertOnly(input, format: format, options: options, verification: verification, registry: registry, warn: { _ in })
+        var rows: [[Float]]? = nil
+        if case .rows(let url) = verification, let verifier = result.verifier { rows = try readRows(url, featureCount: verifier.featureCount) }
+        let back: Model
+        do { back = try Model(serializedBytes: try result.model.serializedBytes(), source: file) } catch {
+            throw ConversionError.write(file: file, message: "\(error)")
+        }
+        var report: VerificationReport? = nil
+        if let verifier = result.verifier, !isOff(verification) {
+            do { report = try verifier.verify(back, rows: rows) } catch {
+                throw ConversionError.verificationError(file: file, message: "\(error)")
+            }
+            if let r = report, !r.passed { throw ConversionError.verificationFailed(file: file, report: r) }
+        }
+        return Converted(model: back, format: detected, summary: result.summary, warnings: result.warnings, report: report)
     }
 
     /// Hands freed heap pages back to the system: readers free many small arrays (a

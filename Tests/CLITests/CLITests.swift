@@ -121,3 +121,16 @@ final class CLITests: XCTestCase {
         XCTAssertTrue(r.stdout.contains("model.txt"))
     }
 }
+
+/// The example exporter (Examples/DenseExporter) builds, writes, reads back and runs its model.
+final class ExampleExporterTests: XCTestCase {
+    func testDenseExporterExampleRuns() throws {
+        let exe = TestPaths.products.appendingPathComponent("dense-exporter-example")
+        guard FileManager.default.isExecutableFile(atPath: exe.path) else { throw XCTSkip("the example is not built at \(exe.path)") }
+        let dir = TemporaryFolder("example")
+        let r = try runProcess(exe, [dir.file("dense.onnx").path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("matches"), r.stdout)
+        XCTAssertEqual(dir.contents, ["dense.onnx"])
+    }
+}
