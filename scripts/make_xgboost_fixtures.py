@@ -6,6 +6,7 @@ Every case folder holds
     model.json       Booster.save_model("model.json")
     model.ubj        Booster.save_model("model.ubj")  (UBJSON, xgboost's default binary form)
     dump.txt         Booster.dump_model(..., with_stats=False)  (text, "booster[i]:" headers)
+    DUMP.convert.json  the options each dump needs (config, fmap), for make convert
     dump-stats.txt   Booster.dump_model(..., with_stats=True)  (not for multi_output_tree:
                      xgboost 3.2 refuses to dump statistics of multi-target trees)
     dump.json        Booster.dump_model(..., dump_format="json")  (a JSON array of trees)
@@ -299,6 +300,14 @@ def run_case(index, c):
     booster.dump_model(os.path.join(out, "dump.json"), with_stats=False, dump_format="json")
     with open(os.path.join(out, "config.json"), "w") as fh:
         fh.write(booster.save_config())
+    # Sidecars: the options a dump needs, for `make convert` (and convert-cli on the dump).
+    sidecar = {"config": "config.json"}
+    if c["feature_names"]:
+        sidecar["fmap"] = "fmap.txt"
+    for dump in ["dump.txt", "dump-stats.txt", "dump.json"]:
+        if os.path.exists(os.path.join(out, dump)):
+            with open(os.path.join(out, dump + ".convert.json"), "w") as fh:
+                fh.write(json.dumps(sidecar) + "\n")
 
     # ---- test inputs
     Xt = rng.standard_normal((N_RANDOM, c["features"])).astype(np.float32)
