@@ -13,7 +13,7 @@ all: $(TARGETS)
 .SECONDEXPANSION:
 $(OUT)/%.onnx: $(SRC)/% $$(wildcard $(SRC)/%.convert.json)
 	@mkdir -p $(@D)
-	@$(CLI) $< -o $@ --json > $@.result.json.tmp; status=$$?; mv $@.result.json.tmp $@.result.json; \
+	@$(CLI) $< -o $@ --json $(if $(wildcard $<.convert.json),--options-file $<.convert.json) > $@.result.json.tmp; status=$$?; mv $@.result.json.tmp $@.result.json; \
 	  if [ $$status -eq 0 ]; then echo "converted $<"; fi; exit $$status
 
 .PHONY: all

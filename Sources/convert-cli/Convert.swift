@@ -20,8 +20,9 @@ struct Convert: ParsableCommand {
               convert-cli model.ubj -o model.onnx --dtype float64 --ml-opset 3
               convert-cli net.layers.json -o net.onnx --weights model.safetensors
               convert-cli model.pkl -o model.onnx --json --strict --name churn --doc "churn model, 2026-11"
-            A file FILE.convert.json beside the input (or --options-file) supplies options
-            as {"objective": "binary:logistic", "base-score": "0.5", "config": "config.json"}:
+            --options-file FILE supplies options as JSON, for example the sidecar
+            model.txt.convert.json that `make convert` passes for model.txt:
+            {"objective": "binary:logistic", "base-score": "0.5", "config": "config.json"};
             keys are the long flags' names, paths are relative to that file, and flags on
             the command line win.
             """)
@@ -101,7 +102,7 @@ struct Convert: ParsableCommand {
     @Option(help: "The model's doc_string.")
     var doc: String?
 
-    @Option(name: .customLong("options-file"), help: "Options as JSON (default: INPUT.convert.json when it exists).")
+    @Option(name: .customLong("options-file"), help: "Options as JSON: long flag names as keys (make convert passes FILE.convert.json).")
     var optionsFile: String?
 
     @Flag(help: "Print the time each step took (read and convert, write, read back, verify).")
@@ -120,9 +121,7 @@ struct Convert: ParsableCommand {
     /// numbers, booleans (flags) or lists (joined by commas); flags given on the command
     /// line win. Paths (config, fmap, weights, verify-data) are relative to the file.
     mutating func applyOptionsFile() throws {
-        let explicit = optionsFile != nil
-        let path = optionsFile ?? input + ".convert.json"
-        guard explicit || FileManager.default.fileExists(atPath: path) else { return }
+        guard let path = optionsFile else { return }
         let url = URL(fileURLWithPath: path)
         guard let data = FileManager.default.contents(atPath: path),
               let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {

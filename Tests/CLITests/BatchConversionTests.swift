@@ -42,7 +42,7 @@ final class BatchConversionTests: XCTestCase {
     func testSidecarOptionsAndJSONReport() throws {
         let src = try sources()
         let out = TemporaryFolder("batch-json")
-        let r = try cli([src.file("sub/dump.txt").path, "-o", out.file("d.onnx").path, "--json"])
+        let r = try cli([src.file("sub/dump.txt").path, "-o", out.file("d.onnx").path, "--json", "--options-file", src.file("sub/dump.txt.convert.json").path])
         XCTAssertEqual(r.status, 0, r.stderr)
         let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
         XCTAssertEqual(object["status"] as? String, "ok")
