@@ -80,11 +80,13 @@ public enum Conversion {
     ///   - format: the input format, or nil to recognise it from the content.
     ///   - registry: where converters are looked up.
     ///   - warn: called with each warning as soon as it is known.
+    ///   - progress: called as each step starts, with what it does (for a terminal).
     /// - Throws: `ConversionError`.
     public static func run(input: URL, output: URL, format: SourceFormat? = nil, options: ConversionOptions = ConversionOptions(),
                            verification: Verification = .synthetic, registry: ConverterRegistry = .shared,
-                           warn: (String) -> Void = { _ in }) throws -> Outcome {
+                           warn: (String) -> Void = { _ in }, progress: (String) -> Void = { _ in }) throws -> Outcome {
         let file = input.path
+        progress("reading and converting \(input.lastPathComponent)")
         var timings: [(step: String, seconds: Double)] = []
         var clock = DispatchTime.now().uptimeNanoseconds
         func lap(_ step: String) {
@@ -102,6 +104,7 @@ public enum Conversion {
         }
 
         // Write beside the destination, verify what was written, then rename into place.
+        progress("writing \(output.lastPathComponent)")
         let folder = output.deletingLastPathComponent()
         let staging = folder.appendingPathComponent(".\(output.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).verify.onnx")
         defer { try? FileManager.default.removeItem(at: staging) }
@@ -123,8 +126,10 @@ public enum Conversion {
         var report: VerificationReport? = nil
         if let verifier = result.verifier, !isOff(verification) {
             do {
+                progress("reading back \(output.lastPathComponent)")
                 let back = try Model(contentsOf: staging)
                 lap("read back")
+                progress("verifying in the interpreter")
                 report = try verifier.verify(back, rows: rows)
                 lap("verify")
             } catch {

@@ -234,15 +234,21 @@ struct Convert: ParsableCommand {
 
         let outcome: Conversion.Outcome
         let started = DispatchTime.now().uptimeNanoseconds
+        // Steps on one self-overwriting stderr line, only when stderr is a terminal.
+        let showProgress = !quiet && !json && isatty(2) == 1
+        let clear = showProgress ? "\r\u{1B}[2K" : ""
         var warnings: [String] = []
         do {
             outcome = try Conversion.run(input: url, output: URL(fileURLWithPath: output), format: detected, options: options,
                                          verification: verification, registry: .shared,
                                          warn: { w in
                                              warnings.append(w)
-                                             if !json { FileHandle.standardError.write(Data((w + "\n").utf8)) }
-                                         })
+                                             if !json { FileHandle.standardError.write(Data((clear + w + "\n").utf8)) }
+                                         },
+                                         progress: { step in if showProgress { FileHandle.standardError.write(Data((clear + step + "...").utf8)) } })
+            if showProgress { FileHandle.standardError.write(Data(clear.utf8)) }
         } catch let e as ConversionError {
+            if showProgress { FileHandle.standardError.write(Data(clear.utf8)) }
             if json {
                 Self.printJSON(["input": input, "output": output, "status": "error", "error": "error: \(e)", "warnings": warnings,
                                 "seconds": Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9])
