@@ -36,7 +36,7 @@ LGB_VENV := $(BUILD_DATA)/venv-lgb
 LGB_PIP_PACKAGES := lightgbm==4.7.0 numpy==2.4.6 onnx==1.23.2 onnxmltools==1.16.0 packaging==26.4 onnxruntime==1.32.0
 
 .PHONY: all deps venv build release test roundtrip checker-agreement interop interop-check backend-tests demo \
-        proto proto-check schemas backend-data bench-io bench-interpreter bench-xgboost fixtures-xgboost bench-lightgbm fixtures-lightgbm fixtures-python bench-pickle bench-sklearn bench-layerspec fixtures-layerspec convert api-dump clean
+        proto proto-check schemas backend-data bench-io bench-interpreter bench-xgboost fixtures-xgboost bench-lightgbm fixtures-lightgbm fixtures-python bench-pickle bench-sklearn bench-layerspec fixtures-layerspec convert api-dump bench-batch clean
 
 all: build
 
@@ -197,6 +197,10 @@ bench-layerspec: release $(VENV)/.stamp
 ## torch is large, so its venv is not one the Makefile makes: see the script's header).
 fixtures-layerspec:
 	$${TORCH_PYTHON:-/tmp/venv-torch/bin/python} scripts/make_layerspec_fixtures.py
+
+## Batch overhead: 200 fixtures converted one process at a time, then by make -j2 convert.
+bench-batch: release $(VENV)/.stamp
+	$(VPY) scripts/bench_batch.py --cli $(CLI_RELEASE)
 
 ## Regenerate Fixtures/python (pickle/joblib/skops/jsonpickle files and the hostile corpus).
 fixtures-python: $(PY_VENV)/.stamp

@@ -108,10 +108,13 @@ struct Convert: ParsableCommand {
     @Flag(help: "Print the time each step took (read and convert, write, read back, verify).")
     var timings = false
 
+    @Option(name: .customLong("result-file"), help: "Also write the --json result object to this file (atomically), on success and on failure.")
+    var resultFile: String?
+
     func run() throws {
         var command = self
         do { try command.applyOptionsFile() } catch let f as CLIFailure {
-            if json { Self.printJSON(["input": input, "output": output ?? "", "status": "error", "error": f.message]) }
+            emit(["input": input, "output": output ?? "", "status": "error", "error": f.message])
             throw f
         }
         try command.convert()
@@ -173,10 +176,11 @@ struct Convert: ParsableCommand {
         if take("doc") { doc = try text("doc") ?? doc }
     }
 
-    static func printJSON(_ object: [String: Any]) {
-        if let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) {
-            print(String(decoding: data, as: UTF8.self))
-        }
+    /// The JSON result: printed with --json, written to --result-file when given.
+    func emit(_ object: [String: Any]) {
+        guard json || resultFile != nil, let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else { return }
+        if json { print(String(decoding: data, as: UTF8.self)) }
+        if let resultFile { try? (data + Data("\n".utf8)).write(to: URL(fileURLWithPath: resultFile), options: .atomic) }
     }
 
     func convert() throws {
@@ -249,13 +253,11 @@ struct Convert: ParsableCommand {
             if showProgress { FileHandle.standardError.write(Data(clear.utf8)) }
         } catch let e as ConversionError {
             if showProgress { FileHandle.standardError.write(Data(clear.utf8)) }
-            if json {
-                Self.printJSON(["input": input, "output": output, "status": "error", "error": "error: \(e)", "warnings": warnings,
-                                "seconds": Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9])
-            }
+            emit(["input": input, "output": output, "status": "error", "error": "error: \(e)", "warnings": warnings,
+                  "seconds": Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9])
             throw CLIFailure(message: "error: \(e)")
         }
-        if json {
+        if json || resultFile != nil {
             var object: [String: Any] = [
                 "input": input, "output": output, "status": "ok", "format": outcome.format.rawValue, "summary": outcome.summary,
                 "bytes": outcome.bytesWritten, "warnings": warnings, "seconds": Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9,
@@ -272,8 +274,8 @@ struct Convert: ParsableCommand {
                 object["verification"] = NSNull()
                 object["not_verified"] = noVerify ? "--no-verify" : "no native evaluator for this kind of model"
             }
-            Self.printJSON(object)
-            return
+            emit(object)
+            if json { return }
         }
         if !quiet {
             print("\(input) -> \(output): \(outcome.summary), \(outcome.bytesWritten) bytes")
