@@ -32,6 +32,7 @@ public enum LightGBMTextReader {
         var currentLine = 0
         var lineNumber = 0
         var lineStart = 0
+        var ended = false
         let n = b.count
         func text(_ s: Int, _ e: Int) -> String { String(decoding: UnsafeBufferPointer(rebasing: b[s..<e]), as: UTF8.self) }
         while lineStart < n {
@@ -43,7 +44,7 @@ public enum LightGBMTextReader {
             let s = lineStart
             lineStart = lineEnd + 1
             if s == e { continue }
-            if e - s == 12, text(s, e) == "end of trees" { break }
+            if e - s == 12, text(s, e) == "end of trees" { ended = true; break }
             var eq = s
             while eq < e, b[eq] != UInt8(ascii: "=") { eq += 1 }
             guard eq < e else {
@@ -83,6 +84,12 @@ public enum LightGBMTextReader {
             trees.append(try tree(block.fields, b, index: t, line: block.line))
         }
         guard !trees.isEmpty else { throw LightGBMError.text(line: lineNumber, reason: "the file holds no Tree= blocks") }
+        // LightGBM always ends the trees with this line; without it the file was cut short
+        // (its last tree may even end inside a number that still parses).
+        guard ended else { throw LightGBMError.text(line: lineNumber, reason: "the file ends before 'end of trees' (truncated?)") }
+        if let sizes = header["tree_sizes"]?.split(separator: " "), sizes.count != trees.count {
+            throw LightGBMError.text(line: 1, reason: "tree_sizes= lists \(sizes.count) trees but the file holds \(trees.count)")
+        }
         return LightGBMBooster(objective: objective, numClass: numClass, numTreePerIteration: perIteration, maxFeatureIndex: maxFeature,
                                averageOutput: averageOutput, featureNames: names, trees: trees)
     }
