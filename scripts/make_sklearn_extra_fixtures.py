@@ -40,6 +40,18 @@ SEED = 20251201
 ROOT = os.path.join(os.path.dirname(__file__), "..", "Fixtures", "python", "sklearn_extra")
 
 
+def save_case(index, name, est, data, method, **extra):
+    """Pickles a fitted estimator with scikit-learn's outputs on the saved input `data`
+    (`method`, and predict), and adds its INDEX.json entry."""
+    inputs = np.load(os.path.join(ROOT, data))
+    with open(os.path.join(ROOT, f"{name}.p4.pkl"), "wb") as fh:
+        pickle.dump(est, fh, protocol=4)
+    if method != "predict":
+        np.save(os.path.join(ROOT, f"{name}.{method}.npy"), getattr(est, method)(inputs))
+    np.save(os.path.join(ROOT, f"{name}.predict.npy"), est.predict(inputs))
+    index.append({"name": name, "method": method, "input": data, **extra})
+
+
 # --- Naive Bayes (categorical), discriminant and mixture models, ensembles of other
 # estimators (branch sk-ensembles-others). Each case: pickle 4, scikit-learn's outputs on
 # its input, one INDEX.json entry; "output": "label" marks a classifier compared on its
@@ -49,13 +61,7 @@ def ensembles_and_others(X, X2, y2, X3, y3, Xr, yr):
     index = []
 
     def save(name, est, data, method, **extra):
-        inputs = np.load(os.path.join(ROOT, data))
-        with open(os.path.join(ROOT, f"{name}.p4.pkl"), "wb") as fh:
-            pickle.dump(est, fh, protocol=4)
-        if method != "predict":
-            np.save(os.path.join(ROOT, f"{name}.{method}.npy"), getattr(est, method)(inputs))
-        np.save(os.path.join(ROOT, f"{name}.predict.npy"), est.predict(inputs))
-        index.append({"name": name, "method": method, "input": data, **extra})
+        save_case(index, name, est, data, method, **extra)
 
     # CategoricalNB: integer codes; min_categories widens feature 1's table to 5 codes
     # (training saw 0-2). The input has codes 3 and 4 there, known only through
@@ -165,13 +171,7 @@ def svm_probabilities_and_trees(X, X2, y2, X3, y3):
     index = []
 
     def save(name, est, data, method, **extra):
-        inputs = np.load(os.path.join(ROOT, data))
-        with open(os.path.join(ROOT, f"{name}.p4.pkl"), "wb") as fh:
-            pickle.dump(est, fh, protocol=4)
-        if method != "predict":
-            np.save(os.path.join(ROOT, f"{name}.{method}.npy"), getattr(est, method)(inputs))
-        np.save(os.path.join(ROOT, f"{name}.predict.npy"), est.predict(inputs))
-        index.append({"name": name, "method": method, "input": data, **extra})
+        save_case(index, name, est, data, method, **extra)
 
     # probability=True (deprecated in 1.9, still fitted): Platt sigmoids per class pair and
     # libsvm's iterative pairwise coupling, which also runs for two classes. X4 has four
