@@ -40,6 +40,26 @@ SEED = 20251201
 ROOT = os.path.join(os.path.dirname(__file__), "..", "Fixtures", "python", "sklearn_extra")
 
 
+def sgd_probabilities(X, X2, y2, X3, y3):
+    """SGDClassifier's predict_proba for the losses that have one (log_loss, one vs rest
+    normalised; modified_huber, clipped, with uniform rows where every class clips to 0),
+    binary and 3 classes. The input is X scaled up so that some scores clip, plus rows
+    where every modified_huber class score is at most -1 (the uniform case)."""
+    index = []
+    cases = [("sgd_log_binary", "log_loss", X2, y2), ("sgd_log_multiclass", "log_loss", X3, y3),
+             ("sgd_huber_binary", "modified_huber", X2, y2), ("sgd_huber_multiclass", "modified_huber", X3, y3)]
+    fitted = [(name, SGDClassifier(loss=loss, random_state=SEED, max_iter=2000, tol=None).fit(Xt, yt)) for name, loss, Xt, yt in cases]
+    huber3 = fitted[3][1]
+    rng = np.random.default_rng(SEED + 7)
+    candidates = rng.normal(size=(20000, X.shape[1])) * 4
+    uniform = candidates[(huber3.decision_function(candidates) <= -1).all(axis=1)][:3]
+    Xs = np.vstack([X * 3, uniform])
+    np.save(os.path.join(ROOT, "X_sgd.npy"), Xs)
+    for name, est in fitted:
+        save_case(index, name, est, "X_sgd.npy", "predict_proba")
+    return index
+
+
 def save_case(index, name, est, data, method, **extra):
     """Pickles a fitted estimator with scikit-learn's outputs on the saved input `data`
     (`method`, and predict), and adds its INDEX.json entry."""
@@ -527,6 +547,7 @@ def main():
     index += ensembles_and_others(X, X2, y2, X3, y3, Xr, yr)
     linear_and_transformer_cases(index, X, Xr, yr, y3)
     index += svm_probabilities_and_trees(X, X2, y2, X3, y3)
+    index += sgd_probabilities(X, X2, y2, X3, y3)
     with open(os.path.join(ROOT, "INDEX.json"), "w") as fh:
         json.dump(index, fh, indent=1)
     with open(os.path.join(ROOT, "VERSIONS.txt"), "w") as fh:

@@ -70,10 +70,20 @@ struct SklearnLinear: SklearnGraphLowering {
                 let flat = try b.node("Reshape", [scores, try b.initializer([Int64(-1)], shape: [1], name: "flatten")], name: "scores_flat")
                 let positive = try b.node("Greater", [flat, try b.floats([0], shape: [], dtype: dtype, name: "zero")], name: "positive")
                 let index = try b.node("Cast", [positive], attributes: ["to": .dataType(.int64)], name: "class_index")
-                return .decision(label: try b.node("Gather", [table, index], attributes: ["axis": .int(0)], name: "label"), scores: flat, columns: 1)
+                let label = try b.node("Gather", [table, index], attributes: ["axis": .int(0)], name: "label")
+                if let loss = SklearnSGDProbabilities.loss(node) {
+                    let probs = try SklearnSGDProbabilities.probabilities(loss: loss, scores: flat, classes: 2, to: b, dtype: dtype)
+                    return .classifier(label: label, probabilities: probs, classes: 2)
+                }
+                return .decision(label: label, scores: flat, columns: 1)
             }
             let index = try b.node("ArgMax", [scores], attributes: ["axis": .int(1), "keepdims": .int(0)], name: "class_index")
-            return .decision(label: try b.node("Gather", [table, index], attributes: ["axis": .int(0)], name: "label"), scores: scores, columns: rows)
+            let label = try b.node("Gather", [table, index], attributes: ["axis": .int(0)], name: "label")
+            if let loss = SklearnSGDProbabilities.loss(node) {
+                let probs = try SklearnSGDProbabilities.probabilities(loss: loss, scores: scores, classes: rows, to: b, dtype: dtype)
+                return .classifier(label: label, probabilities: probs, classes: rows)
+            }
+            return .decision(label: label, scores: scores, columns: rows)
         }
         let probs: GraphBuilder.Value
         if rows == 1 {
