@@ -696,6 +696,7 @@ def linear_and_transformer_cases(index, X, Xr, yr, y3):
         ("refused_missing_indicator_none", MissingIndicator(), Xr_clean, None, ["features_", "no column had missing values"]),
         ("refused_select_k_best_zero", fs.SelectKBest(fs.f_classif, k=0), Xr, y3, ["SelectKBest", "keeps no feature"]),
         ("refused_select_from_tree", fs.SelectFromModel(DecisionTreeClassifier(max_depth=2, random_state=SEED)), Xr, y3, ["SelectFromModel", "DecisionTreeClassifier", "coef_"]),
+        ("refused_onehot_infrequent", OneHotEncoder(min_frequency=10, handle_unknown="infrequent_if_exist"), cat_all, None, ["OneHotEncoder", "_infrequent_enabled"]),
     ]:
         est.fit(fit_x, fit_y)
         with open(os.path.join(ROOT, f"{name}.p4.pkl"), "wb") as fh:
@@ -710,6 +711,8 @@ def linear_and_transformer_cases(index, X, Xr, yr, y3):
         ("ordinal_missing", OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=-1, encoded_missing_value=-2), cat_train_nan, "X_categories_nan.npy"),
         # Every input value known; NaN (a category of columns 1 and 2) stays NaN, the default encoded_missing_value.
         ("ordinal_nan", OrdinalEncoder(), cat_all_nan, "X_categories_nan.npy"),
+        # NaN is a category of column 1 (its own output column) and unknown in column 2 (a zero row part).
+        ("onehot_nan", OneHotEncoder(handle_unknown="ignore", sparse_output=False), cat_train_nan, "X_categories_nan.npy"),
     ]:
         est.fit(fit_x)
         save(name, est, "transform", data)

@@ -84,6 +84,10 @@ struct SklearnSimpleModels: SklearnGraphLowering {
             return .regressor(r, targets: c.count)
         case Self.oneHot:
             if let d = node.optionalAttribute("drop_idx_"), !d.isNone { throw SklearnError.invalid(path: d.path, reason: "OneHotEncoder with drop is not converted yet") }
+            if case .bool(true)? = node.optionalAttribute("_infrequent_enabled")?.value {
+                throw SklearnError.invalid(path: node.path + "._infrequent_enabled",
+                                           reason: "OneHotEncoder with infrequent categories (min_frequency / max_categories) is not converted")
+            }
             let cats = try node.attribute("categories_").items()
             guard cats.count == width else { throw SklearnError.invalid(path: node.path + ".categories_", reason: "\(cats.count) category lists for \(width) columns") }
             var parts: [GraphBuilder.Value] = []
@@ -92,7 +96,14 @@ struct SklearnSimpleModels: SklearnGraphLowering {
                 let values = try c.doubles(rank: 1)
                 let column = try b.node("Slice", [x, try b.initializer([Int64(f)], shape: [1], name: "c\(f)_start"), try b.initializer([Int64(f + 1)], shape: [1], name: "c\(f)_end"),
                                                   try b.initializer([Int64(1)], shape: [1], name: "axis1_\(f)")], name: "column\(f)")
-                let hits = try b.node("Equal", [column, try b.floats(values, shape: [Int64(values.count)], dtype: dtype, name: "categories\(f)")], name: "matches\(f)")
+                var hits = try b.node("Equal", [column, try b.floats(values, shape: [Int64(values.count)], dtype: dtype, name: "categories\(f)")], name: "matches\(f)")
+                if let nan = values.firstIndex(where: { $0.isNaN }) {
+                    // NaN is a category (scikit-learn keeps it last); Equal never matches it.
+                    let isNaN = try b.node("IsNaN", [column], name: "missing\(f)")
+                    let mask = (0..<values.count).map { $0 == nan }
+                    let nanColumn = try b.initializer(mask, shape: [Int64(values.count)], name: "nan_category\(f)")
+                    hits = try b.node("Or", [hits, try b.node("And", [isNaN, nanColumn], name: "nan_match\(f)")], name: "matches_or_nan\(f)")
+                }
                 parts.append(try b.node("Cast", [hits], attributes: ["to": .dataType(dtype)], name: "onehot\(f)"))
                 total += values.count
             }
