@@ -39,7 +39,7 @@ struct SklearnCalibration: SklearnGraphLowering {
             let p = try calibratedProbabilities(m, classes: labels, index: k, to: b, input: x, width: width, dtype: dtype)
             total = try total.map { try b.node("Add", [$0, p], name: "probability_sum\(k)") } ?? p
         }
-        let probs = try b.node("Div", [total!, try b.floats([Double(members.count)], shape: [], dtype: dtype, name: "classifier_count")], name: "probabilities")
+        let probs = try b.node("Div", [try nonEmpty(total, node), try b.floats([Double(members.count)], shape: [], dtype: dtype, name: "classifier_count")], name: "probabilities")
         let index = try b.node("ArgMax", [probs], attributes: ["axis": .int(1), "keepdims": .int(0)], name: "class_index")
         return .classifier(label: try b.node("Gather", [try labels.table(b), index], attributes: ["axis": .int(0)], name: "label"), probabilities: probs, classes: c)
     }

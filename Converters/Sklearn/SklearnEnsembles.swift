@@ -43,7 +43,7 @@ struct SklearnEnsembles: SklearnGraphLowering {
                 let vote = coded
                 total = try total.map { try b.node("Add", [$0, vote], name: "votes\(k)") } ?? vote
             }
-            let pred = try b.node("Div", [total!, try b.floats([weights.prefix(members.count).reduce(0, +)], shape: [], dtype: dtype, name: "weight_total")], name: "vote_fractions")
+            let pred = try b.node("Div", [try nonEmpty(total, node), try b.floats([weights.prefix(members.count).reduce(0, +)], shape: [], dtype: dtype, name: "weight_total")], name: "vote_fractions")
             let probs: GraphBuilder.Value
             if c == 2 {
                 // decision = pred[:,1] - pred[:,0]; proba = softmax([-d, d] / 2).
@@ -74,7 +74,7 @@ struct SklearnEnsembles: SklearnGraphLowering {
                 }
                 total = try total.map { try b.node("Add", [$0, value], name: "member_sum\(k)") } ?? value
             }
-            let mean = try b.node("Div", [total!, try b.floats([Double(members.count)], shape: [], dtype: dtype, name: "member_count")], name: node.className == Self.baggingRegressor ? "predictions" : "probabilities")
+            let mean = try b.node("Div", [try nonEmpty(total, node), try b.floats([Double(members.count)], shape: [], dtype: dtype, name: "member_count")], name: node.className == Self.baggingRegressor ? "predictions" : "probabilities")
             if node.className == Self.baggingRegressor { return .regressor(mean, targets: 1) }
             let table = try labels(node)
             guard table.count == classes else { throw SklearnError.invalid(path: node.path + ".classes_", reason: "members trained on a subset of the classes are not converted yet") }

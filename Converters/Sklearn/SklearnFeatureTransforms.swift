@@ -95,7 +95,7 @@ struct SklearnFeatureTransforms: SklearnGraphLowering {
                 total = try total.map { try b.node("Add", [$0, weighted], name: "vote_sum\(k)") } ?? weighted
             }
             let sum = weights.reduce(0, +)
-            return .regressor(try b.node("Div", [total!, try b.floats([sum], shape: [], dtype: dtype, name: "weight_total")], name: "predictions"), targets: 1)
+            return .regressor(try b.node("Div", [try nonEmpty(total, node), try b.floats([sum], shape: [], dtype: dtype, name: "weight_total")], name: "predictions"), targets: 1)
         default:
             let voting = try node.attribute("voting").string()
             if voting == "hard" { return try SklearnHardVoting.addNodes(node, to: b, input: x, width: width, dtype: dtype) }
@@ -114,7 +114,7 @@ struct SklearnFeatureTransforms: SklearnGraphLowering {
                 let weighted = try b.node("Mul", [probs, try b.floats([weights[k]], shape: [], dtype: dtype, name: "weight\(k)")], name: "weighted\(k)")
                 total = try total.map { try b.node("Add", [$0, weighted], name: "vote_sum\(k)") } ?? weighted
             }
-            let probs = try b.node("Div", [total!, try b.floats([weights.reduce(0, +)], shape: [], dtype: dtype, name: "weight_total")], name: "probabilities")
+            let probs = try b.node("Div", [try nonEmpty(total, node), try b.floats([weights.reduce(0, +)], shape: [], dtype: dtype, name: "weight_total")], name: "probabilities")
             let labels = try SklearnClassTable(try node.attribute("le_").attribute("classes_"))
             guard labels.count == classes else {
                 throw SklearnError.invalid(path: node.path + ".le_", reason: "the label encoder's classes do not fit the members")

@@ -77,3 +77,10 @@ struct SklearnClassTable {
         }
     }
 }
+
+/// The accumulated sum of an ensemble's members, or an error for an ensemble that has
+/// none (only a crafted file has no fitted members).
+func nonEmpty(_ total: GraphBuilder.Value?, _ node: PyNode) throws -> GraphBuilder.Value {
+    guard let total else { throw SklearnError.invalid(path: node.path + ".estimators_", reason: "the ensemble has no fitted members") }
+    return total
+}

@@ -31,7 +31,7 @@ enum SklearnHardVoting {
                                           try b.initializer([weights[k]], shape: [], name: "member_weight\(k)")], name: "weighted_vote\(k)")
             total = try total.map { try b.node("Add", [$0, vote], name: "votes\(k)") } ?? vote
         }
-        let index = try b.node("ArgMax", [total!], attributes: ["axis": .int(1), "keepdims": .int(0)], name: "class_index")
+        let index = try b.node("ArgMax", [try nonEmpty(total, node)], attributes: ["axis": .int(1), "keepdims": .int(0)], name: "class_index")
         return .label(try b.node("Gather", [try labels.table(b), index], attributes: ["axis": .int(0)], name: "label"))
     }
 
