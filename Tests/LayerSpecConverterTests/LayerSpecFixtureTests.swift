@@ -42,12 +42,12 @@ final class LayerSpecFixtureTests: XCTestCase {
                     for (g, e) in zip(try got.doubles(), try want.doubles()) where abs(g - e) > 1e-4 + 1e-4 * abs(e) {
                         XCTFail("\(what): \(g) vs torch \(e)"); break
                     }
-                    // The interop record holds one input; models with more are checked here only.
-                    if !float64 && weights.hasSuffix(".safetensors") && extra.isEmpty {
+                    if !float64 && weights.hasSuffix(".safetensors") {
                         let url = FileManager.default.temporaryDirectory.appendingPathComponent("layerspec-\(name)-\(UUID().uuidString).onnx")
                         _ = try result.model.write(to: url)
-                        try WrittenModels.recordWithTestData(url, name: "layerspec-\(name)", input: input, inputName: inputName, model: result.model,
-                                                             expected: ["output": want])
+                        var inputs: [String: TensorValue] = [:]
+                        for (n, v) in feeds { inputs[n] = v.tensor }
+                        try WrittenModels.recordWithTestData(url, name: "layerspec-\(name)", inputs: inputs, model: result.model, expected: ["output": want])
                         try? FileManager.default.removeItem(at: url)
                     }
                     checked += 1
