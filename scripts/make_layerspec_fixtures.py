@@ -294,6 +294,91 @@ def masked_cases():
     ], {"x": ("float32", ["steps", "batch", 12]), "mask": ("bool", ["steps", "steps"])}, (steps, 2, 12), {"mask": causal}
 
 
+class Functional(nn.Module):
+    """The functional layers, chained: arithmetic, permutes, reshapes, reductions, stacking,
+    slicing, chunking, then PReLU and Identity."""
+
+    def __init__(self):
+        super().__init__()
+        self.lin = nn.Linear(6, 6)
+        self.prelu = nn.PReLU()
+        self.prelu.weight.data.fill_(0.3)
+
+    def forward(self, x):
+        lin = self.lin(x)                                  # [b, 4, 6]
+        mul = (lin - x) * x
+        div = mul / torch.sigmoid(x)
+        mm = torch.matmul(div.permute(0, 2, 1), x)         # [b, 6, 6]
+        cat = torch.cat([mm.transpose(1, 2), mm], dim=2)   # [b, 6, 12]
+        view = cat.view(x.size(0), 6, 3, 4).unsqueeze(1).squeeze(1)
+        mx = view.amax(dim=3, keepdim=True)                # [b, 6, 3, 1]
+        sm = view.sum(dim=3)                               # [b, 6, 3]
+        st = torch.stack([sm, sm * 0.5], dim=-1)           # [b, 6, 3, 2]
+        sl = st[:, 1:5:2]                                  # [b, 2, 3, 2]
+        ch = sl.chunk(2, dim=2)[1]                         # [b, 2, 1, 2]
+        out = self.prelu(torch.flatten(ch, 1))             # [b, 4]
+        return torch.cat([out, torch.flatten(mx, 1)], dim=1)
+
+
+class Shapes(nn.Module):
+    """1-d padding, a transposed 1-d convolution and instance norm, reshaped into 2-d for
+    adaptive max pooling."""
+
+    def __init__(self):
+        super().__init__()
+        self.pad = nn.ConstantPad1d((1, 2), 0.5)
+        self.up = nn.ConvTranspose1d(3, 4, 3, stride=2)
+        self.norm = nn.InstanceNorm1d(4, affine=True)
+        self.pool = nn.AdaptiveMaxPool2d((1, 3))
+        self.fc = nn.Linear(12, 2)
+
+    def forward(self, x):
+        y = self.norm(self.up(self.pad(x)))                # [b, 4, 27]
+        y = self.pool(y.unflatten(2, (3, 9)))               # [b, 4, 1, 3]
+        return self.fc(torch.flatten(y, 1))
+
+
+def functional_cases():
+    with torch.no_grad():
+        shapes = Shapes()
+        shapes.norm.weight.copy_(torch.linspace(0.5, 1.5, 4))
+        shapes.norm.bias.copy_(torch.linspace(-0.2, 0.2, 4))
+    yield "functional", Functional(), [
+        {"type": "Linear", "name": "lin", "in_features": 6, "out_features": 6},
+        {"type": "Sub", "name": "sub", "inputs": ["lin", "x"]},
+        {"type": "Mul", "name": "mul", "inputs": ["sub", "x"]},
+        {"type": "Sigmoid", "name": "sigx", "inputs": ["x"]},
+        {"type": "Div", "name": "div", "inputs": ["mul", "sigx"]},
+        {"type": "Permute", "name": "perm", "dims": [0, 2, 1]},
+        {"type": "MatMul", "name": "mm", "inputs": ["perm", "x"]},
+        {"type": "Transpose", "name": "tr", "dim0": 1, "dim1": 2},
+        {"type": "Concat", "name": "cat", "inputs": ["tr", "mm"], "dim": 2},
+        {"type": "View", "name": "view0", "shape": ["batch", 6, 3, 4]},
+        {"type": "Unsqueeze", "dim": 1},
+        {"type": "Squeeze", "name": "view", "dim": 1},
+        {"type": "Max", "name": "mx", "dim": 3, "keepdim": True},
+        {"type": "Sum", "name": "sm", "dim": 3, "inputs": ["view"]},
+        {"type": "Scale", "name": "half", "value": 0.5},
+        {"type": "Stack", "name": "st", "inputs": ["sm", "half"], "dim": -1},
+        {"type": "Slice", "name": "sl", "dim": 1, "start": 1, "end": 5, "step": 2},
+        {"type": "Chunk", "name": "ch", "chunks": 2, "dim": 2, "index": 1},
+        {"type": "Flatten"},
+        {"type": "PReLU", "name": "prelu"},
+        {"type": "Identity", "name": "out"},
+        {"type": "Flatten", "name": "mxflat", "inputs": ["mx"]},
+        {"type": "Concat", "inputs": ["out", "mxflat"], "dim": 1},
+    ], {"x": ["batch", 4, 6]}, (3, 4, 6), "float32"
+    yield "shapes", shapes, [
+        {"type": "ConstantPad1d", "name": "pad", "padding": [1, 2], "value": 0.5},
+        {"type": "ConvTranspose1d", "name": "up", "in_channels": 3, "out_channels": 4, "kernel_size": 3, "stride": 2},
+        {"type": "InstanceNorm1d", "name": "norm", "num_features": 4, "affine": True},
+        {"type": "Unflatten", "dim": 2, "unflattened_size": [3, 9]},
+        {"type": "AdaptiveMaxPool2d", "name": "pool", "output_size": [1, 3]},
+        {"type": "Flatten"},
+        {"type": "Linear", "name": "fc", "in_features": 12, "out_features": 2},
+    ], {"x": ["batch", 3, 10]}, (2, 3, 10), "float32"
+
+
 def more_cases():
     imaging = nn.Sequential(
         nn.Conv2d(3, 8, 3, padding=1), nn.GroupNorm(2, 8), nn.ReflectionPad2d((1, 1, 2, 0)), nn.InstanceNorm2d(8, affine=True),
@@ -330,53 +415,53 @@ def more_cases():
     ], {"x": ["batch", 5]}, (4, 5), "int64"
 
 
+def write_case(index, name, model, layers, inputs, x, extra=None):
+    """Saves one case: its spec (inputs: name -> (dtype, shape)), both weight files, the
+    input(s) and torch's output, and its INDEX.json entry."""
+    extra = extra or {}
+    with torch.no_grad():
+        y = model(torch.from_numpy(x), *[torch.from_numpy(v) for v in extra.values()]).numpy()
+    state = {k: v.contiguous() for k, v in model.state_dict().items()}
+    safetensors.torch.save_file(state, os.path.join(ROOT, f"{name}.safetensors"))
+    torch.save(state, os.path.join(ROOT, f"{name}.pt"))
+    spec = {"format": "layerspec/1", "name": name,
+            "inputs": {k: {"dtype": d, "shape": v} for k, (d, v) in inputs.items()},
+            "weights": f"{name}.safetensors", "layers": layers}
+    with open(os.path.join(ROOT, f"{name}.layers.json"), "w") as fh:
+        json.dump(spec, fh, indent=1)
+        fh.write("\n")
+    np.save(os.path.join(ROOT, f"{name}.x.npy"), x)
+    for k, v in extra.items():
+        np.save(os.path.join(ROOT, f"{name}.{k}.npy"), v)
+    np.save(os.path.join(ROOT, f"{name}.output.npy"), y.astype(np.float32))
+    entry = {"name": name, "input": next(iter(inputs)), "weights": [f"{name}.safetensors", f"{name}.pt"]}
+    if extra:
+        entry["extra_inputs"] = {k: f"{name}.{k}.npy" for k in extra}
+    index.append(entry)
+
+
 def main():
     os.makedirs(ROOT, exist_ok=True)
     torch.manual_seed(SEED)
     rng = np.random.default_rng(SEED)
     index = []
-    all_cases = [c + ("float32",) for c in cases()] + list(sequence_cases()) + list(more_cases())
-    for name, model, layers, inputs, shape, dtype in all_cases:
-        randomize_norms(model)
-        model.eval()
-        if dtype == "int64":
-            x = rng.integers(0, 50, size=shape).astype(np.int64)
-        else:
-            x = (rng.standard_normal(shape) * 1.5).astype(np.float32)
-        with torch.no_grad():
-            y = model(torch.from_numpy(x)).numpy()
-        state = {k: v.contiguous() for k, v in model.state_dict().items()}
-        safetensors.torch.save_file(state, os.path.join(ROOT, f"{name}.safetensors"))
-        torch.save(state, os.path.join(ROOT, f"{name}.pt"))
-        spec = {"format": "layerspec/1", "name": name,
-                "inputs": {k: {"dtype": dtype, "shape": v} for k, v in inputs.items()},
-                "weights": f"{name}.safetensors", "layers": layers}
-        with open(os.path.join(ROOT, f"{name}.layers.json"), "w") as fh:
-            json.dump(spec, fh, indent=1)
-            fh.write("\n")
-        np.save(os.path.join(ROOT, f"{name}.x.npy"), x)
-        np.save(os.path.join(ROOT, f"{name}.output.npy"), y.astype(np.float32))
-        index.append({"name": name, "input": next(iter(inputs)), "weights": [f"{name}.safetensors", f"{name}.pt"]})
+
+    def single_input(cases):
+        for name, model, layers, inputs, shape, dtype in cases:
+            randomize_norms(model)
+            model.eval()
+            if dtype == "int64":
+                x = rng.integers(0, 50, size=shape).astype(np.int64)
+            else:
+                x = (rng.standard_normal(shape) * 1.5).astype(np.float32)
+            write_case(index, name, model, layers, {k: (dtype, v) for k, v in inputs.items()}, x)
+
+    single_input([c + ("float32",) for c in cases()] + list(sequence_cases()) + list(more_cases()))
     for name, model, layers, inputs, shape, extra in masked_cases():
         model.eval()
-        x = (rng.standard_normal(shape) * 1.5).astype(np.float32)
-        with torch.no_grad():
-            y = model(torch.from_numpy(x), *[torch.from_numpy(v) for v in extra.values()]).numpy()
-        state = {k: v.contiguous() for k, v in model.state_dict().items()}
-        safetensors.torch.save_file(state, os.path.join(ROOT, f"{name}.safetensors"))
-        torch.save(state, os.path.join(ROOT, f"{name}.pt"))
-        spec = {"format": "layerspec/1", "name": name,
-                "inputs": {k: {"dtype": d, "shape": v} for k, (d, v) in inputs.items()},
-                "weights": f"{name}.safetensors", "layers": layers}
-        with open(os.path.join(ROOT, f"{name}.layers.json"), "w") as fh:
-            json.dump(spec, fh, indent=1)
-            fh.write("\n")
-        np.save(os.path.join(ROOT, f"{name}.x.npy"), x)
-        for k, v in extra.items():
-            np.save(os.path.join(ROOT, f"{name}.{k}.npy"), v)
-        np.save(os.path.join(ROOT, f"{name}.output.npy"), y.astype(np.float32))
-        index.append({"name": name, "input": "x", "weights": [f"{name}.safetensors", f"{name}.pt"],
-                      "extra_inputs": {k: f"{name}.{k}.npy" for k in extra}})
+        write_case(index, name, model, layers, inputs, (rng.standard_normal(shape) * 1.5).astype(np.float32), extra)
+    # Generated after the cases above, so that adding them changed none of the earlier files.
+    single_input(functional_cases())
     with open(os.path.join(ROOT, "INDEX.json"), "w") as fh:
         json.dump(index, fh, indent=1)
         fh.write("\n")

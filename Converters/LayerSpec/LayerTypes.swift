@@ -2,7 +2,7 @@
 public enum LayerTypes {
     public static let all: [LayerLowering] = [
         Linear(), Convolution(), BatchNorm(), LayerNorm(), Pooling(), AdaptivePooling(), Activations(), Reshaping(),
-        InferenceIdentity(), Arithmetic(), TensorFunctions(), Embedding(), Recurrent(), Attention(), TransposedConvolution(), Normalization(), Padding(), Resampling(), Bilinear(), EmbeddingBag(),
+        InferenceIdentity(), Arithmetic(), TensorFunctions(), Chunk(), Embedding(), Recurrent(), Attention(), TransposedConvolution(), Normalization(), Padding(), Resampling(), Bilinear(), EmbeddingBag(),
     ]
 
     /// The lowering for each type name.

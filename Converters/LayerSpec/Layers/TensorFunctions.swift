@@ -134,3 +134,30 @@ struct TensorFunctions: LayerLowering {
         }
     }
 }
+
+/// Chunk(`chunks`, `dim`, `index`): part `index` of `torch.chunk(x, chunks, dim)`, whose
+/// parts are ceil(size / chunks) long (the last one shorter, and fewer parts than asked
+/// when the size runs out), as `x.chunk(chunks, dim)[index]` picks it.
+struct Chunk: LayerLowering {
+    var typeNames: [String] { ["Chunk"] }
+
+    func lower(_ inputs: [LayerValue], _ c: LayerContext) throws -> LayerValue {
+        let x = try c.single(inputs)
+        let chunks = try c.args.int("chunks"), index = try c.args.int("index")
+        var d = try c.args.int("dim", default: 0)
+        if d < 0 { d += x.rank }
+        guard d >= 0, d < x.rank else { throw c.shapeError("dim is out of range for rank \(x.rank)") }
+        guard chunks >= 1 else { throw c.args.unsupported("chunks", "must be at least 1") }
+        let size = try c.fixed(x.shape[d], "the chunked dimension")
+        let step = (size + chunks - 1) / chunks
+        let parts = (size + step - 1) / step
+        let i = index < 0 ? index + parts : index
+        guard i >= 0, i < parts else { throw c.shapeError("index \(index) is out of range: \(size) splits into \(parts) chunks of \(step)") }
+        let start = i * step, end = min(size, start + step)
+        var out = x.shape
+        out[d] = .fixed(Int64(end - start))
+        let y = try c.node("Slice", [x.value, try c.int64s([Int64(start)], name: "starts"), try c.int64s([Int64(end)], name: "ends"),
+                                     try c.int64s([Int64(d)], name: "axes")])
+        return LayerValue(y, out)
+    }
+}
