@@ -338,6 +338,18 @@ class Shapes(nn.Module):
         return self.fc(torch.flatten(y, 1))
 
 
+class MeanSumBags(nn.Module):
+    """EmbeddingBag in mean and sum mode over the same fixed-length bags."""
+
+    def __init__(self):
+        super().__init__()
+        self.mean = nn.EmbeddingBag(50, 4, mode="mean")
+        self.sum = nn.EmbeddingBag(50, 3, mode="sum")
+
+    def forward(self, x):
+        return torch.cat([self.mean(x), self.sum(x)], dim=1)
+
+
 def functional_cases():
     with torch.no_grad():
         shapes = Shapes()
@@ -377,6 +389,11 @@ def functional_cases():
         {"type": "Flatten"},
         {"type": "Linear", "name": "fc", "in_features": 12, "out_features": 2},
     ], {"x": ["batch", 3, 10]}, (2, 3, 10), "float32"
+    yield "bags_mean_sum", MeanSumBags(), [
+        {"type": "EmbeddingBag", "name": "mean", "num_embeddings": 50, "embedding_dim": 4, "mode": "mean"},
+        {"type": "EmbeddingBag", "name": "sum", "num_embeddings": 50, "embedding_dim": 3, "mode": "sum", "inputs": ["x"]},
+        {"type": "Concat", "inputs": ["mean", "sum"], "dim": 1},
+    ], {"x": ["batch", 6]}, (4, 6), "int64"
 
 
 def more_cases():
