@@ -23,6 +23,9 @@ public struct XGBoostBooster: Sendable, Equatable {
     public var numTarget: Int?
     /// Trees per output group and iteration (random forests: `num_parallel_tree`).
     public var numParallelTree: Int?
+    /// `gbtree_model_param.num_trees` of a configuration: how many trees the model has
+    /// (checked against a dump converted with that configuration).
+    public var numTrees: Int?
     /// Feature names, when the model was trained with them.
     public var featureNames: [String]?
     /// Feature types (`q`, `c`, `int`, `i`, `float`), when recorded.

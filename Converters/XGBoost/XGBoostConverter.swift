@@ -45,6 +45,10 @@ public struct XGBoostConverter: Converter {
             booster.numFeature = booster.numFeature ?? config.numFeature
             booster.numTarget = booster.numTarget ?? config.numTarget
             booster.numParallelTree = booster.numParallelTree ?? config.numParallelTree
+            // A dump has no end marker: one cut at a line boundary loses whole trees.
+            if let n = config.numTrees, n != booster.trees.count, format == .xgboostTextDump || format == .xgboostJSONDump {
+                throw ConversionError.source(file: url.path, message: "the dump holds \(booster.trees.count) trees but \(configURL.lastPathComponent) says the model has \(n) (gbtree_model_param.num_trees); is the dump cut short?")
+            }
             booster.objectiveParameters.merge(config.objectiveParameters) { a, _ in a }
         }
         if let o = hints.objective { booster.objective = o }

@@ -39,8 +39,9 @@ public enum XGBoostModelReader {
             try readParameters(learner, into: &b)
             if let booster = try learner.optionalMember("gradient_booster") {
                 let gb = booster.has("gbtree") ? try booster.member("gbtree") : booster
-                if let p = try gb.optionalMember("gbtree_model_param"), let n = try p.optionalMember("num_parallel_tree") {
-                    b.numParallelTree = try n.integer()
+                if let p = try gb.optionalMember("gbtree_model_param") {
+                    if let n = try p.optionalMember("num_parallel_tree") { b.numParallelTree = try n.integer() }
+                    if let n = try p.optionalMember("num_trees") { b.numTrees = try n.integer() }
                 }
             }
             if b.objective == nil, let train = try learner.optionalMember("learner_train_param"), let o = try train.optionalMember("objective") {

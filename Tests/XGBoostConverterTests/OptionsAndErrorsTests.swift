@@ -41,6 +41,20 @@ final class OptionsAndErrorsTests: XCTestCase {
         }
     }
 
+    func testDumpMissingWholeTreesIsCaughtThroughTheConfig() throws {
+        // Cut before the last booster: every line parses, one tree is gone.
+        let fx = try XGBoostFixture.named("binary_logistic")
+        let text = try String(contentsOf: fx.file("dump.txt"), encoding: .utf8)
+        let last = try XCTUnwrap(text.range(of: "booster[", options: .backwards)).lowerBound
+        let folder = TemporaryFolder("xgb-cut-dump")
+        try Data(text[..<last].utf8).write(to: folder.file("dump.txt"))
+        var options = ConversionOptions()
+        options.hints.configFile = fx.file("config.json")
+        XCTAssertThrowsError(try XGBoostConverter().convert(contentsOf: folder.file("dump.txt"), format: .xgboostTextDump, options: options)) { e in
+            XCTAssertTrue("\(e)".contains("holds 5 trees but config.json says the model has 6"), "\(e)")
+        }
+    }
+
     func testFeatureMapNamesTheColumns() throws {
         let fx = try XGBoostFixture.named("feature_names")
         XCTAssertTrue(try String(contentsOf: fx.file("dump.txt"), encoding: .utf8).contains("[age<"), "the dump should use names")
