@@ -40,6 +40,23 @@ SEED = 20251201
 ROOT = os.path.join(os.path.dirname(__file__), "..", "Fixtures", "python", "sklearn_extra")
 
 
+def decompositions(X, X3):
+    """KernelPCA in each converted kernel, and FastICA with and without whitening."""
+    from sklearn.decomposition import FastICA, KernelPCA
+    index = []
+    for name, est in [("kernel_pca_rbf", KernelPCA(n_components=3, kernel="rbf", gamma=0.2)),
+                      ("kernel_pca_rbf_default_gamma", KernelPCA(n_components=2, kernel="rbf")),
+                      ("kernel_pca_poly", KernelPCA(n_components=3, kernel="poly", degree=2, gamma=0.1, coef0=0.5)),
+                      ("kernel_pca_sigmoid", KernelPCA(n_components=2, kernel="sigmoid", gamma=0.05, coef0=0.1)),
+                      ("kernel_pca_linear", KernelPCA(n_components=3, kernel="linear")),
+                      ("kernel_pca_cosine", KernelPCA(n_components=3, kernel="cosine")),
+                      ("fast_ica", FastICA(n_components=3, random_state=SEED, max_iter=1000)),
+                      ("fast_ica_no_whiten", FastICA(n_components=4, whiten=False, random_state=SEED, max_iter=1000))]:
+        est.fit(X3[:40])
+        save_case(index, name, est, "X.npy", "transform")
+    return index
+
+
 def sgd_probabilities(X, X2, y2, X3, y3):
     """SGDClassifier's predict_proba for the losses that have one (log_loss, one vs rest
     normalised; modified_huber, clipped, with uniform rows where every class clips to 0),
@@ -62,13 +79,14 @@ def sgd_probabilities(X, X2, y2, X3, y3):
 
 def save_case(index, name, est, data, method, **extra):
     """Pickles a fitted estimator with scikit-learn's outputs on the saved input `data`
-    (`method`, and predict), and adds its INDEX.json entry."""
+    (`method`, and predict when it has one), and adds its INDEX.json entry."""
     inputs = np.load(os.path.join(ROOT, data))
     with open(os.path.join(ROOT, f"{name}.p4.pkl"), "wb") as fh:
         pickle.dump(est, fh, protocol=4)
     if method != "predict":
         np.save(os.path.join(ROOT, f"{name}.{method}.npy"), getattr(est, method)(inputs))
-    np.save(os.path.join(ROOT, f"{name}.predict.npy"), est.predict(inputs))
+    if hasattr(est, "predict"):
+        np.save(os.path.join(ROOT, f"{name}.predict.npy"), est.predict(inputs))
     index.append({"name": name, "method": method, "input": data, **extra})
 
 
@@ -548,6 +566,7 @@ def main():
     linear_and_transformer_cases(index, X, Xr, yr, y3)
     index += svm_probabilities_and_trees(X, X2, y2, X3, y3)
     index += sgd_probabilities(X, X2, y2, X3, y3)
+    index += decompositions(X, X3)
     with open(os.path.join(ROOT, "INDEX.json"), "w") as fh:
         json.dump(index, fh, indent=1)
     with open(os.path.join(ROOT, "VERSIONS.txt"), "w") as fh:
