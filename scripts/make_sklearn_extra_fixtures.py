@@ -40,6 +40,25 @@ SEED = 20251201
 ROOT = os.path.join(os.path.dirname(__file__), "..", "Fixtures", "python", "sklearn_extra")
 
 
+def target_encoders():
+    """TargetEncoder on integer categories (one with NaN among them) for continuous,
+    binary and multiclass targets, transformed on rows with unknown categories and NaN."""
+    from sklearn.preprocessing import TargetEncoder
+    index = []
+    rng = np.random.default_rng(SEED + 11)
+    cats = rng.integers(0, 4, size=(90, 2)).astype(float)
+    cats[::7, 1] = np.nan
+    y_cont = cats[:, 0] * 1.5 + np.nan_to_num(cats[:, 1]) + rng.normal(size=90)
+    y_bin = (y_cont > np.median(y_cont)).astype(int)
+    y_multi = np.digitize(y_cont, np.quantile(y_cont, [0.33, 0.66]))
+    test = np.array([[0, 1], [3, np.nan], [5, 2], [1, 7], [2, 3], [-1, 0], [np.nan, 1]], dtype=float)
+    np.save(os.path.join(ROOT, "X_target_encoder.npy"), test)
+    for name, y in [("target_encoder_continuous", y_cont), ("target_encoder_binary", y_bin), ("target_encoder_multiclass", y_multi)]:
+        est = TargetEncoder(random_state=SEED).fit(cats, y)
+        save_case(index, name, est, "X_target_encoder.npy", "transform")
+    return index
+
+
 def decompositions(X, X3):
     """KernelPCA in each converted kernel, and FastICA with and without whitening."""
     from sklearn.decomposition import FastICA, KernelPCA
@@ -567,6 +586,7 @@ def main():
     index += svm_probabilities_and_trees(X, X2, y2, X3, y3)
     index += sgd_probabilities(X, X2, y2, X3, y3)
     index += decompositions(X, X3)
+    index += target_encoders()
     with open(os.path.join(ROOT, "INDEX.json"), "w") as fh:
         json.dump(index, fh, indent=1)
     with open(os.path.join(ROOT, "VERSIONS.txt"), "w") as fh:

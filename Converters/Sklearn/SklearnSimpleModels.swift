@@ -94,16 +94,7 @@ struct SklearnSimpleModels: SklearnGraphLowering {
             var total = 0
             for (f, c) in cats.enumerated() {
                 let values = try c.doubles(rank: 1)
-                let column = try b.node("Slice", [x, try b.initializer([Int64(f)], shape: [1], name: "c\(f)_start"), try b.initializer([Int64(f + 1)], shape: [1], name: "c\(f)_end"),
-                                                  try b.initializer([Int64(1)], shape: [1], name: "axis1_\(f)")], name: "column\(f)")
-                var hits = try b.node("Equal", [column, try b.floats(values, shape: [Int64(values.count)], dtype: dtype, name: "categories\(f)")], name: "matches\(f)")
-                if let nan = values.firstIndex(where: { $0.isNaN }) {
-                    // NaN is a category (scikit-learn keeps it last); Equal never matches it.
-                    let isNaN = try b.node("IsNaN", [column], name: "missing\(f)")
-                    let mask = (0..<values.count).map { $0 == nan }
-                    let nanColumn = try b.initializer(mask, shape: [Int64(values.count)], name: "nan_category\(f)")
-                    hits = try b.node("Or", [hits, try b.node("And", [isNaN, nanColumn], name: "nan_match\(f)")], name: "matches_or_nan\(f)")
-                }
+                let hits = try SklearnCategoryMatch.hits(try SklearnCategoryMatch.column(x, f, to: b), categories: values, to: b, dtype: dtype, name: "\(f)")
                 parts.append(try b.node("Cast", [hits], attributes: ["to": .dataType(dtype)], name: "onehot\(f)"))
                 total += values.count
             }
