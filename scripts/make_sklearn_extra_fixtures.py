@@ -752,6 +752,11 @@ def linear_and_transformer_cases(index, X, Xr, yr, y3):
         ("ordinal_nan", OrdinalEncoder(), cat_all_nan, "X_categories_nan.npy"),
         # NaN is a category of column 1 (its own output column) and unknown in column 2 (a zero row part).
         ("onehot_nan", OneHotEncoder(handle_unknown="ignore", sparse_output=False), cat_train_nan, "X_categories_nan.npy"),
+        ("onehot_drop_first", OneHotEncoder(drop="first", sparse_output=False), cat_all, "X_categories.npy"),
+        # if_binary drops only in two-category features; unknown categories are zero rows.
+        ("onehot_drop_if_binary", OneHotEncoder(drop="if_binary", handle_unknown="ignore", sparse_output=False),
+         np.column_stack([cat_train[:, 0], (cat_train[:, 1] > 0).astype(float), cat_train[:, 2:]]),
+         "X_categories.npy"),
     ]:
         est.fit(fit_x)
         save(name, est, "transform", data)
