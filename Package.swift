@@ -126,7 +126,8 @@ let package = Package(
             dependencies: ["LayerSpecConverter", "ConversionKit", "Interpreter", "ONNX", "ONNXSerialization", "TestSupport"],
             path: "Tests/LayerSpecConverterTests"),
         .testTarget(
-            name: "CLITests", dependencies: ["TestSupport", "ONNX", "ONNXSerialization"],
+            name: "CLITests",
+            dependencies: ["TestSupport", "ONNX", "ONNXSerialization", "ConversionKit", "XGBoostConverter", "LightGBMConverter", "SklearnConverter", "LayerSpecConverter"],
             path: "Tests/CLITests"),
     ],
     swiftLanguageModes: [.v5]
