@@ -36,7 +36,7 @@ LGB_VENV := $(BUILD_DATA)/venv-lgb
 LGB_PIP_PACKAGES := lightgbm==4.7.0 numpy==2.4.6 onnx==1.23.2 onnxmltools==1.16.0 packaging==26.4 onnxruntime==1.32.0
 
 .PHONY: all deps venv build release test roundtrip checker-agreement interop interop-check backend-tests demo \
-        proto proto-check schemas backend-data bench-io bench-interpreter bench-xgboost fixtures-xgboost bench-lightgbm fixtures-lightgbm fixtures-python bench-pickle bench-sklearn bench-layerspec fixtures-layerspec convert api-dump bench-batch clean
+        proto proto-check schemas backend-data bench-io bench-interpreter bench-xgboost fixtures-xgboost bench-lightgbm fixtures-lightgbm fixtures-python bench-pickle bench-sklearn bench-layerspec fixtures-layerspec convert api-dump bench-batch test-tsan test-asan clean
 
 all: build
 
@@ -152,6 +152,17 @@ proto-check: deps
 	    cmp $$tmp/$$p.pb-c.c Sources/ONNXProtoC/$$p.pb-c.c && cmp $$tmp/$$p.pb-c.h Sources/ONNXProtoC/include/$$p.pb-c.h \
 	    || { echo "proto-check: $$p is stale; run 'make proto'"; rm -rf $$tmp; exit 1; }; done; \
 	  rm -rf $$tmp; echo "proto-check: generated code is current"
+
+## The test suite under the thread sanitizer (the parallel parts: tree engines, verification's
+## background probe, concurrent conversions) and the address sanitizer, each in its own
+## build folder. TESTS=regex narrows them (default: everything).
+test-tsan:
+	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
+	$(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan --disable-swift-testing $(if $(TESTS),--filter '$(TESTS)')
+
+test-asan:
+	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan
+	$(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan --disable-swift-testing $(if $(TESTS),--filter '$(TESTS)')
 
 ## Regenerate docs/public-api.txt after a deliberate change to the public API.
 api-dump:
