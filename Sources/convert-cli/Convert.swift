@@ -1,6 +1,7 @@
 import ArgumentParser
 import ConversionKit
 import Foundation
+import Interpreter
 
 /// The default subcommand: converts a model file to ONNX, then verifies the written file
 /// against the source model's own evaluation before putting it in place.
@@ -108,6 +109,9 @@ struct Convert: ParsableCommand {
     @Flag(help: "Print the time each step took (read and convert, write, read back, verify).")
     var timings = false
 
+    @Option(help: "Worker threads for verification's parallel parts (default: one per core).")
+    var threads: Int?
+
     @Option(name: .customLong("result-file"), help: "Also write the --json result object to this file (atomically), on success and on failure.")
     var resultFile: String?
 
@@ -184,6 +188,10 @@ struct Convert: ParsableCommand {
     }
 
     func convert() throws {
+        if let threads {
+            guard threads >= 1 else { throw CLIFailure(message: "error: --threads must be at least 1", code: 2) }
+            Parallel.workers = threads
+        }
         let url = URL(fileURLWithPath: input)
         var detected: SourceFormat?
         if let format {
