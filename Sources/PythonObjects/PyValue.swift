@@ -83,6 +83,14 @@ public final class PyDict: @unchecked Sendable {
         Teardown.release(&flat)
     }
 
+    /// Hands over the entries and empties the dict (`PyValue.dismantle`).
+    func takeAll() -> [PyValue] {
+        let flat = entries.flatMap { [$0.key, $0.value] }
+        entries = []
+        index = [:]
+        return flat
+    }
+
     /// Sets `key` to `value`, replacing an equal key's value in place.
     public func set(_ key: PyValue, _ value: PyValue) {
         if let k = PyKey(key) {

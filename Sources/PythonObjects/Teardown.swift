@@ -41,3 +41,45 @@ extension PyValue {
         }
     }
 }
+
+extension PyValue {
+    /// Empties every list, dict and object reachable from this value, so that the
+    /// reference cycles a self-referential pickle makes (a list that contains itself, an
+    /// object whose state points back to it) are freed when the value goes. Call it once
+    /// the value is no longer needed; afterwards its containers are empty. Iterative, with
+    /// each container visited once, so depth and sharing cost nothing extra.
+    public func dismantle() {
+        var stack: [PyValue] = [self]
+        var seen = Set<ObjectIdentifier>()
+        var emptied: [PyValue] = []   // kept until the end, so nothing is freed mid-walk
+        while let v = stack.popLast() {
+            switch v {
+            case .list(let l):
+                guard seen.insert(ObjectIdentifier(l)).inserted else { continue }
+                stack.append(contentsOf: l.items)
+                emptied.append(contentsOf: l.items)
+                l.items = []
+            case .dict(let d):
+                guard seen.insert(ObjectIdentifier(d)).inserted else { continue }
+                let all = d.takeAll()
+                stack.append(contentsOf: all)
+                emptied.append(contentsOf: all)
+            case .object(let o):
+                guard seen.insert(ObjectIdentifier(o)).inserted else { continue }
+                let all = o.args + [o.kwargs ?? .none, o.state ?? .none] + o.listItems + o.dictItems.flatMap { [$0.0, $0.1] }
+                o.args = []; o.kwargs = nil; o.state = nil; o.listItems = []; o.dictItems = []
+                stack.append(contentsOf: all)
+                emptied.append(contentsOf: all)
+            case .tuple(let t), .set(let t), .frozenset(let t):
+                stack.append(contentsOf: t)
+            case .persistent(let p):
+                stack.append(p)
+            case .slice(let a, let b, let c):
+                stack += [a, b, c]
+            default:
+                continue
+            }
+        }
+        Teardown.release(&emptied)
+    }
+}

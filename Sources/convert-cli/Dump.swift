@@ -29,5 +29,6 @@ struct Dump: ParsableCommand {
             throw CLIFailure(message: "error: \(file): \(e)")
         }
         print(PyValueDump(depth: depth).text(value))
+        value.dismantle()
     }
 }

@@ -138,3 +138,32 @@ final class PickleMachineTests: XCTestCase {
         XCTAssertEqual(try a.doubles(), [0])
     }
 }
+
+/// `PyValue.dismantle` frees the reference cycles of self-referential pickles.
+final class DismantleTests: XCTestCase {
+    func testASelfContainingListIsFreedAfterDismantle() throws {
+        // l = []; l.append(l); pickle protocol 2: PROTO 2, EMPTY_LIST, BINPUT 0, BINGET 0, APPEND, STOP
+        let bytes: [UInt8] = [0x80, 0x02, 0x5D, 0x71, 0x00, 0x68, 0x00, 0x61, 0x2E]
+        weak var held: PyList?
+        do {
+            let v = try PickleMachine().load(bytes).value
+            guard case .list(let l) = v else { return XCTFail("not a list: \(v.kindName)") }
+            XCTAssertTrue(l.items.count == 1)
+            held = l
+            v.dismantle()
+        }
+        XCTAssertNil(held, "the cycle survived dismantle")
+    }
+
+    func testWithoutDismantleTheCycleStays() throws {
+        let bytes: [UInt8] = [0x80, 0x02, 0x5D, 0x71, 0x00, 0x68, 0x00, 0x61, 0x2E]
+        weak var held: PyList?
+        do {
+            let v = try PickleMachine().load(bytes).value
+            if case .list(let l) = v { held = l }
+        }
+        XCTAssertNotNil(held, "a self-containing list is a cycle; this test documents why dismantle exists")
+        if let l = held { PyValue.list(l).dismantle() }
+        XCTAssertNil(held)
+    }
+}

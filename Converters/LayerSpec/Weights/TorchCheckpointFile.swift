@@ -37,6 +37,7 @@ enum TorchCheckpointFile {
         }
         let root: PyValue
         do { root = try PickleMachine().load(try member(pkl)).value } catch { throw bad("\(pkl): \(error)") }
+        defer { root.dismantle() }   // the tensors below hold bytes, not Python values
         guard let state = stateDict(root) else {
             throw bad("\(pkl) holds \(root.kindName), not a state_dict (a dict of tensors, possibly under 'state_dict' or 'model')")
         }
