@@ -160,9 +160,9 @@ test-tsan:
 	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
 	$(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan --disable-swift-testing $(if $(TESTS),--filter '$(TESTS)')
 
-# Leak detection is off: it reports the reference cycles that self-referential pickles
-# make of PyList/PyDict (known, issue 10) and a path buffer Foundation keeps per zip
-# Archive; memory errors are what this run is for.
+# Leak detection is off: it reports the cycles of self-referential pickles that the
+# pickle tests load without PyValue.dismantle (the converters call it), and a path buffer
+# Foundation keeps per zip Archive; memory errors are what this run is for.
 test-asan:
 	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan
 	ASAN_OPTIONS=detect_leaks=0 $(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan --disable-swift-testing $(if $(TESTS),--filter '$(TESTS)')
