@@ -96,12 +96,17 @@ def sgd_probabilities(X, X2, y2, X3, y3):
     return index
 
 
+def save_pickle(filename, est):
+    """Pickles `est` (protocol 4) to ROOT/filename."""
+    with open(os.path.join(ROOT, filename), "wb") as fh:
+        pickle.dump(est, fh, protocol=4)
+
+
 def save_case(index, name, est, data, method, **extra):
     """Pickles a fitted estimator with scikit-learn's outputs on the saved input `data`
     (`method`, and predict when it has one), and adds its INDEX.json entry."""
     inputs = np.load(os.path.join(ROOT, data))
-    with open(os.path.join(ROOT, f"{name}.p4.pkl"), "wb") as fh:
-        pickle.dump(est, fh, protocol=4)
+    save_pickle(f"{name}.p4.pkl", est)
     if method != "predict":
         np.save(os.path.join(ROOT, f"{name}.{method}.npy"), getattr(est, method)(inputs))
     if hasattr(est, "predict"):
@@ -188,8 +193,7 @@ def ensembles_and_others(X, X2, y2, X3, y3, Xr, yr):
     # LogisticRegression's decision_function, which its converter does not produce.
     refused = StackingClassifier([("lr", LogisticRegression(max_iter=500)), ("tree", DecisionTreeClassifier(max_depth=2, random_state=SEED))],
                                  stack_method="decision_function", cv=3)
-    with open(os.path.join(ROOT, "refused_stacking_decision.p4.pkl"), "wb") as fh:
-        pickle.dump(refused.set_params(tree=LinearSVC(random_state=SEED)).fit(X3, y3), fh, protocol=4)
+    save_pickle("refused_stacking_decision.p4.pkl", refused.set_params(tree=LinearSVC(random_state=SEED)).fit(X3, y3))
 
     # CalibratedClassifierCV: sigmoid and isotonic, on decision_function (LinearSVC, one
     # and several columns) and on predict_proba (GaussianNB, a tree: no decision_function),
@@ -203,8 +207,7 @@ def ensembles_and_others(X, X2, y2, X3, y3, Xr, yr):
     save("calibrated_isotonic_tree", Calibrated(DecisionTreeClassifier(max_depth=2, random_state=SEED), method="isotonic", cv=2).fit(X3[:60], y3[:60]), "X.npy", "predict_proba")
     for name, est in [("refused_calibrated_temperature", Calibrated(GaussianNB(), method="temperature", cv=2)),
                       ("refused_calibrated_logreg", Calibrated(LogisticRegression(max_iter=500), cv=2))]:
-        with open(os.path.join(ROOT, f"{name}.p4.pkl"), "wb") as fh:
-            pickle.dump(est.fit(X3, y3), fh, protocol=4)
+        save_pickle(f"{name}.p4.pkl", est.fit(X3, y3))
 
     # AdaBoostRegressor: the weighted median of its members (trees with linear and square
     # loss; Ridge members with exponential loss on a target with a nonlinear part).
@@ -317,8 +320,7 @@ def svm_probabilities_and_trees(X, X2, y2, X3, y3):
     # numbers, which the tree IR's category sets cannot hold.
     Xf = Xc[:, :2].copy()
     Xf[:, 0] = np.where(np.isnan(Xf[:, 0]), np.nan, Xf[:, 0] + 0.5)
-    with open(os.path.join(ROOT, "refused_hgb_fractional_categories.p4.pkl"), "wb") as fh:
-        pickle.dump(HistGradientBoostingRegressor(max_iter=2, max_leaf_nodes=4, categorical_features=[0], random_state=SEED).fit(Xf, yc_reg), fh, protocol=4)
+    save_pickle("refused_hgb_fractional_categories.p4.pkl", HistGradientBoostingRegressor(max_iter=2, max_leaf_nodes=4, categorical_features=[0], random_state=SEED).fit(Xf, yc_reg))
     return index
 
 
@@ -336,8 +338,7 @@ def main():
     }
     for name, (est, Xt, yt) in cases.items():
         est.fit(Xt, yt)
-        with open(os.path.join(ROOT, f"{name}.p4.pkl"), "wb") as fh:
-            pickle.dump(est, fh, protocol=4)
+        save_pickle(f"{name}.p4.pkl", est)
         np.save(os.path.join(ROOT, f"{name}.predict.npy"), est.predict(X))
         np.save(os.path.join(ROOT, f"{name}.predict_proba.npy"), est.predict_proba(X))
     # Transformers and regressors: scikit-learn's transform / predict on X (and on a copy
@@ -371,8 +372,7 @@ def main():
         else:
             est.fit(fit_x)
         inputs = np.load(os.path.join(ROOT, data))
-        with open(os.path.join(ROOT, f"{name}.p4.pkl"), "wb") as fh:
-            pickle.dump(est, fh, protocol=4)
+        save_pickle(f"{name}.p4.pkl", est)
         np.save(os.path.join(ROOT, f"{name}.{method}.npy"), getattr(est, method)(inputs))
         index.append({"name": name, "method": method, "input": data})
     # Linear classifiers without predict_proba: decision_function and predict.
@@ -384,15 +384,13 @@ def main():
         ("sgd_hinge", SGDClassifier(loss="hinge", random_state=SEED), X3, y3),
     ]:
         est.fit(Xt, yt)
-        with open(os.path.join(ROOT, f"{name}.p4.pkl"), "wb") as fh:
-            pickle.dump(est, fh, protocol=4)
+        save_pickle(f"{name}.p4.pkl", est)
         np.save(os.path.join(ROOT, f"{name}.decision_function.npy"), est.decision_function(X))
         np.save(os.path.join(ROOT, f"{name}.predict.npy"), est.predict(X))
         index.append({"name": name, "method": "decision_function", "input": "X.npy"})
     for name, est, Xt, yt in [("gaussian_nb", GaussianNB(), X3, y3), ("gaussian_nb_binary", GaussianNB(), X2, y2)]:
         est.fit(Xt, yt)
-        with open(os.path.join(ROOT, f"{name}.p4.pkl"), "wb") as fh:
-            pickle.dump(est, fh, protocol=4)
+        save_pickle(f"{name}.p4.pkl", est)
         np.save(os.path.join(ROOT, f"{name}.predict_proba.npy"), est.predict_proba(X))
         np.save(os.path.join(ROOT, f"{name}.predict.npy"), est.predict(X))
         index.append({"name": name, "method": "predict_proba", "input": "X.npy"})
@@ -402,35 +400,30 @@ def main():
         ("mlp_multiclass_logistic", MLPClassifier(hidden_layer_sizes=(6,), activation="logistic", max_iter=300, random_state=SEED), X3, y3),
     ]:
         est.fit(Xt, yt)
-        with open(os.path.join(ROOT, f"{name}.p4.pkl"), "wb") as fh:
-            pickle.dump(est, fh, protocol=4)
+        save_pickle(f"{name}.p4.pkl", est)
         np.save(os.path.join(ROOT, f"{name}.predict_proba.npy"), est.predict_proba(X))
         np.save(os.path.join(ROOT, f"{name}.predict.npy"), est.predict(X))
         index.append({"name": name, "method": "predict_proba", "input": "X.npy"})
     for name, est in [("mlp_regressor_relu", MLPRegressor(hidden_layer_sizes=(7,), max_iter=300, random_state=SEED)),
                       ("mlp_regressor_identity", MLPRegressor(hidden_layer_sizes=(4,), activation="identity", max_iter=300, random_state=SEED))]:
         est.fit(Xr, yr)
-        with open(os.path.join(ROOT, f"{name}.p4.pkl"), "wb") as fh:
-            pickle.dump(est, fh, protocol=4)
+        save_pickle(f"{name}.p4.pkl", est)
         np.save(os.path.join(ROOT, f"{name}.predict.npy"), est.predict(X))
         index.append({"name": name, "method": "predict", "input": "X.npy"})
     km = KMeans(n_clusters=3, n_init=3, random_state=SEED).fit(Xr)
-    with open(os.path.join(ROOT, "kmeans.p4.pkl"), "wb") as fh:
-        pickle.dump(km, fh, protocol=4)
+    save_pickle("kmeans.p4.pkl", km)
     np.save(os.path.join(ROOT, "kmeans.transform.npy"), km.transform(X))
     np.save(os.path.join(ROOT, "kmeans.predict.npy"), km.predict(X))
     index.append({"name": "kmeans", "method": "transform", "input": "X.npy"})
     for name, est, Xt, yt in [("knn_uniform", KNeighborsClassifier(n_neighbors=5), X3, y3),
                               ("knn_distance_p1", KNeighborsClassifier(n_neighbors=4, weights="distance", p=1), X3, y3)]:
         est.fit(Xt, yt)
-        with open(os.path.join(ROOT, f"{name}.p4.pkl"), "wb") as fh:
-            pickle.dump(est, fh, protocol=4)
+        save_pickle(f"{name}.p4.pkl", est)
         np.save(os.path.join(ROOT, f"{name}.predict_proba.npy"), est.predict_proba(X))
         np.save(os.path.join(ROOT, f"{name}.predict.npy"), est.predict(X))
         index.append({"name": name, "method": "predict_proba", "input": "X.npy"})
     knr = KNeighborsRegressor(n_neighbors=3, weights="distance").fit(Xr, yr)
-    with open(os.path.join(ROOT, "knn_regressor.p4.pkl"), "wb") as fh:
-        pickle.dump(knr, fh, protocol=4)
+    save_pickle("knn_regressor.p4.pkl", knr)
     np.save(os.path.join(ROOT, "knn_regressor.predict.npy"), knr.predict(X))
     index.append({"name": "knn_regressor", "method": "predict", "input": "X.npy"})
     composites = [
@@ -440,14 +433,12 @@ def main():
     ]
     for name, est in composites:
         est.fit(Xr)
-        with open(os.path.join(ROOT, f"{name}.p4.pkl"), "wb") as fh:
-            pickle.dump(est, fh, protocol=4)
+        save_pickle(f"{name}.p4.pkl", est)
         np.save(os.path.join(ROOT, f"{name}.transform.npy"), est.transform(X))
         index.append({"name": name, "method": "transform", "input": "X.npy"})
     ct_pipe = Pipeline([("ct", ColumnTransformer([("scale", StandardScaler(), [0, 1]), ("pass", "passthrough", [3])])),
                         ("lr", LogisticRegression(max_iter=500))]).fit(X3, y3)
-    with open(os.path.join(ROOT, "column_pipeline.p4.pkl"), "wb") as fh:
-        pickle.dump(ct_pipe, fh, protocol=4)
+    save_pickle("column_pipeline.p4.pkl", ct_pipe)
     np.save(os.path.join(ROOT, "column_pipeline.predict_proba.npy"), ct_pipe.predict_proba(X))
     np.save(os.path.join(ROOT, "column_pipeline.predict.npy"), ct_pipe.predict(X))
     index.append({"name": "column_pipeline", "method": "predict_proba", "input": "X.npy"})
@@ -462,8 +453,7 @@ def main():
         ("hgb_multiclass", HistGradientBoostingClassifier(max_iter=4, max_depth=3, random_state=SEED), X3n, y3, "predict_proba"),
     ]:
         est.fit(Xt, yt)
-        with open(os.path.join(ROOT, f"{name}.p4.pkl"), "wb") as fh:
-            pickle.dump(est, fh, protocol=4)
+        save_pickle(f"{name}.p4.pkl", est)
         np.save(os.path.join(ROOT, f"{name}.{method}.npy"), getattr(est, method)(Xnan))
         if method == "predict_proba":
             np.save(os.path.join(ROOT, f"{name}.predict.npy"), est.predict(Xnan))
@@ -471,27 +461,23 @@ def main():
     for name, est in [("svr_rbf", SVR(kernel="rbf", C=2.0)), ("svr_poly", SVR(kernel="poly", degree=3, coef0=0.5)),
                       ("svr_linear", SVR(kernel="linear")), ("svr_sigmoid", SVR(kernel="sigmoid", gamma=0.1)), ("nusvr_rbf", NuSVR())]:
         est.fit(Xr, yr)
-        with open(os.path.join(ROOT, f"{name}.p4.pkl"), "wb") as fh:
-            pickle.dump(est, fh, protocol=4)
+        save_pickle(f"{name}.p4.pkl", est)
         np.save(os.path.join(ROOT, f"{name}.predict.npy"), est.predict(X))
         index.append({"name": name, "method": "predict", "input": "X.npy"})
     for name, est in [("svc_binary_rbf", SVC(kernel="rbf")), ("svc_binary_poly", SVC(kernel="poly", degree=2))]:
         est.fit(X2, y2)
-        with open(os.path.join(ROOT, f"{name}.p4.pkl"), "wb") as fh:
-            pickle.dump(est, fh, protocol=4)
+        save_pickle(f"{name}.p4.pkl", est)
         np.save(os.path.join(ROOT, f"{name}.decision_function.npy"), est.decision_function(X))
         np.save(os.path.join(ROOT, f"{name}.predict.npy"), est.predict(X))
         index.append({"name": name, "method": "decision_function", "input": "X.npy"})
     for name, est in [("svc_multiclass_rbf", SVC(kernel="rbf")), ("svc_multiclass_linear", SVC(kernel="linear", C=0.5))]:
         est.fit(X3, y3)
-        with open(os.path.join(ROOT, f"{name}.p4.pkl"), "wb") as fh:
-            pickle.dump(est, fh, protocol=4)
+        save_pickle(f"{name}.p4.pkl", est)
         np.save(os.path.join(ROOT, f"{name}.decision_function.npy"), est.decision_function(X))
         np.save(os.path.join(ROOT, f"{name}.predict.npy"), est.predict(X))
         index.append({"name": name, "method": "decision_function", "input": "X.npy"})
     oc = OneClassSVM(gamma=0.3, nu=0.2).fit(Xr)
-    with open(os.path.join(ROOT, "oneclass_svm.p4.pkl"), "wb") as fh:
-        pickle.dump(oc, fh, protocol=4)
+    save_pickle("oneclass_svm.p4.pkl", oc)
     np.save(os.path.join(ROOT, "oneclass_svm.decision_function.npy"), oc.decision_function(X))
     np.save(os.path.join(ROOT, "oneclass_svm.predict.npy"), oc.predict(X))
     index.append({"name": "oneclass_svm", "method": "decision_function", "input": "X.npy"})
@@ -500,14 +486,12 @@ def main():
                       ("kbins_ordinal", KBinsDiscretizer(n_bins=4, encode="ordinal", strategy="quantile", quantile_method="averaged_inverted_cdf")),
                       ("kbins_uniform", KBinsDiscretizer(n_bins=3, encode="ordinal", strategy="uniform"))]:
         est.fit(Xr)
-        with open(os.path.join(ROOT, f"{name}.p4.pkl"), "wb") as fh:
-            pickle.dump(est, fh, protocol=4)
+        save_pickle(f"{name}.p4.pkl", est)
         np.save(os.path.join(ROOT, f"{name}.transform.npy"), est.transform(X))
         index.append({"name": name, "method": "transform", "input": "X.npy"})
     vote = VotingClassifier([("lr", LogisticRegression(max_iter=500)), ("nb", GaussianNB()), ("tree", DecisionTreeClassifier(max_depth=3, random_state=SEED))],
                             voting="soft").fit(X3, y3)
-    with open(os.path.join(ROOT, "voting_soft.p4.pkl"), "wb") as fh:
-        pickle.dump(vote, fh, protocol=4)
+    save_pickle("voting_soft.p4.pkl", vote)
     np.save(os.path.join(ROOT, "voting_soft.predict_proba.npy"), vote.predict_proba(X))
     np.save(os.path.join(ROOT, "voting_soft.predict.npy"), vote.predict(X))
     index.append({"name": "voting_soft", "method": "predict_proba", "input": "X.npy"})
@@ -518,8 +502,7 @@ def main():
         ("adaboost_binary", AdaBoostClassifier(n_estimators=5, random_state=SEED), X2, y2),
     ]:
         est.fit(Xt, yt)
-        with open(os.path.join(ROOT, f"{name}.p4.pkl"), "wb") as fh:
-            pickle.dump(est, fh, protocol=4)
+        save_pickle(f"{name}.p4.pkl", est)
         np.save(os.path.join(ROOT, f"{name}.predict_proba.npy"), est.predict_proba(X))
         np.save(os.path.join(ROOT, f"{name}.predict.npy"), est.predict(X))
         index.append({"name": name, "method": "predict_proba", "input": "X.npy"})
@@ -528,21 +511,18 @@ def main():
     for name, est in [("logreg_strings", LogisticRegression(max_iter=500)), ("gnb_strings", GaussianNB()),
                       ("svc_strings", SVC(kernel="rbf"))]:
         est.fit(X3, names[y3])
-        with open(os.path.join(ROOT, f"{name}.p4.pkl"), "wb") as fh:
-            pickle.dump(est, fh, protocol=4)
+        save_pickle(f"{name}.p4.pkl", est)
         method = "decision_function" if name.startswith("svc") else "predict_proba"
         np.save(os.path.join(ROOT, f"{name}.{method}.npy"), getattr(est, method)(X))
         with open(os.path.join(ROOT, f"{name}.predict.json"), "w") as fh:
             json.dump([str(v) for v in est.predict(X)], fh)
         index.append({"name": name, "method": method, "input": "X.npy", "labels": "strings"})
     breg = BaggingRegressor(Ridge(), n_estimators=3, max_features=2, random_state=SEED).fit(Xr, yr)
-    with open(os.path.join(ROOT, "bagging_regressor.p4.pkl"), "wb") as fh:
-        pickle.dump(breg, fh, protocol=4)
+    save_pickle("bagging_regressor.p4.pkl", breg)
     np.save(os.path.join(ROOT, "bagging_regressor.predict.npy"), breg.predict(X))
     index.append({"name": "bagging_regressor", "method": "predict", "input": "X.npy"})
     vreg = VotingRegressor([("lr", LinearRegression()), ("ridge", Ridge(alpha=2.0))]).fit(Xr, yr)
-    with open(os.path.join(ROOT, "voting_regressor.p4.pkl"), "wb") as fh:
-        pickle.dump(vreg, fh, protocol=4)
+    save_pickle("voting_regressor.p4.pkl", vreg)
     np.save(os.path.join(ROOT, "voting_regressor.predict.npy"), vreg.predict(X))
     index.append({"name": "voting_regressor", "method": "predict", "input": "X.npy"})
     Xcount = np.abs(np.round(X * 2))
@@ -560,25 +540,21 @@ def main():
     ]:
         est.fit(Xt, yt)
         inputs = np.load(os.path.join(ROOT, data))
-        with open(os.path.join(ROOT, f"{name}.p4.pkl"), "wb") as fh:
-            pickle.dump(est, fh, protocol=4)
+        save_pickle(f"{name}.p4.pkl", est)
         np.save(os.path.join(ROOT, f"{name}.predict_proba.npy"), est.predict_proba(inputs))
         np.save(os.path.join(ROOT, f"{name}.predict.npy"), est.predict(inputs))
         index.append({"name": name, "method": "predict_proba", "input": data})
     dr = DummyRegressor(strategy="mean").fit(Xr, yr)
-    with open(os.path.join(ROOT, "dummy_mean.p4.pkl"), "wb") as fh:
-        pickle.dump(dr, fh, protocol=4)
+    save_pickle("dummy_mean.p4.pkl", dr)
     np.save(os.path.join(ROOT, "dummy_mean.predict.npy"), dr.predict(X))
     index.append({"name": "dummy_mean", "method": "predict", "input": "X.npy"})
     ohe = OneHotEncoder(handle_unknown="ignore").fit(Xcat_train)
-    with open(os.path.join(ROOT, "onehot.p4.pkl"), "wb") as fh:
-        pickle.dump(ohe, fh, protocol=4)
+    save_pickle("onehot.p4.pkl", ohe)
     np.save(os.path.join(ROOT, "onehot.transform.npy"), ohe.transform(Xcat).toarray())
     index.append({"name": "onehot", "method": "transform", "input": "X_categories.npy"})
     for name, est in [("linearsvr", LinearSVR(random_state=SEED, max_iter=5000)), ("sgd_regressor", SGDRegressor(random_state=SEED))]:
         est.fit(Xr, yr)
-        with open(os.path.join(ROOT, f"{name}.p4.pkl"), "wb") as fh:
-            pickle.dump(est, fh, protocol=4)
+        save_pickle(f"{name}.p4.pkl", est)
         np.save(os.path.join(ROOT, f"{name}.predict.npy"), est.predict(X))
         index.append({"name": name, "method": "predict", "input": "X.npy"})
     index += ensembles_and_others(X, X2, y2, X3, y3, Xr, yr)
@@ -602,8 +578,7 @@ def linear_and_transformer_cases(index, X, Xr, yr, y3):
 
     def save(name, est, method, data):
         inputs = np.load(os.path.join(ROOT, data))
-        with open(os.path.join(ROOT, f"{name}.p4.pkl"), "wb") as fh:
-            pickle.dump(est, fh, protocol=4)
+        save_pickle(f"{name}.p4.pkl", est)
         np.save(os.path.join(ROOT, f"{name}.{method}.npy"), getattr(est, method)(inputs))
         index.append({"name": name, "method": method, "input": data})
 
@@ -738,8 +713,7 @@ def linear_and_transformer_cases(index, X, Xr, yr, y3):
         ("refused_onehot_infrequent", OneHotEncoder(min_frequency=10, handle_unknown="infrequent_if_exist"), cat_all, None, ["OneHotEncoder", "_infrequent_enabled"]),
     ]:
         est.fit(fit_x, fit_y)
-        with open(os.path.join(ROOT, f"{name}.p4.pkl"), "wb") as fh:
-            pickle.dump(est, fh, protocol=4)
+        save_pickle(f"{name}.p4.pkl", est)
         refused.append({"name": name, "words": words})
     with open(os.path.join(ROOT, "REFUSED.json"), "w") as fh:
         json.dump(refused, fh, indent=1)
