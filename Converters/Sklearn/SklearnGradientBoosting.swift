@@ -7,16 +7,10 @@ import TreeEnsembles
 /// score is the init estimator's raw prediction plus learning_rate times the sum of the
 /// trees (`estimators_[i, k]`, regression trees, one per iteration and class); the loss
 /// gives the transform (log_loss: sigmoid or softmax; exponential: sigmoid of 2x).
-struct SklearnGradientBoosting: SklearnEstimatorConverter {
+struct SklearnGradientBoosting: SklearnTreeModelFamily {
     static let regressor = "sklearn.ensemble._gb.GradientBoostingRegressor"
     static let classifier = "sklearn.ensemble._gb.GradientBoostingClassifier"
     var classNames: [String] { [Self.regressor, Self.classifier] }
-
-    func convert(_ node: PyNode, options: ConversionOptions) throws -> ConversionResult {
-        let ir = try Self.model(node)
-        let summary = "scikit-learn \(node.className?.split(separator: ".").last ?? ""), \(ir.trees.count) trees, \(ir.featureCount) features"
-        return try TreeConversion.result(ir, options: options, summary: summary) { SklearnError.invalid(path: node.path, reason: $0.description) }
-    }
 
     static func model(_ node: PyNode) throws -> TreeEnsembleModel {
         let isClassifier = node.className == classifier

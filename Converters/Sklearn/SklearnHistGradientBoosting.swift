@@ -20,16 +20,10 @@ import TreeEnsembles
 /// missing direction, and `.nonIntegerToMissing` sends values that are no whole number
 /// (2.5, which is no category) there too. Categories must be whole numbers in
 /// 0 ..< 2^31 (the tree IR's sets); others are refused by name.
-struct SklearnHistGradientBoosting: SklearnEstimatorConverter {
+struct SklearnHistGradientBoosting: SklearnTreeModelFamily {
     static let regressor = "sklearn.ensemble._hist_gradient_boosting.gradient_boosting.HistGradientBoostingRegressor"
     static let classifier = "sklearn.ensemble._hist_gradient_boosting.gradient_boosting.HistGradientBoostingClassifier"
     var classNames: [String] { [Self.regressor, Self.classifier] }
-
-    func convert(_ node: PyNode, options: ConversionOptions) throws -> ConversionResult {
-        let ir = try Self.model(node)
-        let summary = "scikit-learn \(node.className?.split(separator: ".").last ?? ""), \(ir.trees.count) trees, \(ir.featureCount) features"
-        return try TreeConversion.result(ir, options: options, summary: summary) { SklearnError.invalid(path: node.path, reason: $0.description) }
-    }
 
     static func model(_ node: PyNode) throws -> TreeEnsembleModel {
         let isClassifier = node.className == classifier

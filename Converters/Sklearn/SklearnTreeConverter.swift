@@ -2,6 +2,21 @@ import ConversionKit
 import PythonObjects
 import TreeEnsembles
 
+/// An estimator family whose fitted state becomes the shared tree IR: it supplies the
+/// IR, and conversion (lowering, verification against the native evaluator, the summary)
+/// is the same for all of them.
+protocol SklearnTreeModelFamily: SklearnEstimatorConverter {
+    static func model(_ node: PyNode) throws -> TreeEnsembleModel
+}
+
+extension SklearnTreeModelFamily {
+    func convert(_ node: PyNode, options: ConversionOptions) throws -> ConversionResult {
+        let ir = try Self.model(node)
+        let summary = "scikit-learn \(node.className?.split(separator: ".").last ?? ""), \(ir.trees.count) tree\(ir.trees.count == 1 ? "" : "s"), \(ir.featureCount) features"
+        return try TreeConversion.result(ir, options: options, summary: summary) { SklearnError.invalid(path: node.path, reason: $0.description) }
+    }
+}
+
 /// DecisionTree*, ExtraTree*, RandomForest* and ExtraTrees* through the shared tree IR.
 ///
 /// scikit-learn reads its input as float32 and sends `x <= threshold` (a float64) left;
@@ -12,7 +27,7 @@ import TreeEnsembles
 /// forests average their trees, as `predict_proba` does. A binary classifier keeps only
 /// class 1's fraction (class 0 is 1 - p): ONNX tree leaves carry one target each, so two
 /// columns would double the trees in the file and the work of every run.
-struct SklearnTreeConverter: SklearnEstimatorConverter {
+struct SklearnTreeConverter: SklearnTreeModelFamily {
     static let single = ["sklearn.tree._classes.DecisionTreeClassifier", "sklearn.tree._classes.DecisionTreeRegressor",
                          "sklearn.tree._classes.ExtraTreeClassifier", "sklearn.tree._classes.ExtraTreeRegressor"]
     static let forests = ["sklearn.ensemble._forest.RandomForestClassifier", "sklearn.ensemble._forest.RandomForestRegressor",
@@ -20,12 +35,6 @@ struct SklearnTreeConverter: SklearnEstimatorConverter {
 
     var classNames: [String] { Self.single + Self.forests }
 
-    func convert(_ node: PyNode, options: ConversionOptions) throws -> ConversionResult {
-        let ir = try Self.model(node)
-        let cls = node.className ?? ""
-        let summary = "scikit-learn \(cls.split(separator: ".").last ?? ""), \(ir.trees.count) tree\(ir.trees.count == 1 ? "" : "s"), \(ir.featureCount) features"
-        return try TreeConversion.result(ir, options: options, summary: summary) { SklearnError.invalid(path: node.path, reason: $0.description) }
-    }
 
     /// The tree IR of a fitted tree or forest.
     static func model(_ node: PyNode) throws -> TreeEnsembleModel {
