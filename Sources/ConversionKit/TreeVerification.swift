@@ -335,12 +335,11 @@ public struct TreeModelVerifier: ConversionVerifier {
     public func verify(_ onnx: ONNX.Model, rows: [[Float]]?) throws -> VerificationReport {
         if rows == nil, let prepared {
             let input = try TreeVerification.graphInput(onnx)
-            // The session and the leaf map are built while the probe is still being
-            // computed on the other core; only then is its result waited for.
+            // The session is built while the probe (rows, expected answers, leaf
+            // positions) is still being computed on the other core.
             let session = try Session(model: onnx)
-            var leafMap = try LeafMap(onnx: onnx, model: model, leafPositions: [])
             let probe = try prepared.result()
-            if leafMap != nil { leafMap?.leafPosition = try prepared.leafPositions ?? LeafMap.positions(model) }
+            let leafMap = try LeafMap(onnx: onnx, model: model, leafPositions: prepared.leafPositions)
             switch (probe, input.type) {
             case (.float32(let r, let e), .float):
                 return try TreeVerification.run(model: model, onnx: onnx, inputName: input.name, rows: r, tolerance: tolerance, expected: e,
