@@ -43,16 +43,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 
 import numpy as np
 
-from bench_process import RunFailed, fail, measure, require_time_bin
+from bench_process import checked_cli, require_imports, work_folder, RunFailed, fail, measure, require_time_bin
 
 SEED = 20250502
 N_FEATURES = 28
@@ -153,28 +150,16 @@ def main(argv=None):
                     help="convert-cli runs to time (default: all three)")
     args = ap.parse_args(argv)
 
-    cli = os.path.abspath(args.cli)
-    if not (os.path.isfile(cli) and os.access(cli, os.X_OK)):
-        fail(f"{args.cli}: no convert-cli binary there (build it first, e.g. `make release`)")
+    cli = checked_cli(args.cli)
     require_time_bin()
-    probe = subprocess.run([args.python, "-c", "import lightgbm, onnxmltools"], capture_output=True, text=True)
-    if probe.returncode != 0:
-        last = (probe.stderr.strip().splitlines() or ["?"])[-1]
-        fail(f"{args.python} cannot import lightgbm and onnxmltools ({last}); "
-             "pip install lightgbm==4.7.0 onnx==1.23.2 onnxmltools==1.16.0 packaging==26.4")
+    require_imports(args.python, "import lightgbm, onnxmltools",
+                    "pip install lightgbm==4.7.0 onnx==1.23.2 onnxmltools==1.16.0 packaging==26.4")
     if args.repeat < 1:
         fail("--repeat must be at least 1")
     kinds = args.only or ["txt", "txt-noverify", "json"]
 
-    tmp = None
-    if args.workdir:
-        workdir = os.path.abspath(args.workdir)
-        os.makedirs(workdir, exist_ok=True)
-    else:
-        tmp = tempfile.mkdtemp(prefix="bench-lgb-")
-        workdir = tmp
     failed = {}
-    try:
+    with work_folder(args.workdir, "bench-lgb-") as workdir:
         paths = make_model(workdir, args.rows, args.trees, args.leaves)
         txt_mib = os.path.getsize(paths["txt"]) / 2**20
         with open(paths["txt"]) as fh:
@@ -215,9 +200,6 @@ def main(argv=None):
             print(f"round {i + 1}/{args.repeat}: " + ", ".join(
                 f"{k} {times[k][-1]:.3f} s" if k not in failed else f"{k} failed" for k in runs), flush=True)
         errs = check_outputs(paths, {k: v for k, v in outs.items() if k not in failed})
-    finally:
-        if tmp:
-            shutil.rmtree(tmp, ignore_errors=True)
 
     print(f"\nmodel: {n_trees} trees, num_leaves {args.leaves}, {N_FEATURES} features, model.txt {txt_mib:.1f} MiB")
     ref_t = statistics.median(times["onnxmltools"])

@@ -39,16 +39,14 @@ import argparse
 import json
 import os
 import pickle
-import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 
 import numpy as np
 
-from bench_process import fail, measure, require_time_bin
+from bench_process import checked_cli, require_imports, work_folder, time_rounds, fail, require_time_bin
 
 SEED = 20250406
 N_FEATURES = 20
@@ -126,29 +124,16 @@ def main(argv=None):
                     help="files to time (default: all three)")
     args = ap.parse_args(argv)
 
-    cli = os.path.abspath(args.cli)
-    if not (os.path.isfile(cli) and os.access(cli, os.X_OK)):
-        fail(f"{args.cli}: no convert-cli binary there (build it first, e.g. `make release`)")
+    cli = checked_cli(args.cli)
     require_time_bin()
-    probe = subprocess.run([args.python, "-c", IMPORTS_ONLY], capture_output=True, text=True)
-    if probe.returncode != 0:
-        last = (probe.stderr.strip().splitlines() or ["?"])[-1]
-        fail(f"{args.python} cannot import joblib and sklearn ({last}); "
-             "pip install numpy==2.4.6 scikit-learn==1.9.1 joblib==1.6.0")
+    require_imports(args.python, IMPORTS_ONLY, "pip install numpy==2.4.6 scikit-learn==1.9.1 joblib==1.6.0")
     if args.repeat < 1:
         fail("--repeat must be at least 1")
     if args.leaves < 2:
         fail("--leaves must be at least 2")
     labels = args.only or [label for label, _ in FILES]
 
-    tmp = None
-    if args.workdir:
-        workdir = os.path.abspath(args.workdir)
-        os.makedirs(workdir, exist_ok=True)
-    else:
-        tmp = tempfile.mkdtemp(prefix="bench-pickle-")
-        workdir = tmp
-    try:
+    with work_folder(args.workdir, "bench-pickle-") as workdir:
         paths = make_model(workdir, args.rows, args.leaves)
         paths = {k: v for k, v in paths.items() if k in labels}
         sizes = {k: os.path.getsize(v) for k, v in paths.items()}
@@ -161,18 +146,7 @@ def main(argv=None):
             runs[(label, "python")] = [args.python, "-c", code, path]
         runs[("imports", "python")] = [args.python, "-c", IMPORTS_ONLY]
 
-        times = {k: [] for k in runs}
-        peaks = {k: 0 for k in runs}
-        for i in range(args.repeat):
-            for key, cmd in runs.items():
-                wall, rss = measure(cmd, log, keep_stdout=False)
-                times[key].append(wall)
-                peaks[key] = max(peaks[key], rss)
-            print(f"round {i + 1}/{args.repeat}: " +
-                  ", ".join(f"{k[0]} {k[1]} {times[k][-1]:.3f} s" for k in runs), flush=True)
-    finally:
-        if tmp:
-            shutil.rmtree(tmp, ignore_errors=True)
+        times, peaks = time_rounds(runs, log, args.repeat, keep_stdout=False, label=lambda k: f"{k[0]} {k[1]}")
 
     imp_t, imp_m = statistics.median(times[("imports", "python")]), peaks[("imports", "python")]
     print(f"\nmodel: RandomForestClassifier, {N_TREES} trees of <= {args.leaves} leaves, {N_FEATURES} features; "

@@ -39,16 +39,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 
 import numpy as np
 
-from bench_process import fail, measure, require_time_bin
+from bench_process import checked_cli, require_imports, work_folder, time_rounds, fail, require_time_bin
 
 # Same seed, data and forest as bench_pickle.py, so the two benchmarks share a model.
 SEED = 20250406
@@ -157,28 +155,16 @@ def main(argv=None):
     ap.add_argument("--workdir", help="keep the model and outputs here (reused when it matches) instead of a temp folder")
     args = ap.parse_args(argv)
 
-    cli = os.path.abspath(args.cli)
-    if not (os.path.isfile(cli) and os.access(cli, os.X_OK)):
-        fail(f"{args.cli}: no convert-cli binary there (build it first, e.g. `make release`)")
+    cli = checked_cli(args.cli)
     require_time_bin()
-    for python, mods in ((args.python, IMPORTS_ONLY), (sys.executable, "import joblib, sklearn, onnxruntime")):
-        probe = subprocess.run([python, "-c", mods], capture_output=True, text=True)
-        if probe.returncode != 0:
-            last = (probe.stderr.strip().splitlines() or ["?"])[-1]
-            fail(f"{python} cannot `{mods}` ({last}); {PIP_HINT}")
+    require_imports(args.python, IMPORTS_ONLY, PIP_HINT)
+    require_imports(sys.executable, "import joblib, sklearn, onnxruntime", PIP_HINT)
     if args.repeat < 1:
         fail("--repeat must be at least 1")
     if args.leaves < 2:
         fail("--leaves must be at least 2")
 
-    tmp = None
-    if args.workdir:
-        workdir = os.path.abspath(args.workdir)
-        os.makedirs(workdir, exist_ok=True)
-    else:
-        tmp = tempfile.mkdtemp(prefix="bench-sklearn-")
-        workdir = tmp
-    try:
+    with work_folder(args.workdir, "bench-sklearn-") as workdir:
         paths = make_model(workdir, args.rows, args.leaves)
         size = os.path.getsize(paths["joblib"])
         script = os.path.join(workdir, "convert_skl2onnx.py")
@@ -199,19 +185,9 @@ def main(argv=None):
             fail(f"convert-cli {paths['joblib']} failed (exit {p.returncode}): {(p.stderr or p.stdout).strip()[-800:]}")
         print("untimed convert-cli run:\n  " + "\n  ".join(p.stdout.strip().splitlines()), flush=True)
 
-        times = {k: [] for k in runs}
-        peaks = {k: 0 for k in runs}
-        for i in range(args.repeat):
-            for name, cmd in runs.items():
-                wall, rss = measure(cmd, log, out=outs[name])
-                times[name].append(wall)
-                peaks[name] = max(peaks[name], rss)
-            print(f"round {i + 1}/{args.repeat}: " + ", ".join(f"{k} {times[k][-1]:.3f} s" for k in runs), flush=True)
+        times, peaks = time_rounds(runs, log, args.repeat, outs=outs)
         checks = check_outputs(paths["joblib"], {k: v for k, v in outs.items() if v})
         out_mib = {k: os.path.getsize(v) / 2**20 for k, v in outs.items() if v}
-    finally:
-        if tmp:
-            shutil.rmtree(tmp, ignore_errors=True)
 
     print(f"\nmodel: RandomForestClassifier, {N_TREES} trees of <= {args.leaves} leaves, {N_FEATURES} features, "
           f"forest.joblib {size / 2**20:.1f} MiB; median of {args.repeat}")

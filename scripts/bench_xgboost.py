@@ -39,16 +39,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 
 import numpy as np
 
-from bench_process import fail, measure, require_time_bin
+from bench_process import checked_cli, require_imports, time_rounds, work_folder, fail, require_time_bin
 
 SEED = 20250402
 N_FEATURES = 28
@@ -137,27 +134,15 @@ def main(argv=None):
                     help="convert-cli runs to time (default: all three)")
     args = ap.parse_args(argv)
 
-    cli = os.path.abspath(args.cli)
-    if not (os.path.isfile(cli) and os.access(cli, os.X_OK)):
-        fail(f"{args.cli}: no convert-cli binary there (build it first, e.g. `make release`)")
+    cli = checked_cli(args.cli)
     require_time_bin()
-    probe = subprocess.run([args.python, "-c", "import xgboost, onnxmltools"], capture_output=True, text=True)
-    if probe.returncode != 0:
-        last = (probe.stderr.strip().splitlines() or ["?"])[-1]
-        fail(f"{args.python} cannot import xgboost and onnxmltools ({last}); "
-             "pip install xgboost==3.2.0 onnx==1.23.2 onnxmltools==1.16.0 packaging==26.4")
+    require_imports(args.python, "import xgboost, onnxmltools",
+                    "pip install xgboost==3.2.0 onnx==1.23.2 onnxmltools==1.16.0 packaging==26.4")
     if args.repeat < 1:
         fail("--repeat must be at least 1")
     kinds = args.only or ["json", "json-noverify", "dump"]
 
-    tmp = None
-    if args.workdir:
-        workdir = os.path.abspath(args.workdir)
-        os.makedirs(workdir, exist_ok=True)
-    else:
-        tmp = tempfile.mkdtemp(prefix="bench-xgb-")
-        workdir = tmp
-    try:
+    with work_folder(args.workdir, "bench-xgb-") as workdir:
         paths = make_model(workdir, args.rows, args.trees, args.depth)
         with open(paths["json"]) as fh:
             model = json.load(fh)
@@ -184,18 +169,8 @@ def main(argv=None):
         outs["onnxmltools"] = os.path.join(workdir, "onnxmltools.onnx")
         runs["onnxmltools"] = [args.python, script, paths["json"], outs["onnxmltools"]]
 
-        times = {k: [] for k in runs}
-        peaks = {k: 0 for k in runs}
-        for i in range(args.repeat):
-            for name, cmd in runs.items():
-                wall, rss = measure(cmd, log, out=outs[name])
-                times[name].append(wall)
-                peaks[name] = max(peaks[name], rss)
-            print(f"round {i + 1}/{args.repeat}: " + ", ".join(f"{k} {times[k][-1]:.3f} s" for k in runs), flush=True)
+        times, peaks = time_rounds(runs, log, args.repeat, outs=outs)
         errs = check_outputs(paths, outs)
-    finally:
-        if tmp:
-            shutil.rmtree(tmp, ignore_errors=True)
 
     print(f"\nmodel: {args.trees} trees, max_depth {args.depth}, {nodes} nodes, {N_FEATURES} features, "
           f"model.json {json_mib:.1f} MiB")
