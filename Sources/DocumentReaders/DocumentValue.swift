@@ -14,7 +14,7 @@ public enum DocumentValue: Sendable, Equatable {
     case array([DocumentValue])
     /// A packed array of numbers (JSON arrays of numbers, UBJSON typed arrays).
     case numbers(NumberArray)
-    /// Members in document order (keys may repeat in JSON; lookups take the last).
+    /// Members in document order; the readers refuse an object whose names repeat.
     case object([(key: String, value: DocumentValue)])
 
     public static func == (a: DocumentValue, b: DocumentValue) -> Bool {

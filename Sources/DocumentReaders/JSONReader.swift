@@ -101,12 +101,15 @@ struct JSONParser {
         defer { depth -= 1 }
         i += 1
         var members: [(key: String, value: DocumentValue)] = []
+        var keys = DistinctKeys()
         skipSpace()
         if i < b.count, b[i] == UInt8(ascii: "}") { i += 1; return .object(members) }
         while true {
             skipSpace()
             guard i < b.count, b[i] == UInt8(ascii: "\"") else { throw fail(i < b.count ? "expected a member name (a string), found \(describe(b[i]))" : "unexpected end of input in an object") }
+            let keyAt = i
             let key = try string()
+            guard keys.insert(key) else { throw fail("the member name \"\(key)\" appears twice in one object", at: keyAt) }
             skipSpace()
             guard i < b.count, b[i] == UInt8(ascii: ":") else { throw fail("expected ':' after the member name \"\(key)\"") }
             i += 1

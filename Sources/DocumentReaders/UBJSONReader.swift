@@ -197,8 +197,11 @@ struct UBJSONParser {
         defer { depth -= 1 }
         let (type, count) = try header()
         var members: [(key: String, value: DocumentValue)] = []
+        var keys = DistinctKeys()
         func member(_ p: inout UBJSONParser) throws {
+            let keyAt = p.i
             let key = try p.text()
+            guard keys.insert(key) else { throw p.fail("the member name \"\(key)\" appears twice in one object", at: keyAt) }
             let v = try type.map { try p.value(marker: $0) } ?? p.value()
             members.append((key, v))
         }

@@ -1,4 +1,5 @@
 import Foundation
+import DocumentReaders
 
 /// Reads jsonpickle JSON (`jsonpickle.encode(obj, keys=True)`, with or without the
 /// `jsonpickle.ext.numpy` handlers) into the same `PyValue` trees the pickle reader gives.
@@ -109,12 +110,14 @@ struct JSONPickleText {
             guard depth <= maximumDepth else { throw fail("nested deeper than \(maximumDepth)") }
             i += 1
             var members: [(key: String, value: JSONPickleNode)] = []
+            var keys = DistinctKeys()
             skipSpace()
             if i < b.count, b[i] == UInt8(ascii: "}") { i += 1; return .object(members, offset: start) }
             while true {
                 skipSpace()
                 guard i < b.count, b[i] == UInt8(ascii: "\"") else { throw fail("expected a member name") }
                 let key = try string()
+                guard keys.insert(key) else { throw fail("the member name \"\(key)\" appears twice in one object") }
                 skipSpace()
                 guard i < b.count, b[i] == UInt8(ascii: ":") else { throw fail("expected ':'") }
                 i += 1

@@ -19,6 +19,19 @@ final class JSONReaderTests: XCTestCase {
         XCTAssertEqual(try root.member("d").integers(), [])
     }
 
+    /// A name twice in one object is refused at the second one: readers disagree on which
+    /// wins, so the file is ambiguous. The same name in different objects is fine, and a
+    /// large object (where a set takes over from the scan) is checked just the same.
+    func testRepeatedMemberNameIsRefused() throws {
+        XCTAssertThrowsError(try JSONReader.parse(#"{"a": 1, "b": {"a": 2}, "a": 3}"#)) { e in
+            XCTAssertEqual("\(e)", #"invalid JSON at line 1, column 25 (byte 24): the member name "a" appears twice in one object"#)
+        }
+        XCTAssertNoThrow(try JSONReader.parse(#"{"a": 1, "b": {"a": 2}}"#))
+        let many = (0..<40).map { "\"k\($0)\": \($0)" }.joined(separator: ", ")
+        XCTAssertNoThrow(try JSONReader.parse("{\(many)}"))
+        XCTAssertThrowsError(try JSONReader.parse("{\(many), \"k7\": 0}"))
+    }
+
     /// Each literal is rounded once to float32, not through float64. The literal below is
     /// just above the midpoint of two float32 neighbours by less than a float64 ulp: via
     /// float64 it lands exactly on the midpoint and rounds to even (down); directly it

@@ -51,6 +51,14 @@ final class UBJSONReaderTests: XCTestCase {
         }
     }
 
+    /// As in JSON, a name twice in one object is refused, naming the second one's offset.
+    func testRepeatedMemberNameIsRefused() {
+        let member = [UInt8(ascii: "i"), 1, UInt8(ascii: "a"), UInt8(ascii: "T")]
+        XCTAssertThrowsError(try UBJSONReader.parse([UInt8(ascii: "{")] + member + member + [UInt8(ascii: "}")])) { e in
+            XCTAssertEqual("\(e)", #"invalid UBJSON at byte 5: the member name "a" appears twice in one object"#)
+        }
+    }
+
     /// The same XGBoost model saved as JSON and as UBJSON reads to the same numbers.
     func testXGBoostModelJSONAndUBJSONAgree() throws {
         let dir = TestPaths.fixtures("xgboost/binary_logistic")
