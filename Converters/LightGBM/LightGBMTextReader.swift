@@ -58,7 +58,16 @@ public enum LightGBMTextReader {
                 currentLine = lineNumber
                 continue
             }
-            if current != nil { current![key] = Field(line: lineNumber, start: eq + 1, end: e) } else { header[key] = text(eq + 1, e) }
+            // A key twice in one block is ambiguous (which threshold= is meant?), so it is refused.
+            if current != nil {
+                guard current!.updateValue(Field(line: lineNumber, start: eq + 1, end: e), forKey: key) == nil else {
+                    throw LightGBMError.text(line: lineNumber, reason: "\(key)= appears twice in the tree that starts at line \(currentLine)")
+                }
+            } else {
+                guard header.updateValue(text(eq + 1, e), forKey: key) == nil else {
+                    throw LightGBMError.text(line: lineNumber, reason: "\(key)= appears twice in the header")
+                }
+            }
         }
         if let c = current { blocks.append((currentLine, c)) }
 
@@ -177,9 +186,9 @@ public enum LightGBMTextReader {
             let l = try child(left[i], "left_child", i), r = try child(right[i], "right_child", i)
             let type = types[i]
             if type & 1 != 0 {
-                let k = Int(thresholds[i])
-                guard k >= 0, k + 1 < boundaries.count, boundaries[k] >= 0, boundaries[k] <= boundaries[k + 1], boundaries[k + 1] <= words.count else {
-                    throw LightGBMError.invalidTree(tree: t, reason: "categorical split \(i) names bitset \(k), outside cat_boundaries")
+                // The threshold of a categorical split is the index of its bitset.
+                guard let k = Int(exactly: thresholds[i]), k >= 0, k + 1 < boundaries.count, boundaries[k] >= 0, boundaries[k] <= boundaries[k + 1], boundaries[k + 1] <= words.count else {
+                    throw LightGBMError.invalidTree(tree: t, reason: "categorical split \(i) names bitset \(thresholds[i]), outside cat_boundaries")
                 }
                 var cats: [Int] = []
                 for (w, word) in words[boundaries[k]..<boundaries[k + 1]].enumerated() where word != 0 {

@@ -14,7 +14,16 @@ public enum LightGBMTreeModelBuilder {
     /// - Throws: `LightGBMError`.
     public static func build(_ booster: LightGBMBooster, iterations: Int? = nil) throws -> TreeEnsembleModel {
         let objective = try LightGBMObjective.parse(booster.objective)
-        let perIteration = max(1, booster.numTreePerIteration)
+        // LightGBM writes both counts for every model (1 and 1 outside multiclass); anything
+        // below 1 is damage, not a default to paper over.
+        guard booster.numClass >= 1 else { throw LightGBMError.invalidParameter(name: "num_class", reason: "\(booster.numClass); a model has at least one class") }
+        guard booster.numTreePerIteration >= 1 else {
+            throw LightGBMError.invalidParameter(name: "num_tree_per_iteration", reason: "\(booster.numTreePerIteration); an iteration adds at least one tree")
+        }
+        guard booster.trees.count % booster.numTreePerIteration == 0 else {
+            throw LightGBMError.invalidParameter(name: "num_tree_per_iteration", reason: "\(booster.trees.count) trees do not make whole iterations of \(booster.numTreePerIteration)")
+        }
+        let perIteration = booster.numTreePerIteration
         var trees = booster.trees
         if let k = iterations {
             guard k >= 1 else { throw LightGBMError.invalidParameter(name: "--num-iterations", reason: "must be at least 1, not \(k)") }

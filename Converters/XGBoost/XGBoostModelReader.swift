@@ -147,7 +147,13 @@ public enum XGBoostModelReader {
             throw DocumentError.invalidValue(path: "\(t.path).split_type", reason: "\(splitType.count) entries for \(n) nodes")
         }
         var leafWidth = 1
-        if let p = try t.optionalMember("tree_param"), let w = try p.optionalMember("size_leaf_vector") { leafWidth = max(1, try w.integer()) }
+        if let p = try t.optionalMember("tree_param") {
+            if let w = try p.optionalMember("size_leaf_vector") { leafWidth = max(1, try w.integer()) }
+            // XGBoost sizes its arrays from num_nodes; a count that disagrees means damage.
+            if let c = try p.optionalMember("num_nodes"), try c.integer() != n {
+                throw DocumentError.invalidValue(path: c.path, reason: "\(try c.integer()) nodes, but left_children has \(n) entries")
+            }
+        }
         var leafVectors: [Float] = []
         if leafWidth > 1 { leafVectors = try t.member("leaf_weights").numbers().floats }
 
