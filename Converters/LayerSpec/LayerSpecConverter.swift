@@ -32,7 +32,8 @@ public struct LayerSpecConverter: Converter {
             throw LayerSpecError.unsupported(path: file, reason: "--dtype must be float32 or float64")
         }
         let (model, warnings) = try LayerSpecLowering.lower(spec, weights: weights, floatType: options.floatType, opset: options.opset,
-                                                            file: url.lastPathComponent)
+                                                            file: url.lastPathComponent,
+                                                            progress: { options.progress.count("lowering layers", done: $0, total: $1) })
         let layers = spec.layers.count
         return ConversionResult(model: model, verifier: nil, warnings: warnings,
                                 summary: "layer spec \(spec.name), \(layers) layer\(layers == 1 ? "" : "s"), weights \(weightsURL?.lastPathComponent ?? "none")")

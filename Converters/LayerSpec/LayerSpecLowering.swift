@@ -9,9 +9,10 @@ public enum LayerSpecLowering {
     /// - Parameters:
     ///   - weights: the weights; nil when the spec needs none.
     ///   - floatType: `.float` or `.double`: float inputs and every weight take it.
+    ///   - progress: called with (layers lowered, layers in all, Sequentials' children included).
     /// - Throws: `LayerSpecError`.
     public static func lower(_ spec: LayerSpecDocument, weights: WeightStore?, floatType: DataType, opset: Int64,
-                             file: String) throws -> (model: Model, warnings: [String]) {
+                             file: String, progress: ((_ done: Int, _ total: Int) -> Void)? = nil) throws -> (model: Model, warnings: [String]) {
         let b: GraphBuilder
         do { b = try GraphBuilder(graphName: spec.name, opsets: [Domain.onnx: opset]) } catch {
             throw LayerSpecError.unsupported(path: file, reason: "\(error)")
@@ -25,7 +26,8 @@ public enum LayerSpecLowering {
             first = first ?? v
         }
         guard let start = first else { throw LayerSpecError.spec(path: file, reason: "a spec needs at least one input") }
-        let last = try run(spec.layers, from: start, scope: &scope, builder: b, weights: weights, dtype: floatType)
+        var counter = LayerCounter(total: LayerCounter.count(spec.layers), report: progress)
+        let last = try run(spec.layers, from: start, scope: &scope, builder: b, weights: weights, dtype: floatType, counter: &counter)
         var outputs: [(String, LayerValue)] = []
         if spec.outputs.isEmpty {
             outputs = [("output", last)]
@@ -60,8 +62,24 @@ public enum LayerSpecLowering {
         func lookup(_ name: String) -> LayerValue? { values[name] ?? parent?[name] }
     }
 
+    /// Layers lowered so far, for progress.
+    struct LayerCounter {
+        let total: Int
+        let report: ((Int, Int) -> Void)?
+        var done = 0
+
+        static func count(_ layers: [LayerSpecDocument.Layer]) -> Int {
+            layers.reduce(0) { $0 + ($1.type == "Sequential" ? count($1.children) : 1) }
+        }
+
+        mutating func advance() {
+            done += 1
+            report?(done, total)
+        }
+    }
+
     static func run(_ layers: [LayerSpecDocument.Layer], from start: LayerValue, scope: inout Scope, builder b: GraphBuilder,
-                    weights: WeightStore?, dtype: DataType) throws -> LayerValue {
+                    weights: WeightStore?, dtype: DataType, counter: inout LayerCounter) throws -> LayerValue {
         var previous = start
         for layer in layers {
             let inputs: [LayerValue]
@@ -79,7 +97,7 @@ public enum LayerSpecLowering {
                     throw LayerSpecError.shape(path: layer.node.path, reason: "Sequential takes one input, given \(inputs.count)")
                 }
                 var inner = Scope(parent: scope)
-                out = try run(layer.children, from: x, scope: &inner, builder: b, weights: weights, dtype: dtype)
+                out = try run(layer.children, from: x, scope: &inner, builder: b, weights: weights, dtype: dtype, counter: &counter)
             } else {
                 guard let lowering = LayerTypes.byName[layer.type] else {
                     throw LayerSpecError.unknownLayer(path: layer.node.path, type: layer.type, known: LayerTypes.names)
@@ -89,6 +107,7 @@ public enum LayerSpecLowering {
                 if let key = c.args.unread.first {
                     throw LayerSpecError.unknownArgument(path: "\(layer.node.path).\(key)", type: layer.type, key: key, accepted: c.args.read)
                 }
+                counter.advance()
             }
             scope.values[layer.reference] = out
             previous = out

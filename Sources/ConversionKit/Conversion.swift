@@ -80,12 +80,15 @@ public enum Conversion {
     ///   - format: the input format, or nil to recognise it from the content.
     ///   - registry: where converters are looked up.
     ///   - warn: called with each warning as soon as it is known.
-    ///   - progress: called as each step starts, with what it does (for a terminal).
+    ///   - progress: called as each step starts, with what it does, and with counts
+    ///     inside long steps ("lowering trees 250/500"); for a terminal.
     /// - Throws: `ConversionError`.
     public static func run(input: URL, output: URL, format: SourceFormat? = nil, options: ConversionOptions = ConversionOptions(),
                            verification: Verification = .synthetic, registry: ConverterRegistry = .shared,
-                           warn: (String) -> Void = { _ in }, progress: (String) -> Void = { _ in }) throws -> Outcome {
+                           warn: (String) -> Void = { _ in }, progress: @escaping @Sendable (String) -> Void = { _ in }) throws -> Outcome {
         let file = input.path
+        var options = options
+        options.progress = ConversionProgress(progress)
         progress("reading and converting \(input.lastPathComponent)")
         var timings: [(step: String, seconds: Double)] = []
         var clock = DispatchTime.now().uptimeNanoseconds

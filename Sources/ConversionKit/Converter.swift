@@ -24,6 +24,9 @@ public struct ConversionOptions: Sendable {
     public var modelName: String?
     /// The model's doc_string (`--doc`); nil keeps the converter's.
     public var docString: String?
+    /// Where long steps report their counts (trees or layers lowered); `Conversion.run`
+    /// sets it from its progress handler.
+    public var progress = ConversionProgress.silent
     public init() {}
 }
 

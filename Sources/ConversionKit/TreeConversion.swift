@@ -26,7 +26,8 @@ public enum TreeConversion {
         do {
             model = try TreeEnsembleLowering.lower(ir, options: .init(opset: options.opset, mlOpset: options.mlOpset, inputType: inputType,
                                                                         inputName: options.inputName, zipMap: options.zipMap,
-                                                                        producerName: "onnx-convert", producerVersion: nil))
+                                                                        producerName: "onnx-convert", producerVersion: nil),
+                                                 progress: { options.progress.count("lowering trees", done: $0, total: $1) })
         } catch let e as TreeEnsembleError { throw wrapError(e) }
         return ConversionResult(model: model, verifier: verifier, warnings: warnings, summary: summary)
     }

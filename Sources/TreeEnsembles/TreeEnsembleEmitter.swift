@@ -12,6 +12,8 @@ struct Emitter {
     /// among the truncated columns.
     let categoricalFeatures: [Int]
     let categoricalPosition: [Int: Int]
+    /// Told (trees emitted, trees in all) as each tree is written.
+    var progress: ((_ done: Int, _ total: Int) -> Void)?
     /// Categorical splits (tree, node) in tree order and preorder: their index is the
     /// column of the membership op (ai.onnx.ml 1 ... 4).
     let categoricalSplits: [(tree: Int, node: Int)]
@@ -201,7 +203,9 @@ struct Emitter {
             missing.append(0)
         }
 
-        for tree in TreeEnsembleLowering.emittedTrees(for: model, structures: structures, mlOpset: ml) {
+        let emitted = TreeEnsembleLowering.emittedTrees(for: model, structures: structures, mlOpset: ml)
+        for (done, tree) in emitted.enumerated() {
+            progress?(done + 1, emitted.count)
             guard let t = tree.sourceTree else {
                 placeholderNode(leaf: Int64(leafTargets.count))
                 leafTargets.append(0); leafWeights.append(0)
@@ -311,7 +315,9 @@ struct Emitter {
     func legacyOp(_ x: GraphBuilder.Value) throws -> GraphBuilder.Value {
         let F = model.featureCount
         var a = LegacyArrays()
-        for tree in TreeEnsembleLowering.emittedTrees(for: model, structures: structures, mlOpset: ml) {
+        let emitted = TreeEnsembleLowering.emittedTrees(for: model, structures: structures, mlOpset: ml)
+        for (done, tree) in emitted.enumerated() {
+            progress?(done + 1, emitted.count)
             guard let t = tree.sourceTree else {
                 a.leaf(tree: 0, id: 0, weights: [(0, 0)])
                 continue

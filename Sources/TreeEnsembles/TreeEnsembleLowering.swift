@@ -115,11 +115,13 @@ public enum TreeEnsembleLowering {
     /// - Throws: `TreeEnsembleError` when the model is invalid or the options cannot be
     ///   met (float64 input below ai.onnx.ml 3, an opset below 9); `GraphBuilderError`
     ///   for opsets the builder does not know.
-    public static func lower(_ model: TreeEnsembleModel, options: Options = Options()) throws -> Model {
+    /// - Parameter progress: called with (trees emitted, trees in all) as each tree is written.
+    public static func lower(_ model: TreeEnsembleModel, options: Options = Options(),
+                             progress: ((_ done: Int, _ total: Int) -> Void)? = nil) throws -> Model {
         let b = try GraphBuilder(graphName: "tree_ensemble", opsets: [Domain.onnx: options.opset, Domain.ml: options.mlOpset])
         let dtype = options.inputType.dataType
         let x = try b.input(options.inputName, dtype, [.symbolic("N"), .fixed(Int64(model.featureCount))])
-        let out = try addNodes(for: model, to: b, input: x, zipMap: options.zipMap)
+        let out = try addNodes(for: model, to: b, input: x, zipMap: options.zipMap, progress: progress)
         let n = ShapeDimension.symbolic("N")
         func columns(_ k: Int) -> [ShapeDimension] { k == 1 ? [n] : [n, .fixed(Int64(k))] }
         if let p = out.predictions { try b.output(p, name: OutputName.predictions, type: .tensor(dtype, columns(model.marginCount))) }
@@ -143,9 +145,10 @@ public enum TreeEnsembleLowering {
     ///
     /// - Parameters:
     ///   - zipMap: also make the ZipMap of the probabilities (classifiers).
+    ///   - progress: called with (trees emitted, trees in all) as each tree is written.
     /// - Throws: as `lower`.
     public static func addNodes(for model: TreeEnsembleModel, to b: GraphBuilder, input x: GraphBuilder.Value,
-                                zipMap: Bool = false) throws -> Outputs {
+                                zipMap: Bool = false, progress: ((_ done: Int, _ total: Int) -> Void)? = nil) throws -> Outputs {
         let structures = try model.validatedStructures()
         let opset = b.opsets[Domain.onnx] ?? 21
         let ml = b.opsets[Domain.ml] ?? 5
@@ -165,7 +168,8 @@ public enum TreeEnsembleLowering {
         if inputType == .float64 && ml < 3 {
             throw TreeEnsembleError.unsupportedLowering(option: "dtype", reason: "float64 thresholds need ai.onnx.ml 3 or later (nodes_values_as_tensor); ai.onnx.ml \(ml) has float32 thresholds only, which cannot make float64 decisions")
         }
-        let e = Emitter(model: model, structures: structures, b: b, inputType: inputType, ml: ml)
+        var e = Emitter(model: model, structures: structures, b: b, inputType: inputType, ml: ml)
+        e.progress = progress
         let rewritten = try InputRewriteLowering.lower(model, input: x, builder: b, inputType: inputType)
         return try e.emit(input: rewritten, zipMap: zipMap)
     }
