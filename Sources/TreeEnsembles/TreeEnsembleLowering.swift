@@ -205,6 +205,7 @@ extension TreeEnsembleModel {
     /// - Throws: the tree's validation errors.
     public func reachableNodes(ofTree t: Int) throws -> [Int] {
         guard trees.indices.contains(t) else { throw TreeEnsembleError.emptyTree(tree: t) }
+        if let known = structureMemo.value { return known[t].preorder }
         return try structure(ofTree: t).preorder
     }
 }

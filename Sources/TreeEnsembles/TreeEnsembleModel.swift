@@ -1,3 +1,5 @@
+import Foundation
+
 /// The one tree-ensemble IR every tree frontend (XGBoost, LightGBM, scikit-learn)
 /// produces. Frontends fill it in their source's own number types; the native
 /// evaluator (`TreeEnsembleEvaluator`) and the ONNX lowering (`TreeEnsembleLowering`)
@@ -88,29 +90,34 @@ public struct TreeEnsembleModel: Sendable, Equatable {
     }
 
     /// The trees, in the order their outputs are added.
-    public var trees: [Tree]
+    public var trees: [Tree] { didSet { structureMemo = StructureMemo() } }
     /// How many features (input columns) a row has; splits read features below it.
-    public var featureCount: Int
+    public var featureCount: Int { didSet { structureMemo = StructureMemo() } }
     /// Names of the features, when the source has them (documentation only).
-    public var featureNames: [String]?
+    public var featureNames: [String]? { didSet { structureMemo = StructureMemo() } }
     /// What the model predicts.
-    public var task: Task
+    public var task: Task { didSet { structureMemo = StructureMemo() } }
     /// Added to the aggregated margin of each target (one per target or class column),
     /// in margin space, after averaging. Empty means all zero.
-    public var baseScores: [Double]
+    public var baseScores: [Double] { didSet { structureMemo = StructureMemo() } }
     /// Whether tree outputs are summed or averaged.
-    public var aggregation: Aggregation
+    public var aggregation: Aggregation { didSet { structureMemo = StructureMemo() } }
     /// Applied to the margins (after the base scores) to give predictions, scores or
     /// probabilities.
-    public var transform: Transform
+    public var transform: Transform { didSet { structureMemo = StructureMemo() } }
     /// For binary classifiers whose trees give one margin: the probabilities column 1
     /// is the transformed margin and column 0 its complement.
-    public var binaryFromSingleMargin: Bool
+    public var binaryFromSingleMargin: Bool { didSet { structureMemo = StructureMemo() } }
     /// How categorical splits read values in (-1, 0); other values are the same under
     /// both rules.
-    public var negativeCategoryRule: NegativeCategoryRule
+    public var negativeCategoryRule: NegativeCategoryRule { didSet { structureMemo = StructureMemo() } }
     /// Column rewrites applied to every row before the trees, by feature (empty: none).
-    public var inputRewrites: [Int: InputRewrite] = [:]
+    public var inputRewrites: [Int: InputRewrite] = [:] { didSet { structureMemo = StructureMemo() } }
+
+    /// The checked tree structures of this value, computed once and shared by its
+    /// copies until one of them changes (every property above starts a fresh memo):
+    /// the lowering, the probe rows and the evaluator all need them.
+    var structureMemo = StructureMemo()
 
     /// A model; see the properties for the meaning of each argument.
     public init(trees: [Tree], featureCount: Int, task: Task, baseScores: [Double], aggregation: Aggregation = .sum,
@@ -204,4 +211,17 @@ public struct Split: Sendable, Equatable {
         self.missingGoesToYes = missingGoesToYes
         self.categories = categories
     }
+}
+
+/// validatedStructures' result for one model value. Never part of the model's equality.
+final class StructureMemo: @unchecked Sendable, Equatable {
+    private let lock = NSLock()
+    private var stored: [TreeStructure]?
+
+    var value: [TreeStructure]? {
+        get { lock.lock(); defer { lock.unlock() }; return stored }
+        set { lock.lock(); stored = newValue; lock.unlock() }
+    }
+
+    static func == (a: StructureMemo, b: StructureMemo) -> Bool { true }
 }

@@ -28,6 +28,13 @@ extension TreeEnsembleModel {
     /// Validates the model and returns every tree's structure (one pass over the nodes,
     /// shared by the lowering and the emitter instead of each walking again).
     func validatedStructures() throws -> [TreeStructure] {
+        if let known = structureMemo.value { return known }
+        let structures = try checkedStructures()
+        structureMemo.value = structures
+        return structures
+    }
+
+    private func checkedStructures() throws -> [TreeStructure] {
         guard featureCount >= 1 else { throw TreeEnsembleError.invalidFeatureCount(featureCount) }
         if let names = featureNames, names.count != featureCount {
             throw TreeEnsembleError.featureNameCount(count: names.count, featureCount: featureCount)

@@ -24,6 +24,20 @@ final class ValidationTests: XCTestCase {
                     .childOutOfRange(tree: 1, node: 0, field: "yes", child: -1, nodeCount: 2))
     }
 
+    /// Validation is remembered per value; a change to a validated model (or its copy)
+    /// is validated afresh, and the original keeps its own answer.
+    func testChangeAfterValidationIsCheckedAgain() throws {
+        var m = model([T.lt32(0, 1, yes: 1, no: 2), T.leaf(1), T.leaf(2)])
+        try m.validate()
+        let original = m
+        m.trees[1].nodes[0] = T.lt32(0, 1, yes: 1, no: 7)
+        assertError(m, .childOutOfRange(tree: 1, node: 0, field: "no", child: 7, nodeCount: 3))
+        XCTAssertNoThrow(try original.validate())
+        var wider = original
+        wider.featureCount = 0
+        assertError(wider, .invalidFeatureCount(0))
+    }
+
     func testCycleAndSharedNode() {
         assertError(model([T.lt32(0, 1, yes: 1, no: 2), T.lt32(1, 1, yes: 0, no: 2), T.leaf(1)]), .cycle(tree: 1, node: 0))
         assertError(model([T.lt32(0, 1, yes: 1, no: 1), T.leaf(1)]), .sharedNode(tree: 1, node: 1))
