@@ -1,5 +1,6 @@
 import Foundation
 import ONNX
+import ReaderLimits
 
 /// Options every frontend accepts.
 public struct ConversionOptions: Sendable {
@@ -24,6 +25,9 @@ public struct ConversionOptions: Sendable {
     public var modelName: String?
     /// The model's doc_string (`--doc`); nil keeps the converter's.
     public var docString: String?
+    /// The bounds every reader enforces on the source file (`--max-memory` sets the
+    /// memory budget); converters pass them to their readers.
+    public var limits = ReaderLimits.default
     public init() {}
 }
 
