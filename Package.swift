@@ -131,7 +131,7 @@ let package = Package(
         .testTarget(
             name: "ReaderLimitsTests",
             dependencies: ["ReaderLimits", "DocumentReaders", "PythonObjects", "XGBoostConverter", "LightGBMConverter", "LayerSpecConverter",
-                           "ConversionKit", "TestSupport"],
+                           "ConversionKit", "TestSupport", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             path: "Tests/ReaderLimitsTests"),
         .testTarget(
             name: "CLITests",
