@@ -78,7 +78,7 @@ public struct XGBoostJSONDumpReader {
             }
             guard let maxID = nodes.keys.max(), nodes[0] != nil else { throw DocumentError.invalidValue(path: node.path, reason: "tree \(trees.count) has no node 0 (its root)") }
             try tally.count(treeOf: maxID + 1, at: node.path)
-            try allowance.spend(count: maxID + 1, of: MemoryLayout<XGBoostNode?>.stride, at: node.path, detail: "the node table node id \(maxID) needs")
+            try allowance.spend(count: maxID + 1, of: MemoryLayout<XGBoostNode?>.stride, at: node.path, detail: "a node table for node id \(maxID)")
             var list = [XGBoostNode?](repeating: nil, count: maxID + 1)
             for (k, v) in nodes { list[k] = v }
             trees.append(XGBoostTree(nodes: list))

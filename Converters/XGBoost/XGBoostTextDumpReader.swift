@@ -88,7 +88,7 @@ public struct XGBoostTextDumpReader {
                 if count == 0 { treeStartLine = line }
                 if id >= current.count {
                     try tally.checkTreeSize(id + 1, at: "line \(line)")
-                    try allowance.spend(count: id + 1 - current.count, of: MemoryLayout<XGBoostNode?>.stride, at: "line \(line)", detail: "the node table node id \(id) needs")
+                    try allowance.spend(count: id + 1 - current.count, of: MemoryLayout<XGBoostNode?>.stride, at: "line \(line)", detail: "a node table for node id \(id)")
                     current.append(contentsOf: repeatElement(nil, count: id + 1 - current.count))
                 }
                 guard current[id] == nil else { throw XGBoostError.textDump(line: line, reason: "node \(id) appears twice in tree \(trees.count)") }

@@ -99,35 +99,6 @@ public struct ReaderLimits: Sendable, Equatable {
     }
 }
 
-/// A file asked for more than a `ReaderLimits` allows. Its description names the limit,
-/// the value reached, the limit's value, where in the file, and how to raise it.
-public struct ReaderLimitBreach: Error, Sendable, Equatable, CustomStringConvertible {
-    /// Which limit.
-    public var limit: ReaderLimits.Limit
-    /// The value the file asked for (a depth, a count, bytes).
-    public var value: Int
-    /// The limit's value.
-    public var maximum: Int
-    /// Where, in the reader's terms: "byte 812", "line 40", "$.learner.trees[3]".
-    public var place: String
-    /// What was being counted, when the limit's own meaning is not enough ("a zlib stream of 35135 bytes").
-    public var detail: String?
-
-    /// A breach of `limit` at `place`.
-    public init(_ limit: ReaderLimits.Limit, value: Int, maximum: Int, at place: String, detail: String? = nil) {
-        self.limit = limit
-        self.value = value
-        self.maximum = maximum
-        self.place = place
-        self.detail = detail
-    }
-
-    public var description: String {
-        let what = detail.map { " (\($0))" } ?? ""
-        return "reader limit \(limit.rawValue): \(limit.meaning) \(value) exceeds the limit of \(maximum) at \(place)\(what); \(limit.howToRaise)"
-    }
-}
-
 extension ReaderLimits {
     /// Throws when `value` passes `maximum` for `limit`.
     @inlinable
@@ -156,7 +127,7 @@ extension ReaderLimits {
     /// Throws when a file of `bytes` bytes does not fit the memory budget (readers hold
     /// the whole file).
     public func checkInputSize(_ bytes: Int, file: String) throws {
-        try check(.memoryBudget, bytes, memoryBudget, at: "opening the file", detail: "\(file) is read whole")
+        try check(.memoryBudget, bytes, memoryBudget, at: "reading \(file), which is read whole")
     }
 
     /// Throws when decompressing `compressed` bytes would give more than `output` bytes
@@ -170,52 +141,6 @@ extension ReaderLimits {
             throw ReaderLimitBreach(.maxDecompressionRatio, value: output, maximum: cap, at: place(),
                                     detail: "\(what) of \(compressed) bytes; more than \(maxDecompressionRatio) times its size")
         }
-    }
-}
-
-/// What one read has allocated for what its file declares, checked against both the
-/// absolute memory budget and the input-relative allowance. A reader makes one per file
-/// (or per embedded document) and spends from it where a count or size the file states
-/// turns into memory: packed arrays, node tables, tensors, expanded aliases.
-public struct ReaderAllowance: Sendable {
-    /// The policy.
-    public let limits: ReaderLimits
-    /// The size of the input the allowance is relative to.
-    public let inputBytes: Int
-    /// Bytes spent so far.
-    public private(set) var spent = 0
-    /// The input-relative cap: `baseAllowance` + `maxBytesPerInputByte` x `inputBytes`.
-    public let relativeCap: Int
-
-    /// An allowance for an input of `inputBytes` bytes.
-    public init(limits: ReaderLimits, inputBytes: Int) {
-        self.limits = limits
-        self.inputBytes = inputBytes
-        let (scaled, overflow) = max(0, inputBytes).multipliedReportingOverflow(by: limits.maxBytesPerInputByte)
-        let (sum, overflow2) = scaled.addingReportingOverflow(limits.baseAllowance)
-        relativeCap = overflow || overflow2 ? Int.max : sum
-    }
-
-    /// Spends `count` x `size` bytes (overflow counts as too many).
-    /// - Throws: `ReaderLimitBreach` of `memoryBudget` or `maxBytesPerInputByte`.
-    public mutating func spend(count: Int, of size: Int, at place: @autoclosure () -> String, detail: @autoclosure () -> String? = nil) throws {
-        let (bytes, overflow) = max(0, count).multipliedReportingOverflow(by: max(0, size))
-        try spend(overflow ? Int.max : bytes, at: place(), detail: detail())
-    }
-
-    /// Spends `bytes`.
-    /// - Throws: `ReaderLimitBreach` of `memoryBudget` or `maxBytesPerInputByte`.
-    public mutating func spend(_ bytes: Int, at place: @autoclosure () -> String, detail: @autoclosure () -> String? = nil) throws {
-        let (total, overflow) = spent.addingReportingOverflow(max(0, bytes))
-        let now = overflow ? Int.max : total
-        if now > limits.memoryBudget {
-            throw ReaderLimitBreach(.memoryBudget, value: now, maximum: limits.memoryBudget, at: place(), detail: detail())
-        }
-        if now > relativeCap {
-            throw ReaderLimitBreach(.maxBytesPerInputByte, value: now, maximum: relativeCap, at: place(),
-                                    detail: (detail().map { $0 + "; " } ?? "") + "a file of \(inputBytes) bytes may declare \(limits.maxBytesPerInputByte) per byte plus \(limits.baseAllowance)")
-        }
-        spent = now
     }
 }
 
@@ -250,41 +175,5 @@ extension ReaderLimits {
         let bytes = v * Double(1 << shift)
         guard bytes >= 1, bytes < 9.2e18 else { return nil }
         return Int(bytes)
-    }
-}
-
-/// Counts the trees of an ensemble and their nodes as a reader meets them, against
-/// `maxTrees`, `maxNodesPerTree` and `maxTotalNodes`.
-public struct TreeTally: Sendable {
-    /// The policy.
-    public let limits: ReaderLimits
-    /// Trees counted so far.
-    public private(set) var trees = 0
-    /// Nodes counted so far, over all trees.
-    public private(set) var nodes = 0
-
-    /// A tally under `limits`.
-    public init(limits: ReaderLimits) { self.limits = limits }
-
-    /// Throws when a tree would have `count` nodes (or a node id of `count - 1`).
-    public func checkTreeSize(_ count: Int, at place: @autoclosure () -> String) throws {
-        try limits.check(.maxNodesPerTree, count, limits.maxNodesPerTree, at: place())
-    }
-
-    /// Counts one more tree of `nodes` nodes.
-    /// - Throws: `ReaderLimitBreach` of `maxTrees`, `maxNodesPerTree` or `maxTotalNodes`.
-    public mutating func count(treeOf nodes: Int, at place: @autoclosure () -> String) throws {
-        try limits.check(.maxTrees, trees + 1, limits.maxTrees, at: place())
-        try checkTreeSize(nodes, at: place())
-        let (total, overflow) = self.nodes.addingReportingOverflow(nodes)
-        try limits.check(.maxTotalNodes, overflow ? Int.max : total, limits.maxTotalNodes, at: place())
-        trees += 1
-        self.nodes = total
-    }
-
-    /// Throws when an ensemble that declares `count` trees has more than `maxTrees`, before
-    /// anything is built for them.
-    public func checkDeclaredTrees(_ count: Int, at place: @autoclosure () -> String) throws {
-        try limits.check(.maxTrees, count, limits.maxTrees, at: place())
     }
 }
