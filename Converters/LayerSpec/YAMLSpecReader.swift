@@ -28,14 +28,18 @@ enum YAMLSpecReader {
         var previous: UInt8 = 0x0A
         for c in b {
             defer { previous = c }
-            if c == 0x0A { line += 1; comment = false; if quote == UInt8(ascii: "'") { continue } }
+            if c == 0x0A { line += 1; comment = false }
             if comment { continue }
             if let q = quote {
                 if c == q, q == UInt8(ascii: "'") || previous != UInt8(ascii: "\\") { quote = nil }
                 continue
             }
+            // A quote opens a scalar only where one starts (an apostrophe inside a plain
+            // scalar, as in "don't", opens nothing).
+            let scalarStart = previous == 0x20 || previous == 0x09 || previous == 0x0A || previous == UInt8(ascii: "[")
+                || previous == UInt8(ascii: "{") || previous == UInt8(ascii: ",")
             switch c {
-            case UInt8(ascii: "\""), UInt8(ascii: "'"): quote = c
+            case UInt8(ascii: "\""), UInt8(ascii: "'") where scalarStart: quote = c
             case UInt8(ascii: "#") where previous == 0x20 || previous == 0x09 || previous == 0x0A: comment = true
             case UInt8(ascii: "["), UInt8(ascii: "{"):
                 depth += 1

@@ -54,6 +54,9 @@ final class HostileInputTests: XCTestCase {
         assertBreach(.maxDepth, "pickle") { _ = try PythonObjectFile.read([0x80, 2, 0x29] + Array(repeating: 0x85, count: 100_000) + [0x2E]) }
         assertBreach(.maxDepth, "jsonpickle") { _ = try PythonObjectFile.read(Array("[{\"py/tuple\": ".utf8) + Array(repeating: UInt8(ascii: "["), count: 100_000)) }
         assertBreach(.maxDepth, "YAML flow") { _ = try YAMLSpecReader.document(Array("a: ".utf8) + Array(repeating: UInt8(ascii: "["), count: 100_000), file: "$") }
+        assertBreach(.maxDepth, "YAML flow after an apostrophe") {
+            _ = try YAMLSpecReader.document(Array("a: don't\nb: ".utf8) + Array(repeating: UInt8(ascii: "["), count: 100_000), file: "$")
+        }
         assertBreach(.maxDepth, ".npy header") {
             let header = Array("{'descr': '<f8', 'fortran_order': False, 'shape': ".utf8) + Array(repeating: UInt8(ascii: "("), count: 1000)
             _ = try NPYArrayReader.read([0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(header.count & 0xFF), UInt8(header.count >> 8)] + header, name: "x.npy")
