@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "Interpreter", targets: ["Interpreter"]),
         .library(name: "TreeEnsembles", targets: ["TreeEnsembles"]),
         .library(name: "ConversionKit", targets: ["ConversionKit"]),
+        .library(name: "ReaderLimits", targets: ["ReaderLimits"]),
         .library(name: "DocumentReaders", targets: ["DocumentReaders"]),
         .library(name: "PythonObjects", targets: ["PythonObjects"]),
         .library(name: "XGBoostConverter", targets: ["XGBoostConverter"]),
@@ -43,46 +44,48 @@ let package = Package(
         // Swift IR <-> protobuf-c structs; .onnx files; external data.
         .target(
             name: "ONNXSerialization",
-            dependencies: ["ONNX", "ONNXProtoC", "CProtobufC"],
+            dependencies: ["ONNX", "ONNXProtoC", "CProtobufC", "ReaderLimits"],
             path: "Sources/ONNXSerialization"),
         // The reference interpreter: tensors, op registry, one op per file under Ops/.
         .target(name: "Interpreter", dependencies: ["ONNX"], path: "Sources/Interpreter"),
         // The shared tree-ensemble IR, its native evaluator and its lowering to ONNX.
         .target(name: "TreeEnsembles", dependencies: ["ONNX"], path: "Sources/TreeEnsembles"),
+        // The one policy of bounds (depth, counts, sizes, memory) every reader enforces.
+        .target(name: "ReaderLimits", path: "Sources/ReaderLimits"),
         // JSON and UBJSON documents with exact float32/float64 numbers and error positions.
-        .target(name: "DocumentReaders", path: "Sources/DocumentReaders"),
+        .target(name: "DocumentReaders", dependencies: ["ReaderLimits"], path: "Sources/DocumentReaders"),
         // Python objects as data: a pickle VM that never calls anything, joblib, numpy arrays.
         .target(
             name: "PythonObjects",
-            dependencies: ["SystemZlib", "DocumentReaders", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            dependencies: ["SystemZlib", "ReaderLimits", "DocumentReaders", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             path: "Sources/PythonObjects"),
         // Converter protocol, format sniffing, registry.
         .target(
             name: "ConversionKit",
-            dependencies: ["ONNX", "ONNXSerialization", "Interpreter", "TreeEnsembles"],
+            dependencies: ["ONNX", "ONNXSerialization", "Interpreter", "TreeEnsembles", "ReaderLimits"],
             path: "Sources/ConversionKit"),
         // Frontends: one per framework, each producing a shared IR (Converters/<Name>).
         .target(
             name: "XGBoostConverter",
-            dependencies: ["ConversionKit", "TreeEnsembles", "DocumentReaders"],
+            dependencies: ["ConversionKit", "TreeEnsembles", "DocumentReaders", "ReaderLimits"],
             path: "Converters/XGBoost"),
         .target(
             name: "LightGBMConverter",
-            dependencies: ["ConversionKit", "TreeEnsembles", "DocumentReaders"],
+            dependencies: ["ConversionKit", "TreeEnsembles", "DocumentReaders", "ReaderLimits"],
             path: "Converters/LightGBM"),
         .target(
             name: "SklearnConverter",
-            dependencies: ["ConversionKit", "TreeEnsembles", "PythonObjects"],
+            dependencies: ["ConversionKit", "TreeEnsembles", "PythonObjects", "ReaderLimits"],
             path: "Converters/Sklearn"),
         .target(
             name: "LayerSpecConverter",
-            dependencies: ["ConversionKit", "ONNXSerialization", "DocumentReaders", "PythonObjects", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            dependencies: ["ConversionKit", "ONNXSerialization", "DocumentReaders", "PythonObjects", "ReaderLimits", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                            .product(name: "Yams", package: "Yams")],
             path: "Converters/LayerSpec"),
         .executableTarget(
             name: "convert-cli",
             dependencies: [
-                "ONNX", "ONNXSerialization", "ConversionKit", "Interpreter", "XGBoostConverter", "LightGBMConverter", "SklearnConverter", "LayerSpecConverter", "PythonObjects",
+                "ONNX", "ONNXSerialization", "ConversionKit", "Interpreter", "XGBoostConverter", "LightGBMConverter", "SklearnConverter", "LayerSpecConverter", "PythonObjects", "ReaderLimits",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/convert-cli"),
@@ -115,7 +118,7 @@ let package = Package(
             dependencies: ["LightGBMConverter", "ConversionKit", "TreeEnsembles", "Interpreter", "ONNX", "ONNXSerialization", "TestSupport"],
             path: "Tests/LightGBMConverterTests"),
         .testTarget(
-            name: "PythonObjectsTests", dependencies: ["PythonObjects", "Interpreter", "TestSupport"],
+            name: "PythonObjectsTests", dependencies: ["PythonObjects", "ReaderLimits", "Interpreter", "TestSupport"],
             path: "Tests/PythonObjectsTests"),
         .testTarget(
             name: "SklearnConverterTests",
@@ -125,6 +128,11 @@ let package = Package(
             name: "LayerSpecConverterTests",
             dependencies: ["LayerSpecConverter", "ConversionKit", "Interpreter", "ONNX", "ONNXSerialization", "TestSupport"],
             path: "Tests/LayerSpecConverterTests"),
+        .testTarget(
+            name: "ReaderLimitsTests",
+            dependencies: ["ReaderLimits", "DocumentReaders", "PythonObjects", "XGBoostConverter", "LightGBMConverter", "LayerSpecConverter",
+                           "ConversionKit", "TestSupport", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            path: "Tests/ReaderLimitsTests"),
         .testTarget(
             name: "CLITests",
             dependencies: ["TestSupport", "ONNX", "ONNXSerialization", "ConversionKit", "XGBoostConverter", "LightGBMConverter", "SklearnConverter", "LayerSpecConverter"],

@@ -2,6 +2,7 @@ import ConversionKit
 import DocumentReaders
 import Foundation
 import ONNX
+import ReaderLimits
 
 /// Converts a layer spec (`*.layers.json` or `*.layers.yaml`) and its weights (safetensors or a torch.save
 /// checkpoint) to ONNX. The weights are found at the spec's `weights` (relative to the
@@ -14,11 +15,13 @@ public struct LayerSpecConverter: Converter {
     public func convert(contentsOf url: URL, format: SourceFormat, options: ConversionOptions) throws -> ConversionResult {
         let file = url.path
         let bytes: [UInt8]
-        do { bytes = [UInt8](try Data(contentsOf: url)) } catch { throw LayerSpecError.spec(path: file, reason: "cannot read the file (\(error))") }
+        do { bytes = try SourceFile.bytes(at: url, limits: options.limits) } catch let e as ConversionError {
+            throw LayerSpecError.spec(path: file, reason: "cannot read the file (\(e))")
+        }
         let ext = url.pathExtension.lowercased()
         let spec = ext == "yaml" || ext == "yml"
-            ? try LayerSpecDocument(DocumentNode(try YAMLSpecReader.document(bytes, file: "$"), path: "$"))
-            : try LayerSpecDocument(json: bytes, file: "$")
+            ? try LayerSpecDocument(DocumentNode(try YAMLSpecReader.document(bytes, file: "$", limits: options.limits), path: "$"))
+            : try LayerSpecDocument(json: bytes, file: "$", limits: options.limits)
         let weightsURL: URL?
         if let given = options.hints.weightsFile {
             weightsURL = given
@@ -27,7 +30,7 @@ public struct LayerSpecConverter: Converter {
         } else {
             weightsURL = nil
         }
-        let weights = try weightsURL.map { try WeightStore.read($0) }
+        let weights = try weightsURL.map { try WeightStore.read($0, limits: options.limits) }
         guard options.floatType == .float || options.floatType == .double else {
             throw LayerSpecError.unsupported(path: file, reason: "--dtype must be float32 or float64")
         }

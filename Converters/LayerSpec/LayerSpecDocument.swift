@@ -1,4 +1,5 @@
 import DocumentReaders
+import ReaderLimits
 import ONNX
 
 /// A parsed `layerspec/1` document: graph inputs, the layers in order, the outputs and
@@ -39,13 +40,13 @@ public struct LayerSpecDocument: Sendable {
     /// Keys every layer may have besides its torch arguments.
     static let structuralKeys: Set<String> = ["type", "name", "inputs", "layers"]
 
-    /// Parses a spec from JSON bytes; `file` names it in errors.
+    /// Parses a spec from JSON bytes within `limits`; `file` names it in errors.
     ///
-    /// - Throws: `LayerSpecError.spec` with the JSON path of the problem.
-    public init(json bytes: [UInt8], file: String) throws {
+    /// - Throws: `LayerSpecError.spec` with the JSON path of the problem, `ReaderLimitBreach`.
+    public init(json bytes: [UInt8], file: String, limits: ReaderLimits = .default) throws {
         let root: DocumentNode
-        do { root = DocumentNode(try JSONReader.parse(bytes), path: file) } catch {
-            throw LayerSpecError.spec(path: file, reason: "\(error)")
+        do { root = DocumentNode(try JSONReader.parse(bytes, limits: limits), path: file) } catch let e as DocumentError {
+            throw LayerSpecError.spec(path: file, reason: "\(e)")
         }
         try self.init(root)
     }
@@ -62,8 +63,7 @@ public struct LayerSpecDocument: Sendable {
             name = try root.optionalMember("name")?.string() ?? "model"
             let inputsNode = try root.member("inputs")
             var inputs: [Input] = []
-            for key in inputsNode.keys {
-                let n = try inputsNode.member(key)
+            for (key, n) in (try? inputsNode.members()) ?? [] {
                 let dtypeName = try n.optionalMember("dtype")?.string() ?? "float32"
                 guard let dtype = Self.dtypes[dtypeName] else {
                     throw LayerSpecError.spec(path: "\(n.path).dtype", reason: "'\(dtypeName)' is not one of \(Self.dtypes.keys.sorted().joined(separator: ", "))")

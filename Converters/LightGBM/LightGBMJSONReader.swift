@@ -1,17 +1,21 @@
 import DocumentReaders
+import ReaderLimits
 
 /// Reads the JSON that `Booster.dump_model()` returns (saved with `json.dump`): the
 /// header keys and `tree_info`, each tree a nested `tree_structure` of splits
 /// (`split_index`, `split_feature`, `threshold`, `decision_type` `<=` or `==`,
 /// `default_left`, `missing_type` None/Zero/NaN, `left_child`, `right_child`) and
 /// leaves (`leaf_index`, `leaf_value`). A categorical threshold is the category list
-/// `"1||3||7"`.
+/// `"1||3||7"`. `limits` bound the document, the trees and nodes, and the node table a
+/// tree's `num_leaves` makes (relative to the file's size).
 public enum LightGBMJSONReader {
     /// Parses a dump.
-    /// - Throws: `LightGBMError` naming the JSON path.
-    public static func read(_ bytes: [UInt8]) throws -> LightGBMBooster {
+    /// - Throws: `LightGBMError` naming the JSON path, `ReaderLimitBreach`.
+    public static func read(_ bytes: [UInt8], limits: ReaderLimits = .default) throws -> LightGBMBooster {
         do {
-            let root = DocumentNode(try JSONReader.parse(bytes), path: "$")
+            let root = DocumentNode(try JSONReader.parse(bytes, limits: limits), path: "$")
+            var tally = TreeTally(limits: limits)
+            var allowance = ReaderAllowance(limits: limits, inputBytes: bytes.count)
             let numClass = try root.optionalMember("num_class")?.integer() ?? 1
             let perIteration = try root.optionalMember("num_tree_per_iteration")?.integer() ?? numClass
             let maxFeature = try root.member("max_feature_idx").integer()
@@ -23,6 +27,8 @@ public enum LightGBMJSONReader {
                 let leaves = try info.member("num_leaves").integer()
                 guard leaves >= 1 else { throw DocumentError.invalidValue(path: info.path + ".num_leaves", reason: "\(leaves) leaves") }
                 let splits = leaves - 1
+                try tally.count(treeOf: splits + leaves, at: info.path)
+                try allowance.spend(count: splits + leaves, of: MemoryLayout<LightGBMNode?>.stride, at: info.path + ".num_leaves")
                 var nodes = [LightGBMNode?](repeating: nil, count: splits + leaves)
                 func index(_ n: DocumentNode) throws -> Int {
                     if let s = try n.optionalMember("split_index") {

@@ -1,5 +1,6 @@
 import Foundation
 import DocumentReaders
+import ReaderLimits
 
 /// Reads the text model `Booster.save_model` writes (`model.txt`): the header
 /// (`version`, `num_class`, `num_tree_per_iteration`, `max_feature_idx`, `objective`,
@@ -9,12 +10,14 @@ import DocumentReaders
 /// `num_features`, ...), up to `end of trees`; feature importances, parameters and
 /// anything else are skipped. Children `>= 0` are splits, `< 0` leaves (`~c`).
 /// Categorical splits read their category set from the `cat_threshold` bitset words
-/// that `cat_boundaries` slices, at the index the split's `threshold` holds.
+/// that `cat_boundaries` slices, at the index the split's `threshold` holds. One pass over
+/// the lines; `limits` bound the trees and nodes, and what a tree's `num_leaves` and its
+/// category sets make a reader allocate (relative to the file's size).
 public enum LightGBMTextReader {
     /// Parses a model.txt.
-    /// - Throws: `LightGBMError` naming the line.
-    public static func read(_ bytes: [UInt8]) throws -> LightGBMBooster {
-        try bytes.withUnsafeBufferPointer { try read(buffer: $0) }
+    /// - Throws: `LightGBMError` naming the line, `ReaderLimitBreach`.
+    public static func read(_ bytes: [UInt8], limits: ReaderLimits = .default) throws -> LightGBMBooster {
+        try bytes.withUnsafeBufferPointer { try read(buffer: $0, limits: limits) }
     }
 
     /// A `key=value` line's value: where it is in the file.
@@ -24,7 +27,7 @@ public enum LightGBMTextReader {
         var end: Int
     }
 
-    static func read(buffer b: UnsafeBufferPointer<UInt8>) throws -> LightGBMBooster {
+    static func read(buffer b: UnsafeBufferPointer<UInt8>, limits: ReaderLimits) throws -> LightGBMBooster {
         var header: [String: String] = [:]
         var averageOutput = false
         var blocks: [(line: Int, fields: [String: Field])] = []
@@ -87,10 +90,13 @@ public enum LightGBMTextReader {
         let maxFeature = try int("max_feature_idx")
         guard let objective = header["objective"] else { throw LightGBMError.text(line: 1, reason: "the header has no objective=") }
         let names = header["feature_names"].map { $0.split(separator: " ").map(String.init) }
+        var tally = TreeTally(limits: limits)
+        try tally.checkDeclaredTrees(blocks.count, at: "line \(blocks.last?.line ?? 1)")
+        var allowance = ReaderAllowance(limits: limits, inputBytes: b.count)
         var trees: [LightGBMTree] = []
         trees.reserveCapacity(blocks.count)
         for (t, block) in blocks.enumerated() {
-            trees.append(try tree(block.fields, b, index: t, line: block.line))
+            trees.append(try tree(block.fields, b, index: t, line: block.line, tally: &tally, allowance: &allowance))
         }
         guard !trees.isEmpty else { throw LightGBMError.text(line: lineNumber, reason: "the file holds no Tree= blocks") }
         // LightGBM always ends the trees with this line; without it the file was cut short
@@ -116,7 +122,8 @@ public enum LightGBMTextReader {
         return out
     }
 
-    static func tree(_ f: [String: Field], _ b: UnsafeBufferPointer<UInt8>, index t: Int, line: Int) throws -> LightGBMTree {
+    static func tree(_ f: [String: Field], _ b: UnsafeBufferPointer<UInt8>, index t: Int, line: Int,
+                     tally: inout TreeTally, allowance: inout ReaderAllowance) throws -> LightGBMTree {
         func text(_ s: Int, _ e: Int) -> String { String(decoding: UnsafeBufferPointer(rebasing: b[s..<e]), as: UTF8.self) }
         func field(_ k: String) throws -> Field {
             guard let v = f[k] else { throw LightGBMError.text(line: line, reason: "Tree=\(t) has no \(k)=") }
@@ -137,7 +144,7 @@ public enum LightGBMTextReader {
         func doubles(_ k: String, count: Int) throws -> [Double] {
             let fl = try field(k)
             var out: [Double] = []
-            out.reserveCapacity(count)
+            out.reserveCapacity(min(count, (fl.end - fl.start + 1) / 2))   // a value takes at least two bytes
             for (s, e) in tokens(fl, b) {
                 guard let d = NumberText.double(b, s, e) else { throw LightGBMError.text(line: fl.line, reason: "\(k): '\(text(s, e))' is not a number") }
                 out.append(d)
@@ -147,6 +154,9 @@ public enum LightGBMTextReader {
         }
         let leaves = try ints("num_leaves").first ?? 0
         guard leaves >= 1 else { throw LightGBMError.text(line: line, reason: "Tree=\(t) has num_leaves \(leaves)") }
+        try tally.checkTreeSize(leaves, at: "line \(line)")   // so that 2 * leaves cannot overflow
+        try tally.count(treeOf: 2 * leaves - 1, at: "line \(line)")
+        try allowance.spend(count: 2 * leaves - 1, of: MemoryLayout<LightGBMNode>.stride, at: "line \(line)", detail: "the nodes num_leaves=\(leaves) declares")
         var leafValues = try doubles("leaf_value", count: leaves)
         if let linear = f["is_linear"], text(linear.start, linear.end).trimmingCharacters(in: .whitespaces) == "1" {
             // Linear leaves with no features are constants; anything else is refused.
@@ -194,6 +204,8 @@ public enum LightGBMTextReader {
                 for (w, word) in words[boundaries[k]..<boundaries[k + 1]].enumerated() where word != 0 {
                     for bit in 0..<32 where word & (1 << UInt32(bit)) != 0 { cats.append(w * 32 + bit) }
                 }
+                // Splits may name the same bitset: each copy counts.
+                try allowance.spend(count: cats.count, of: MemoryLayout<Int>.stride, at: "line \(line)", detail: "the categories of split \(i) of Tree=\(t)")
                 nodes.append(.categorical(feature: features[i], categories: cats, left: l, right: r))
             } else {
                 guard let missing = LightGBMMissingType(rawValue: (type >> 2) & 3) else {

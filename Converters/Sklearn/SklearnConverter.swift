@@ -71,7 +71,7 @@ public struct SklearnConverter: Converter {
 
     public func convert(contentsOf url: URL, format: SourceFormat, options: ConversionOptions) throws -> ConversionResult {
         let value: PyValue
-        do { value = try PythonObjectFile.read(contentsOf: url) } catch let e as PythonObjectsError { throw SklearnError.objects(e) }
+        do { value = try PythonObjectFile.read(contentsOf: url, limits: options.limits) } catch let e as PythonObjectsError { throw SklearnError.objects(e) }
         // Self-referential pickles make reference cycles; break them once converted.
         defer { value.dismantle() }
         let root = PyNode(root: value)

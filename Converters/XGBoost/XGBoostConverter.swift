@@ -1,6 +1,7 @@
 import ConversionKit
 import Foundation
 import ONNX
+import ReaderLimits
 import TreeEnsembles
 
 /// The XGBoost frontend: text dumps, JSON dumps, saved JSON and UBJSON models, lowered
@@ -14,8 +15,8 @@ public struct XGBoostConverter: Converter {
 
     /// The booster read from a file and completed with the hints, with the warnings
     /// that completing it raised.
-    public func booster(contentsOf url: URL, format: SourceFormat, hints: SourceHints) throws -> (XGBoostBooster, [String]) {
-        let bytes = try Self.read(url)
+    public func booster(contentsOf url: URL, format: SourceFormat, hints: SourceHints, limits: ReaderLimits = .default) throws -> (XGBoostBooster, [String]) {
+        let bytes = try SourceFile.bytes(at: url, limits: limits)
         var warnings: [String] = []
         var names = hints.featureNames
         if names == nil, let fmap = hints.featureMapFile {
@@ -27,16 +28,16 @@ public struct XGBoostConverter: Converter {
         }
         var booster: XGBoostBooster
         switch format {
-        case .xgboostTextDump: booster = try XGBoostTextDumpReader(featureNames: names).read(bytes)
-        case .xgboostJSONDump: booster = try XGBoostJSONDumpReader(featureNames: names).read(bytes)
-        case .xgboostJSON: booster = try XGBoostModelReader.read(bytes, ubjson: false)
-        case .xgboostUBJSON: booster = try XGBoostModelReader.read(bytes, ubjson: true)
+        case .xgboostTextDump: booster = try XGBoostTextDumpReader(featureNames: names, limits: limits).read(bytes)
+        case .xgboostJSONDump: booster = try XGBoostJSONDumpReader(featureNames: names, limits: limits).read(bytes)
+        case .xgboostJSON: booster = try XGBoostModelReader.read(bytes, ubjson: false, limits: limits)
+        case .xgboostUBJSON: booster = try XGBoostModelReader.read(bytes, ubjson: true, limits: limits)
         default: throw XGBoostError.inconsistent(reason: "\(format.summary.name) is not an XGBoost format")
         }
         let isDump = format == .xgboostTextDump || format == .xgboostJSONDump
         if let configURL = hints.configFile {
             let config: XGBoostBooster
-            do { config = try XGBoostModelReader.readConfig(try Self.read(configURL)) } catch let e as XGBoostError {
+            do { config = try XGBoostModelReader.readConfig(try SourceFile.bytes(at: configURL, limits: limits), limits: limits) } catch let e as XGBoostError {
                 throw ConversionError.source(file: configURL.path, message: e.description)
             }
             booster.objective = booster.objective ?? config.objective
@@ -87,7 +88,7 @@ public struct XGBoostConverter: Converter {
     }
 
     public func convert(contentsOf url: URL, format: SourceFormat, options: ConversionOptions) throws -> ConversionResult {
-        let (booster, warnings) = try booster(contentsOf: url, format: format, hints: options.hints)
+        let (booster, warnings) = try booster(contentsOf: url, format: format, hints: options.hints, limits: options.limits)
         let ir = try XGBoostTreeModelBuilder.build(booster)
         let outputs = ir.marginCount
         let summary = "XGBoost \(booster.objective ?? "?"), \(booster.trees.count) trees, \(ir.featureCount) features, \(outputs) margin\(outputs == 1 ? "" : "s")"

@@ -1,4 +1,5 @@
 import DocumentReaders
+import ReaderLimits
 
 /// Reads the JSON dump (`Booster.dump_model(path, dump_format="json")`, or a JSON array of
 /// the strings `get_dump(dump_format="json")` returns): an array of trees, each a nested
@@ -10,29 +11,39 @@ import DocumentReaders
 /// ```
 ///
 /// A categorical split has a list of categories as its `split_condition`, which go `yes`.
+///
+/// `limits` bound the document, the trees and nodes, and the node table the highest
+/// node id of a tree makes (relative to the file's size).
 public struct XGBoostJSONDumpReader {
     /// Names of the input columns, or nil (features are then `f<index>`).
     public var featureNames: [String]?
+    /// Bounds.
+    public var limits: ReaderLimits
 
     /// A reader.
-    public init(featureNames: [String]? = nil) { self.featureNames = featureNames }
-
-    /// Parses a JSON dump.
-    /// - Throws: `XGBoostError` naming the JSON path.
-    public func read(_ bytes: [UInt8]) throws -> XGBoostBooster {
-        let doc: DocumentValue
-        do { doc = try JSONReader.parse(bytes) } catch let e as DocumentError { throw XGBoostError.document(e) }
-        do { return try read(DocumentNode(doc, path: "$")) } catch let e as DocumentError { throw XGBoostError.document(e) }
+    public init(featureNames: [String]? = nil, limits: ReaderLimits = .default) {
+        self.featureNames = featureNames
+        self.limits = limits
     }
 
-    func read(_ root: DocumentNode) throws -> XGBoostBooster {
+    /// Parses a JSON dump.
+    /// - Throws: `XGBoostError` naming the JSON path, `ReaderLimitBreach`.
+    public func read(_ bytes: [UInt8]) throws -> XGBoostBooster {
+        let doc: DocumentValue
+        do { doc = try JSONReader.parse(bytes, limits: limits) } catch let e as DocumentError { throw XGBoostError.document(e) }
+        do { return try read(DocumentNode(doc, path: "$"), inputBytes: bytes.count) } catch let e as DocumentError { throw XGBoostError.document(e) }
+    }
+
+    func read(_ root: DocumentNode, inputBytes: Int) throws -> XGBoostBooster {
         let names = Dictionary((featureNames ?? []).enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
         var trees: [XGBoostTree] = []
+        var tally = TreeTally(limits: limits)
+        var allowance = ReaderAllowance(limits: limits, inputBytes: inputBytes)
         for treeNode in try root.elements() {
             var node = treeNode
             // get_dump(dump_format="json") gives strings; a list of them may be saved as is.
             if case .string(let s) = treeNode.value {
-                node = DocumentNode(try JSONReader.parse(s), path: treeNode.path)
+                node = DocumentNode(try JSONReader.parse(s, limits: limits), path: treeNode.path)
             }
             var nodes: [Int: XGBoostNode] = [:]
             var stack = [node]
@@ -66,6 +77,8 @@ public struct XGBoostJSONDumpReader {
                 if let children = try n.optionalMember("children") { stack.append(contentsOf: try children.elements().reversed()) }
             }
             guard let maxID = nodes.keys.max(), nodes[0] != nil else { throw DocumentError.invalidValue(path: node.path, reason: "tree \(trees.count) has no node 0 (its root)") }
+            try tally.count(treeOf: maxID + 1, at: node.path)
+            try allowance.spend(count: maxID + 1, of: MemoryLayout<XGBoostNode?>.stride, at: node.path, detail: "a node table for node id \(maxID)")
             var list = [XGBoostNode?](repeating: nil, count: maxID + 1)
             for (k, v) in nodes { list[k] = v }
             trees.append(XGBoostTree(nodes: list))

@@ -1,5 +1,6 @@
 import Foundation
 import DocumentReaders
+import ReaderLimits
 
 /// Reads XGBoost's saved model (`Booster.save_model("m.json")` or `"m.ubj"`, the same
 /// document in JSON or UBJSON) and the configuration `Booster.save_config()` writes.
@@ -15,23 +16,27 @@ import DocumentReaders
 /// `categories_sizes` / `categories`), and for multi-output trees
 /// (`tree_param.size_leaf_vector` > 1) `leaf_weights`, whose vector for a leaf is the one
 /// its `right_children` entry indexes.
+///
+/// `limits` bound the document, the trees and their nodes, and what categorical sets and
+/// leaf vectors copy out of the shared arrays (relative to the file's size).
 public enum XGBoostModelReader {
     /// Reads a saved model from JSON or UBJSON bytes.
-    /// - Throws: `XGBoostError` naming the JSON path.
-    public static func read(_ bytes: [UInt8], ubjson: Bool) throws -> XGBoostBooster {
+    /// - Throws: `XGBoostError` naming the JSON path, `ReaderLimitBreach`.
+    public static func read(_ bytes: [UInt8], ubjson: Bool, limits: ReaderLimits = .default) throws -> XGBoostBooster {
         let doc: DocumentValue
-        do { doc = ubjson ? try UBJSONReader.parse(bytes) : try JSONReader.parse(bytes) } catch let e as DocumentError {
+        do { doc = ubjson ? try UBJSONReader.parse(bytes, limits: limits) : try JSONReader.parse(bytes, limits: limits) } catch let e as DocumentError {
             throw XGBoostError.document(e)
         }
-        do { return try read(DocumentNode(doc, path: "$")) } catch let e as DocumentError { throw XGBoostError.document(e) }
+        var allowance = ReaderAllowance(limits: limits, inputBytes: bytes.count)
+        do { return try read(DocumentNode(doc, path: "$"), allowance: &allowance) } catch let e as DocumentError { throw XGBoostError.document(e) }
     }
 
     /// Reads `Booster.save_config()` JSON into a booster without trees: objective,
     /// base_score, num_class, num_feature, num_target, num_parallel_tree.
-    /// - Throws: `XGBoostError` naming the JSON path.
-    public static func readConfig(_ bytes: [UInt8]) throws -> XGBoostBooster {
+    /// - Throws: `XGBoostError` naming the JSON path, `ReaderLimitBreach`.
+    public static func readConfig(_ bytes: [UInt8], limits: ReaderLimits = .default) throws -> XGBoostBooster {
         let doc: DocumentValue
-        do { doc = try JSONReader.parse(bytes) } catch let e as DocumentError { throw XGBoostError.document(e) }
+        do { doc = try JSONReader.parse(bytes, limits: limits) } catch let e as DocumentError { throw XGBoostError.document(e) }
         do {
             let root = DocumentNode(doc, path: "$")
             let learner = try root.member("learner")
@@ -52,7 +57,7 @@ public enum XGBoostModelReader {
         } catch let e as DocumentError { throw XGBoostError.document(e) }
     }
 
-    static func read(_ root: DocumentNode) throws -> XGBoostBooster {
+    static func read(_ root: DocumentNode, allowance: inout ReaderAllowance) throws -> XGBoostBooster {
         let learner = try root.member("learner")
         var booster = XGBoostBooster(trees: [])
         try readParameters(learner, into: &booster)
@@ -81,7 +86,9 @@ public enum XGBoostModelReader {
         }
         booster.treeGroups = try model.optionalMember("tree_info")?.integers()
         let treeNodes = try model.member("trees").elements()
-        booster.trees = try treeNodes.enumerated().map { try readTree($1, index: $0) }
+        var tally = TreeTally(limits: allowance.limits)
+        try tally.checkDeclaredTrees(treeNodes.count, at: model.path + ".trees")
+        booster.trees = try treeNodes.enumerated().map { try readTree($1, index: $0, tally: &tally, allowance: &allowance) }
         if let groups = booster.treeGroups, groups.count != booster.trees.count {
             throw DocumentError.invalidValue(path: model.path + ".tree_info", reason: "\(groups.count) entries for \(booster.trees.count) trees")
         }
@@ -132,8 +139,9 @@ public enum XGBoostModelReader {
         }
     }
 
-    static func readTree(_ t: DocumentNode, index: Int) throws -> XGBoostTree {
+    static func readTree(_ t: DocumentNode, index: Int, tally: inout TreeTally, allowance: inout ReaderAllowance) throws -> XGBoostTree {
         let left = try t.member("left_children").integers()
+        try tally.count(treeOf: left.count, at: t.path)
         let right = try t.member("right_children").integers()
         let features = try t.member("split_indices").integers()
         let conditions = try t.member("split_conditions").numbers().floats
@@ -169,9 +177,11 @@ public enum XGBoostModelReader {
             }
             for (k, node) in nodesList.enumerated() {
                 let a = segments[k], c = sizes[k]
-                guard a >= 0, c >= 0, a + c <= cats.count else {
+                guard a >= 0, c >= 0, a <= cats.count, c <= cats.count - a else {
                     throw DocumentError.invalidValue(path: "\(t.path).categories_segments[\(k)]", reason: "segment \(a)+\(c) is outside categories (\(cats.count))")
                 }
+                // Segments may overlap: each copy counts.
+                try allowance.spend(count: c, of: MemoryLayout<Int>.stride, at: "\(t.path).categories_segments[\(k)]")
                 categoriesOf[node] = Array(cats[a..<(a + c)])
             }
         }
@@ -181,10 +191,11 @@ public enum XGBoostModelReader {
             if left[i] == -1 {
                 if leafWidth > 1 {
                     // A multi-output leaf's right_children entry indexes its vector in leaf_weights.
-                    let a = right[i] * leafWidth
-                    guard right[i] >= 0, a + leafWidth <= leafVectors.count else {
+                    let (a, overflow) = right[i].multipliedReportingOverflow(by: leafWidth)
+                    guard right[i] >= 0, !overflow, a <= leafVectors.count - leafWidth else {
                         throw DocumentError.invalidValue(path: "\(t.path).right_children[\(i)]", reason: "leaf vector \(right[i]) is outside leaf_weights (\(leafVectors.count / leafWidth) vectors of \(leafWidth))")
                     }
+                    try allowance.spend(count: leafWidth, of: MemoryLayout<Float>.stride, at: "\(t.path).right_children[\(i)]")
                     nodes[i] = .leaf(Array(leafVectors[a..<(a + leafWidth)]))
                 } else {
                     nodes[i] = .leaf([conditions[i]])

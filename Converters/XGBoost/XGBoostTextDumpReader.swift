@@ -1,4 +1,5 @@
 import Foundation
+import ReaderLimits
 
 /// Reads the text dump that `Booster.dump_model(path)` or `"\n".join(Booster.get_dump())`
 /// writes, with or without stats:
@@ -18,16 +19,23 @@ import Foundation
 /// them with enough digits to be exact). Features are `f<index>` or names, which
 /// `featureNames` maps to columns. A categorical split (`[f0:{1,3}]`) sends the listed
 /// categories to `yes`, as XGBoost prints it; a multi-output leaf is `leaf=[a, b]`.
-/// The parser works on the bytes (dumps of large models run to many megabytes).
+/// The parser works on the bytes (dumps of large models run to many megabytes), in one
+/// pass. `limits` bound the trees and nodes, and the node table a node id makes: ids are
+/// indices, so a line `99999999:leaf=1` must not allocate 10^8 slots in a small file.
 public struct XGBoostTextDumpReader {
     /// Names of the input columns (from `--feature-names` or an fmap), or nil.
     public var featureNames: [String]?
+    /// Bounds.
+    public var limits: ReaderLimits
 
     /// A reader; `featureNames` maps named features to columns.
-    public init(featureNames: [String]? = nil) { self.featureNames = featureNames }
+    public init(featureNames: [String]? = nil, limits: ReaderLimits = .default) {
+        self.featureNames = featureNames
+        self.limits = limits
+    }
 
     /// Parses a dump.
-    /// - Throws: `XGBoostError` naming the line.
+    /// - Throws: `XGBoostError` naming the line, `ReaderLimitBreach`.
     public func read(_ bytes: [UInt8]) throws -> XGBoostBooster {
         let names = Dictionary((featureNames ?? []).enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
         return try bytes.withUnsafeBufferPointer { b in
@@ -37,10 +45,13 @@ public struct XGBoostTextDumpReader {
             var count = 0
             var line = 0, treeStartLine = 0
             var sawBoosterHeader = false
+            var tally = TreeTally(limits: limits)
+            var allowance = ReaderAllowance(limits: limits, inputBytes: b.count)
 
             func finishTree() throws {
                 guard count > 0 else { return }
                 guard current[0] != nil else { throw XGBoostError.textDump(line: treeStartLine, reason: "tree \(trees.count) has no node 0 (its root)") }
+                try tally.count(treeOf: current.count, at: "line \(treeStartLine)")
                 trees.append(XGBoostTree(nodes: current))
                 current = []
                 count = 0
@@ -75,8 +86,11 @@ public struct XGBoostTextDumpReader {
                     try finishTree()
                 }
                 if count == 0 { treeStartLine = line }
-                guard id < 1 << 28 else { throw XGBoostError.textDump(line: line, reason: "node id \(id) is out of range") }
-                if id >= current.count { current.append(contentsOf: repeatElement(nil, count: id + 1 - current.count)) }
+                if id >= current.count {
+                    try tally.checkTreeSize(id + 1, at: "line \(line)")
+                    try allowance.spend(count: id + 1 - current.count, of: MemoryLayout<XGBoostNode?>.stride, at: "line \(line)", detail: "a node table for node id \(id)")
+                    current.append(contentsOf: repeatElement(nil, count: id + 1 - current.count))
+                }
                 guard current[id] == nil else { throw XGBoostError.textDump(line: line, reason: "node \(id) appears twice in tree \(trees.count)") }
                 current[id] = try parser.node(rest, e)
                 count += 1

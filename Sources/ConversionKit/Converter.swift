@@ -1,5 +1,6 @@
 import Foundation
 import ONNX
+import ReaderLimits
 
 /// Options every frontend accepts.
 public struct ConversionOptions: Sendable {
@@ -27,6 +28,9 @@ public struct ConversionOptions: Sendable {
     /// Where long steps report their counts (trees or layers lowered); `Conversion.run`
     /// sets it from its progress handler.
     public var progress = ConversionProgress.silent
+    /// The bounds every reader enforces on the source file (`--max-memory` sets the
+    /// memory budget); converters pass them to their readers.
+    public var limits = ReaderLimits.default
     public init() {}
 }
 

@@ -1,11 +1,13 @@
 import Foundation
+import ReaderLimits
 
 /// Reading a source model file into memory once (no Data-to-Array copy, which doubles
 /// the peak for large JSON models).
 public enum SourceFile {
-    /// The whole file's bytes.
-    /// - Throws: `ConversionError.unreadable` naming the file and the reason.
-    public static func bytes(at url: URL) throws -> [UInt8] {
+    /// The whole file's bytes; a file larger than `limits.memoryBudget` is refused
+    /// before anything is read.
+    /// - Throws: `ConversionError.unreadable` naming the file and the reason, `ReaderLimitBreach`.
+    public static func bytes(at url: URL, limits: ReaderLimits = .default) throws -> [UInt8] {
         let path = url.path
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { throw ConversionError.unreadable(file: path, reason: String(cString: strerror(errno))) }
@@ -14,6 +16,7 @@ public enum SourceFile {
         guard fstat(fd, &st) == 0 else { throw ConversionError.unreadable(file: path, reason: String(cString: strerror(errno))) }
         guard (st.st_mode & S_IFMT) == S_IFREG else { throw ConversionError.unreadable(file: path, reason: "not a regular file") }
         let size = Int(st.st_size)
+        try limits.checkInputSize(size, file: url.lastPathComponent)
         var failure: Int32 = 0
         var bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
             var done = 0

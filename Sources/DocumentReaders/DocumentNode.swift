@@ -61,6 +61,14 @@ public struct DocumentNode: Sendable {
         return members.contains { $0.key == key }
     }
 
+    /// The object's members in document order, as nodes (repeated keys appear each
+    /// time). Walking these is linear; looking each key up with `member` is quadratic.
+    /// - Throws: `DocumentError.wrongType` when this is not an object.
+    public func members() throws -> [(key: String, node: DocumentNode)] {
+        guard case .object(let members) = value else { throw DocumentError.wrongType(path: path, expected: "an object", found: value.kindName) }
+        return members.map { ($0.key, DocumentNode($0.value, path: child($0.key))) }
+    }
+
     /// The object's keys in order.
     public var keys: [String] {
         guard case .object(let members) = value else { return [] }

@@ -1,3 +1,4 @@
+import ReaderLimits
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -9,23 +10,21 @@ import Darwin
 /// Beyond the RFC it accepts the literals `NaN`, `Infinity` and `-Infinity` (Python's
 /// `json.dumps` writes them) and a leading UTF-8 byte order mark. Numbers are rounded once
 /// to each of float64 and float32 from their literal. Errors give the byte offset, line
-/// and column.
+/// and column. `ReaderLimits` bound the nesting depth, the elements of one array or
+/// object, the length of a string and the memory the document takes.
 public struct JSONReader {
-    /// The deepest nesting accepted (a guard against stack exhaustion on hostile input).
-    public static let maximumDepth = 512
-
     /// Parses a whole document; trailing content other than whitespace is an error.
-    /// - Throws: `DocumentError.jsonSyntax`.
-    public static func parse(_ bytes: [UInt8]) throws -> DocumentValue {
+    /// - Throws: `DocumentError.jsonSyntax`, `ReaderLimitBreach`.
+    public static func parse(_ bytes: [UInt8], limits: ReaderLimits = .default) throws -> DocumentValue {
         try bytes.withUnsafeBufferPointer { buffer in
-            var p = JSONParser(buffer)
+            var p = JSONParser(buffer, limits: limits)
             return try p.document()
         }
     }
 
     /// Parses a whole document held in a string.
-    /// - Throws: `DocumentError.jsonSyntax`.
-    public static func parse(_ text: String) throws -> DocumentValue { try parse(Array(text.utf8)) }
+    /// - Throws: `DocumentError.jsonSyntax`, `ReaderLimitBreach`.
+    public static func parse(_ text: String, limits: ReaderLimits = .default) throws -> DocumentValue { try parse(Array(text.utf8), limits: limits) }
 }
 
 struct JSONParser {
@@ -33,8 +32,21 @@ struct JSONParser {
     var i = 0
     var depth = 0
     var scratch: [CChar] = []
+    let limits: ReaderLimits
+    /// The memory the parsed values take, against the budget and the input's size.
+    var allowance: ReaderAllowance
 
-    init(_ b: UnsafeBufferPointer<UInt8>) { self.b = b }
+    init(_ b: UnsafeBufferPointer<UInt8>, limits: ReaderLimits = .default) {
+        self.b = b
+        self.limits = limits
+        allowance = ReaderAllowance(limits: limits, inputBytes: b.count)
+    }
+
+    /// Where the parser is, for a limit's message.
+    func place(_ offset: Int? = nil) -> String {
+        guard case .jsonSyntax(let o, let line, let column, _) = fail("", at: offset) else { return "byte \(offset ?? i)" }
+        return "line \(line), column \(column) (byte \(o))"
+    }
 
     func fail(_ message: String, at offset: Int? = nil) -> DocumentError {
         let o = min(offset ?? i, b.count)
@@ -93,7 +105,21 @@ struct JSONParser {
 
     mutating func enter() throws {
         depth += 1
-        if depth > JSONReader.maximumDepth { throw fail("nesting deeper than \(JSONReader.maximumDepth) levels") }
+        try limits.checkDepth(depth, at: place())
+    }
+
+    /// Charges a finished collection's storage to the allowance.
+    mutating func charge(_ count: Int, of size: Int) throws {
+        do { try allowance.spend(count: count, of: size, at: "") } catch var breach as ReaderLimitBreach {
+            breach.place = place()
+            throw breach
+        }
+    }
+
+    /// Counts a collection's elements against `maxElements` as they arrive, and charges
+    /// their storage once it is complete.
+    func checkCount(_ n: Int) throws {
+        if n >= limits.maxElements { try limits.checkElements(n + 1, at: place()) }
     }
 
     mutating func object() throws -> DocumentValue {
@@ -114,11 +140,16 @@ struct JSONParser {
             guard i < b.count, b[i] == UInt8(ascii: ":") else { throw fail("expected ':' after the member name \"\(key)\"") }
             i += 1
             skipSpace()
+            try checkCount(members.count)
             members.append((key, try value()))
             skipSpace()
             guard i < b.count else { throw fail("unexpected end of input in an object") }
             if b[i] == UInt8(ascii: ",") { i += 1; continue }
-            if b[i] == UInt8(ascii: "}") { i += 1; return .object(members) }
+            if b[i] == UInt8(ascii: "}") {
+                i += 1
+                try charge(members.count, of: MemoryLayout<(key: String, value: DocumentValue)>.stride)
+                return .object(members)
+            }
             throw fail("expected ',' or '}' in an object, found \(describe(b[i]))")
         }
     }
@@ -137,6 +168,7 @@ struct JSONParser {
             skipSpace()
             // Numbers in a packed array skip the DocumentValue wrapper.
             if general == nil, i < b.count, b[i] == UInt8(ascii: "-") || (b[i] >= 0x30 && b[i] <= 0x39) {
+                try checkCount(doubles.count)
                 let n = try number()
                 if !NumberArray.same(Float(n.double), n.float) { exceptions[doubles.count] = n.float }
                 doubles.append(n.double)
@@ -144,9 +176,14 @@ struct JSONParser {
                 skipSpace()
                 guard i < b.count else { throw fail("unexpected end of input in an array") }
                 if b[i] == UInt8(ascii: ",") { i += 1; continue }
-                if b[i] == UInt8(ascii: "]") { i += 1; return .numbers(NumberArray(doubles: doubles, float32Exceptions: exceptions, allIntegers: ints)) }
+                if b[i] == UInt8(ascii: "]") {
+                    i += 1
+                    try charge(doubles.count, of: MemoryLayout<Double>.stride)
+                    return .numbers(NumberArray(doubles: doubles, float32Exceptions: exceptions, allIntegers: ints))
+                }
                 throw fail("expected ',' or ']' in an array, found \(describe(b[i]))")
             }
+            try checkCount(general?.count ?? doubles.count)
             let v = try value()
             if general == nil, case .number(let n) = v {
                 if !NumberArray.same(Float(n.double), n.float) { exceptions[doubles.count] = n.float }
@@ -167,7 +204,11 @@ struct JSONParser {
             if b[i] == UInt8(ascii: ",") { i += 1; continue }
             if b[i] == UInt8(ascii: "]") {
                 i += 1
-                if let g = general { return .array(g) }
+                if let g = general {
+                    try charge(g.count, of: MemoryLayout<DocumentValue>.stride)
+                    return .array(g)
+                }
+                try charge(doubles.count, of: MemoryLayout<Double>.stride)
                 return .numbers(NumberArray(doubles: doubles, float32Exceptions: exceptions, allIntegers: ints))
             }
             throw fail("expected ',' or ']' in an array, found \(describe(b[i]))")
@@ -292,6 +333,7 @@ struct JSONParser {
         // Fast path: no escapes.
         var k = i
         while k < b.count, b[k] != UInt8(ascii: "\""), b[k] != UInt8(ascii: "\\"), b[k] >= 0x20 { k += 1 }
+        if k - i > limits.maxStringBytes { try limits.checkString(k - i, at: place(start)) }
         if k < b.count, b[k] == UInt8(ascii: "\"") {
             let s = String(decoding: UnsafeBufferPointer(rebasing: b[i..<k]), as: UTF8.self)
             i = k + 1
@@ -304,6 +346,7 @@ struct JSONParser {
             let c = b[i]
             if c == UInt8(ascii: "\"") { i += 1; break }
             if c < 0x20 { throw fail("a control character (\(describe(c))) inside a string must be escaped") }
+            if out.count > limits.maxStringBytes { try limits.checkString(out.count, at: place(start)) }
             if c != UInt8(ascii: "\\") { out.append(c); i += 1; continue }
             i += 1
             guard i < b.count else { throw fail("unterminated escape", at: start) }

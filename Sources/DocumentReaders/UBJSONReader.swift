@@ -1,16 +1,19 @@
+import ReaderLimits
+
 /// Parses UBJSON (Universal Binary JSON, draft 12: big-endian, markers `Z N T F i U I l
 /// L d D H C S [ {`, with the optimised `$type` / `#count` container headers) into a
 /// `DocumentValue`. XGBoost's `.ubj` model files are UBJSON with typed arrays of float32
 /// (`d`), int32 (`l`), int64 (`L`) and uint8 (`U`), which come out packed as `NumberArray`.
+/// `ReaderLimits` bound the nesting depth, the elements of one container, the length of
+/// a string and the memory the document takes: a typed container of a marker that has
+/// no payload (`[$Z#L...`) costs no input bytes per element, so its count is charged
+/// against the input-relative allowance before anything is built.
 public struct UBJSONReader {
-    /// The deepest nesting accepted.
-    public static let maximumDepth = 512
-
     /// Parses a whole document; trailing bytes are an error.
-    /// - Throws: `DocumentError.ubjsonSyntax`.
-    public static func parse(_ bytes: [UInt8]) throws -> DocumentValue {
+    /// - Throws: `DocumentError.ubjsonSyntax`, `ReaderLimitBreach`.
+    public static func parse(_ bytes: [UInt8], limits: ReaderLimits = .default) throws -> DocumentValue {
         try bytes.withUnsafeBufferPointer { buffer in
-            var p = UBJSONParser(b: buffer)
+            var p = UBJSONParser(b: buffer, limits: limits)
             let v = try p.value()
             while p.i < buffer.count, buffer[p.i] == UInt8(ascii: "N") { p.i += 1 }
             guard p.i == buffer.count else { throw DocumentError.ubjsonSyntax(offset: p.i, message: "\(buffer.count - p.i) bytes after the end of the document") }
@@ -23,6 +26,15 @@ struct UBJSONParser {
     let b: UnsafeBufferPointer<UInt8>
     var i = 0
     var depth = 0
+    let limits: ReaderLimits
+    /// The memory the parsed values take, against the budget and the input's size.
+    var allowance: ReaderAllowance
+
+    init(b: UnsafeBufferPointer<UInt8>, limits: ReaderLimits = .default) {
+        self.b = b
+        self.limits = limits
+        allowance = ReaderAllowance(limits: limits, inputBytes: b.count)
+    }
 
     func fail(_ m: String, at o: Int? = nil) -> DocumentError { .ubjsonSyntax(offset: o ?? i, message: m) }
 
@@ -65,7 +77,9 @@ struct UBJSONParser {
     }
 
     mutating func text() throws -> String {
+        let at = i
         let n = try length()
+        try limits.checkString(n, at: "byte \(at)")
         guard i + n <= b.count else { throw fail("a string of \(n) bytes runs past the end of input") }
         let s = String(decoding: UnsafeBufferPointer(rebasing: b[i..<(i + n)]), as: UTF8.self)
         i += n
@@ -95,7 +109,7 @@ struct UBJSONParser {
             return .number(DocumentNumber(double: d, float: Float(d), integer: Self.integral(d)))
         case UInt8(ascii: "H"):
             let s = try text()
-            guard case .number(let n) = try JSONReader.parse(s) else { throw fail("high-precision number '\(s)' is not a number", at: at) }
+            guard case .number(let n) = try JSONReader.parse(s, limits: limits) else { throw fail("high-precision number '\(s)' is not a number", at: at) }
             return .number(n)
         case UInt8(ascii: "C"): return .string(String(Character(Unicode.Scalar(try byte()))))
         case UInt8(ascii: "S"): return .string(try text())
@@ -109,8 +123,12 @@ struct UBJSONParser {
 
     mutating func enter() throws {
         depth += 1
-        if depth > UBJSONReader.maximumDepth { throw fail("nesting deeper than \(UBJSONReader.maximumDepth) levels") }
+        try limits.checkDepth(depth, at: "byte \(i - 1)")
     }
+
+    /// Markers whose value has no payload: a typed container of them costs no input
+    /// bytes per element.
+    static func isEmptyPayload(_ m: UInt8) -> Bool { m == UInt8(ascii: "Z") || m == UInt8(ascii: "T") || m == UInt8(ascii: "F") }
 
     /// Reads the optional `$type` and `#count` header of a container.
     mutating func header() throws -> (type: UInt8?, count: Int?) {
@@ -131,10 +149,18 @@ struct UBJSONParser {
     mutating func array() throws -> DocumentValue {
         try enter()
         defer { depth -= 1 }
+        let at = i - 1
         let (type, count) = try header()
+        if let count { try limits.checkElements(count, at: "byte \(at)", detail: "an array's #count") }
         if let type, let count {
-            if let packed = try packedNumbers(type: type, count: count) { return .numbers(packed) }
+            if let packed = try packedNumbers(type: type, count: count) {
+                try allowance.spend(count: count, of: MemoryLayout<Double>.stride, at: "byte \(at)")
+                return .numbers(packed)
+            }
+            let detail = Self.isEmptyPayload(type) ? "a typed array of \(count) \(markerName(type)) values, which take no bytes" : nil
+            try allowance.spend(count: count, of: MemoryLayout<DocumentValue>.stride, at: "byte \(at)", detail: detail)
             var out: [DocumentValue] = []
+            out.reserveCapacity(Self.isEmptyPayload(type) ? count : min(count, b.count - i))
             for _ in 0..<count { out.append(try value(marker: type)) }
             return .array(out)
         }
@@ -146,9 +172,11 @@ struct UBJSONParser {
             while true {
                 guard i < b.count else { throw fail("unexpected end of input in an array") }
                 if b[i] == UInt8(ascii: "]") { i += 1; break }
+                if out.count >= limits.maxElements { try limits.checkElements(out.count + 1, at: "byte \(i)") }
                 out.append(try value())
             }
         }
+        try allowance.spend(count: out.count, of: MemoryLayout<DocumentValue>.stride, at: "byte \(at)")
         // Untyped arrays of numbers are packed too, so readers see one shape.
         if !out.isEmpty, out.allSatisfy({ if case .number = $0 { return true } else { return false } }) {
             var d: [Double] = [], f: [Float] = [], ints = true
@@ -195,7 +223,9 @@ struct UBJSONParser {
     mutating func object() throws -> DocumentValue {
         try enter()
         defer { depth -= 1 }
+        let at = i - 1
         let (type, count) = try header()
+        if let count { try limits.checkElements(count, at: "byte \(at)", detail: "an object's #count") }
         var members: [(key: String, value: DocumentValue)] = []
         var keys = DistinctKeys()
         func member(_ p: inout UBJSONParser) throws {
@@ -212,9 +242,11 @@ struct UBJSONParser {
                 guard i < b.count else { throw fail("unexpected end of input in an object") }
                 if b[i] == UInt8(ascii: "}") { i += 1; break }
                 if b[i] == UInt8(ascii: "N") { i += 1; continue }
+                if members.count >= limits.maxElements { try limits.checkElements(members.count + 1, at: "byte \(i)") }
                 try member(&self)
             }
         }
+        try allowance.spend(count: members.count, of: MemoryLayout<(key: String, value: DocumentValue)>.stride, at: "byte \(at)")
         return .object(members)
     }
 }

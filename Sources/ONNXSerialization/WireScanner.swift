@@ -1,6 +1,7 @@
 import CProtobufC
 import ONNX
 import ONNXProtoC
+import ReaderLimits
 
 /// Finds where and why a byte stream is not a valid encoding of a message.
 ///
@@ -16,9 +17,9 @@ struct WireScanner {
     }
 
     let bytes: UnsafeRawBufferPointer
-    /// Deepest nesting walked before giving up (protobuf-c's own limit is larger; a
-    /// hostile file cannot make the scanner recurse without bound).
-    var maxDepth = 100
+    /// Deepest nesting walked before giving up (the readers' shared `maxDepth`; a hostile
+    /// file cannot make the scanner recurse without bound).
+    var maxDepth = ReaderLimits.default.maxDepth
 
     func scan(descriptor: UnsafePointer<ProtobufCMessageDescriptor>) -> Problem? {
         scan(from: 0, to: bytes.count, descriptor: descriptor, path: String(cString: descriptor.pointee.short_name), depth: 0)

@@ -1,5 +1,6 @@
 import Foundation
 import DocumentReaders
+import ReaderLimits
 
 /// Reads jsonpickle JSON (`jsonpickle.encode(obj, keys=True)`, with or without the
 /// `jsonpickle.ext.numpy` handlers) into the same `PyValue` trees the pickle reader gives.
@@ -18,20 +19,23 @@ import DocumentReaders
 /// `py/id` is the 0-based index of an object in the order jsonpickle's pickler met it
 /// (lists, dicts, instances, reduce results and numpy objects count; tuples, sets, bytes,
 /// types and functions do not), which is document order.
+///
+/// `limits` bound the JSON nesting (`maxDepth`), and what arrays, views and merged states
+/// allocate (the memory budget and the input-relative allowance). Strings are not bounded
+/// by `maxStringBytes` here: jsonpickle writes numpy arrays as base64 strings, which are
+/// array data.
 public struct JSONPickleReader {
-    /// The deepest JSON nesting accepted.
-    public var maximumDepth = 512
-    /// The most bytes one numpy array may decompress to.
-    public var maximumArrayBytes = 1 << 34
+    /// Bounds.
+    public var limits = ReaderLimits.default
 
     public init() {}
 
     /// The object in `bytes`.
-    /// - Throws: `PythonObjectsError`.
+    /// - Throws: `PythonObjectsError`, `ReaderLimitBreach`.
     public func read(_ bytes: [UInt8]) throws -> PyValue {
-        var parser = JSONPickleText(bytes: bytes, maximumDepth: maximumDepth)
+        var parser = JSONPickleText(bytes: bytes, limits: limits)
         let root = try parser.document()
-        let run = JSONPickleRun(reader: self)
+        let run = JSONPickleRun(reader: self, inputBytes: bytes.count)
         return try run.restore(root, depth: 0)
     }
 }
@@ -72,13 +76,13 @@ indirect enum JSONPickleNode {
 /// A small JSON parser (RFC 8259 plus Python's NaN / Infinity / -Infinity).
 struct JSONPickleText {
     let b: [UInt8]
-    let maximumDepth: Int
+    let limits: ReaderLimits
     var i = 0
     var depth = 0
 
-    init(bytes: [UInt8], maximumDepth: Int) {
+    init(bytes: [UInt8], limits: ReaderLimits) {
         b = bytes
-        self.maximumDepth = maximumDepth
+        self.limits = limits
         if b.count >= 3, b[0] == 0xEF, b[1] == 0xBB, b[2] == 0xBF { i = 3 }
     }
 
@@ -107,7 +111,7 @@ struct JSONPickleText {
             let start = i
             depth += 1
             defer { depth -= 1 }
-            guard depth <= maximumDepth else { throw fail("nested deeper than \(maximumDepth)") }
+            try limits.checkDepth(depth, at: "byte \(i)")
             i += 1
             var members: [(key: String, value: JSONPickleNode)] = []
             var keys = DistinctKeys()
@@ -131,7 +135,7 @@ struct JSONPickleText {
         case UInt8(ascii: "["):
             depth += 1
             defer { depth -= 1 }
-            guard depth <= maximumDepth else { throw fail("nested deeper than \(maximumDepth)") }
+            try limits.checkDepth(depth, at: "byte \(i)")
             i += 1
             var items: [JSONPickleNode] = []
             skipSpace()
@@ -244,7 +248,27 @@ final class JSONPickleRun {
     var named: [String: Int] = [:]
     var names: [String] = []
 
-    init(reader: JSONPickleReader) { self.reader = reader }
+    /// What arrays, views and merged states allocate, against the input's size.
+    var allowance: ReaderAllowance
+
+    init(reader: JSONPickleReader, inputBytes: Int) {
+        self.reader = reader
+        allowance = ReaderAllowance(limits: reader.limits, inputBytes: inputBytes)
+    }
+
+    /// Charges a value made from values the document only referenced (a `py/id` copied
+    /// by `list(...)`, a state merged again), like the pickle machine does.
+    func account(_ v: PyValue) throws {
+        let stride = MemoryLayout<PyValue>.stride
+        switch v {
+        case .ndarray(let a): try allowance.spend(a.data.count + (a.objects?.count ?? 0) * stride, at: "jsonpickle \(path)", detail: "numpy array data")
+        case .list(let l): try allowance.spend(count: l.items.count, of: stride, at: "jsonpickle \(path)")
+        case .dict(let d): try allowance.spend(count: d.entries.count, of: 2 * stride, at: "jsonpickle \(path)")
+        case .tuple(let t), .set(let t), .frozenset(let t): try allowance.spend(count: t.count, of: stride, at: "jsonpickle \(path)")
+        case .bytes(let x), .bytearray(let x): try allowance.spend(x.count, at: "jsonpickle \(path)")
+        default: break
+        }
+    }
 
     static let reserved: Set<String> = [
         "py/bytes", "py/b64", "py/b85", "py/function", "py/id", "py/initargs", "py/iterator", "py/mod", "py/newargs",
@@ -265,7 +289,8 @@ final class JSONPickleRun {
     }
 
     func restore(_ node: JSONPickleNode, depth: Int) throws -> PyValue {
-        guard depth < reader.maximumDepth * 2 else { throw fail("nested deeper than \(reader.maximumDepth * 2) values") }
+        // A JSON level can hold two value levels (an object and its tag's value).
+        try reader.limits.checkDepth((depth + 2) / 2, at: "jsonpickle \(path)")
         switch node {
         case .null: return .none
         case .bool(let b): return .bool(b)
@@ -358,7 +383,7 @@ final class JSONPickleRun {
         for (k, v) in members where k.hasPrefix(Self.jsonKey) {
             names.append(k)
             defer { names.removeLast() }
-            var text = JSONPickleText(bytes: Array(k.utf8.dropFirst(Self.jsonKey.utf8.count)), maximumDepth: reader.maximumDepth)
+            var text = JSONPickleText(bytes: Array(k.utf8.dropFirst(Self.jsonKey.utf8.count)), limits: reader.limits)
             let key = try restore(try text.document(), depth: depth + 1)
             d.set(key, try restore(v, depth: depth + 1))
         }
@@ -403,7 +428,7 @@ final class JSONPickleRun {
                 defer { names.removeLast() }
                 let keyValue: PyValue
                 if key.hasPrefix(Self.jsonKey) {
-                    var text = JSONPickleText(bytes: Array(key.utf8.dropFirst(Self.jsonKey.utf8.count)), maximumDepth: reader.maximumDepth)
+                    var text = JSONPickleText(bytes: Array(key.utf8.dropFirst(Self.jsonKey.utf8.count)), limits: reader.limits)
                     keyValue = try restore(try text.document(), depth: depth + 1)
                 } else {
                     keyValue = .string(key)
@@ -413,7 +438,10 @@ final class JSONPickleRun {
         }
         // Dict subclasses keep their items as members; OrderedDict is a dict, as in pickles.
         if name == "collections.OrderedDict" {
-            if case .dict(let s)? = state { for (k, v) in s.entries { attributes.set(k, v) } }
+            if case .dict(let s)? = state {
+                try account(.dict(s))
+                for (k, v) in s.entries { attributes.set(k, v) }
+            }
             objects[k] = .dict(attributes)
             return .dict(attributes)
         }
@@ -458,6 +486,7 @@ final class JSONPickleRun {
             if SafeConstructors.isForbidden(module: m, name: n) { throw PythonObjectsError.forbiddenCallable(name: name, offset: offset) }
             value = try SafeConstructors.apply(name, a, offset: offset) ?? .object(PyObject(className: name, args: a, viaNew: false))
         }
+        try account(value)
         objects[slot] = value
         let state = parts.count > 2 ? try restore(parts[2], depth: depth + 1) : .none
         let listItems = parts.count > 3 ? try restore(parts[3], depth: depth + 1) : .none
@@ -467,16 +496,19 @@ final class JSONPickleRun {
             switch value {
             case .object(let o) where SafeConstructors.isPlaceholder(o):
                 guard let built = try SafeConstructors.build(o, state, offset: offset) else { throw fail("\(o.className) state") }
+                try account(built)
                 value = built
                 objects[slot] = value
             case .object(let o):
                 if case .dict(let existing)? = o.state, case .dict(let more) = state {
+                    try account(state)
                     for (k, v) in more.entries { existing.set(k, v) }
                 } else {
                     o.state = state
                 }
             case .dict(let d):
                 guard case .dict(let s) = state else { throw fail("state \(state.kindName) for a dict") }
+                try account(state)
                 for (k, v) in s.entries { d.set(k, v) }
             default:
                 throw fail("state for \(value.kindName)")
@@ -574,6 +606,8 @@ final class JSONPickleRun {
                 let baseOrder: NumpyDType.ByteOrder = b.dtype.byteOrder == .big ? .big : .little
                 dtype.byteOrder = swapped ? (baseOrder == .big ? .little : .big) : baseOrder
             }
+            // A view with zero strides repeats its base: charge what it expands to.
+            try allowance.spend(try Self.byteCount(shape, dtype.itemSize, fail: fail), at: "jsonpickle \(path)", detail: "an array view")
             return try Self.view(of: b, dtype: dtype, shape: shape, offset: offset, strides: strides, fail: fail)
         }
         guard let values = node.member("values") else { throw fail("an array without values") }
@@ -585,13 +619,17 @@ final class JSONPickleRun {
             }
             guard let packed = Data(base64Encoded: text, options: .ignoreUnknownCharacters) else { throw fail("array values are not base64") }
             let need = try Self.byteCount(shape, dtype.itemSize, fail: fail)
-            guard need <= reader.maximumArrayBytes else {
-                throw PythonObjectsError.limit(name: "maximumArrayBytes", value: need, limit: reader.maximumArrayBytes, offset: 0)
-            }
+            try reader.limits.check(.memoryBudget, need, reader.limits.memoryBudget, at: "jsonpickle \(path)", detail: "a numpy array")
             var raw = [UInt8](packed)
-            if raw.count >= 2, raw[0] & 0x0F == 8, (Int(raw[0]) << 8 | Int(raw[1])) % 31 == 0, let inflated = try? Inflate.decompress(raw, gzip: false, maxOutput: need), inflated.count == need {
-                raw = inflated
+            if raw.count >= 2, raw[0] & 0x0F == 8, (Int(raw[0]) << 8 | Int(raw[1])) % 31 == 0 {
+                // zlib data by its header; a breach of the limits is an error, anything
+                // else leaves the bytes as they are (raw bytes can look like a header).
+                do {
+                    let inflated = try Inflate.decompress(raw, gzip: false, limits: reader.limits, maxOutput: need)
+                    if inflated.count == need { raw = inflated }
+                } catch let breach as ReaderLimitBreach { throw breach } catch {}
             }
+            try allowance.spend(raw.count, at: "jsonpickle \(path)", detail: "numpy array data")
             return try SafeConstructors.makeArray(dtype, shape, fortran && shape.count > 1, raw, path: "jsonpickle \(path)", offset: 0)
         }
         // Text: nested lists in C order (or one scalar for a 0-d array).
@@ -599,6 +637,7 @@ final class JSONPickleRun {
         var leaves: [PyValue] = []
         var found: [Int] = []
         Self.flatten(restored, into: &leaves, shape: &found)
+        try allowance.spend(count: leaves.count, of: MemoryLayout<PyValue>.stride + dtype.itemSize, at: "jsonpickle \(path)", detail: "numpy array values")
         let finalShape = shape ?? found
         let count = try Self.byteCount(finalShape, 1, fail: fail)
         guard count == leaves.count else { throw fail("shape \(finalShape) needs \(count) values and the list holds \(leaves.count)") }
@@ -851,8 +890,12 @@ final class JSONPickleRun {
         var digits = Substring(text)
         let negative = digits.hasPrefix("-")
         if negative { digits = digits.dropFirst() }
-        guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }), digits.count <= 100_000 else {
+        guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else {
             throw PythonObjectsError.container(reason: "jsonpickle: the int \(text.prefix(40)) is not a decimal")
+        }
+        // Converting decimal text is quadratic in its length; Python refuses the same ints.
+        guard digits.count <= PickleRun.maxDecimalDigits else {
+            throw PythonObjectsError.container(reason: "jsonpickle: an int of \(digits.count) decimal digits; Python itself refuses more than \(PickleRun.maxDecimalDigits)")
         }
         var mag: [UInt8] = []   // little-endian base 256
         for ch in digits.utf8 {

@@ -1,10 +1,11 @@
+import ReaderLimits
+
 /// Reads joblib files: a pickle stream whose numpy arrays (`NumpyArrayWrapper`) are
 /// followed in the stream by their raw bytes, plain or compressed as a whole with zlib
 /// (`compress=3`, the default codec) or gzip. lzma, bz2 and lz4 files are recognised and
-/// refused by name.
+/// refused by name. The decompressed size is bounded by the machine's `limits` (memory
+/// budget and decompression ratio).
 public struct JoblibReader {
-    /// How far a compressed file may expand: output bytes per input byte.
-    public var maxExpansionRatio = 200
     /// The pickle machine (limits, persistent ids).
     public var machine = PickleMachine()
 
@@ -23,13 +24,13 @@ public struct JoblibReader {
     }
 
     /// Reads a joblib file's object.
-    /// - Throws: `PythonObjectsError`.
+    /// - Throws: `PythonObjectsError`, `ReaderLimitBreach`.
     public func read(_ file: [UInt8]) throws -> PyValue {
         var bytes = file
         if let codec = Self.codec(file) {
             switch codec {
             case "zlib", "gzip":
-                bytes = try Inflate.decompress(file, gzip: codec == "gzip", maxOutput: max(1 << 20, file.count * maxExpansionRatio))
+                bytes = try Inflate.decompress(file, gzip: codec == "gzip", limits: machine.limits)
             default:
                 throw PythonObjectsError.container(reason: "the file is compressed with \(codec), which this reader does not decompress; re-save it with joblib.dump(obj, path, compress=3) (zlib) or compress=0")
             }

@@ -1,10 +1,13 @@
+import ReaderLimits
+
 /// Reads numpy's `.npy` format (versions 1-3) into an `NDArray`, structured dtypes
 /// included: the header is a Python dict literal (`{'descr': ..., 'fortran_order': ...,
-/// 'shape': (...), }`), parsed here as data.
+/// 'shape': (...), }`), parsed here as data. The header is bounded by `maxStringBytes`
+/// and its nesting by `maxDepth`; the array's bytes must be the file's.
 public enum NPYArrayReader {
     /// The array in `bytes`; `name` names it in errors.
-    /// - Throws: `PythonObjectsError.invalidArray`.
-    public static func read(_ bytes: [UInt8], name: String) throws -> NDArray {
+    /// - Throws: `PythonObjectsError.invalidArray`, `ReaderLimitBreach`.
+    public static func read(_ bytes: [UInt8], name: String, limits: ReaderLimits = .default) throws -> NDArray {
         func bad(_ r: String) -> PythonObjectsError { .invalidArray(path: name, reason: r) }
         guard bytes.count >= 10, bytes[0] == 0x93, Array(bytes[1..<6]) == Array("NUMPY".utf8) else { throw bad("not a .npy file") }
         let major = bytes[6]
@@ -13,9 +16,10 @@ public enum NPYArrayReader {
         var headerLength = 0
         for k in 0..<lengthSize { headerLength |= Int(bytes[8 + k]) << (8 * k) }
         let start = 8 + lengthSize
+        try limits.checkString(headerLength, at: "\(name), byte 8", detail: "the .npy header")
         guard headerLength <= bytes.count - start else { throw bad("the header runs past the end of the file") }
         let text = String(decoding: bytes[start..<(start + headerLength)], as: UTF8.self)
-        guard case .dict(let header) = try PythonLiteral.parse(text) else { throw bad("the header is not a dict") }
+        guard case .dict(let header) = try PythonLiteral.parse(text, limits: limits) else { throw bad("the header is not a dict") }
         guard let descr = header["descr"] else { throw bad("the header has no descr") }
         let dtype = try Self.dtype(descr, name: name)
         var fortran = false
@@ -55,10 +59,10 @@ public enum NPYArrayReader {
 /// A parser for the Python literals numpy and jsonpickle write as text: str, int, float,
 /// True/False/None, tuples, lists and dicts. Nothing is evaluated.
 public enum PythonLiteral {
-    /// The value of a literal.
-    /// - Throws: `PythonObjectsError.container` naming the offset.
-    public static func parse(_ text: String) throws -> PyValue {
-        var p = Parser(s: Array(text.unicodeScalars))
+    /// The value of a literal; `limits.maxDepth` bounds its nesting.
+    /// - Throws: `PythonObjectsError.container` naming the offset, `ReaderLimitBreach`.
+    public static func parse(_ text: String, limits: ReaderLimits = .default) throws -> PyValue {
+        var p = Parser(s: Array(text.unicodeScalars), limits: limits)
         let v = try p.value()
         p.space()
         guard p.i == p.s.count else { throw p.fail("unexpected text after the literal") }
@@ -67,6 +71,7 @@ public enum PythonLiteral {
 
     struct Parser {
         let s: [Unicode.Scalar]
+        let limits: ReaderLimits
         var i = 0
         var depth = 0
 
@@ -78,7 +83,7 @@ public enum PythonLiteral {
             guard i < s.count else { throw fail("ends early") }
             depth += 1
             defer { depth -= 1 }
-            guard depth < 200 else { throw fail("nested too deep") }
+            try limits.checkDepth(depth, at: "Python literal character \(i)")
             let c = s[i]
             switch c {
             case "'", "\"": return .string(try string())

@@ -1,18 +1,5 @@
 import Foundation
-
-/// Bounds against hostile pickles; each breach is a `PythonObjectsError.limit` naming it.
-public struct PickleLimits: Sendable {
-    /// Values on the stack at once.
-    public var stack = 5_000_000
-    /// Memo entries.
-    public var memo = 5_000_000
-    /// Open MARKs.
-    public var marks = 100_000
-    /// Tuples (and frozensets) nested directly in one another.
-    public var nesting = 2_000
-    /// Limits for everything.
-    public init() {}
-}
+import ReaderLimits
 
 /// The pickle virtual machine: reads protocols 0-5 and builds `PyValue`s. It never
 /// imports or calls anything: GLOBAL gives a name, REDUCE of a known data constructor
@@ -20,6 +7,11 @@ public struct PickleLimits: Sendable {
 /// OrderedDict, `_codecs.encode`, `copyreg._reconstructor`) builds the value, REDUCE of
 /// a callable that runs code (os.system, eval, subprocess, importlib, getattr, ...) is an
 /// error, and every other REDUCE/NEWOBJ/INST/OBJ makes a `PyObject` record.
+///
+/// `limits` bound the stack, the memo and the open MARKs (`maxElements`), how deeply
+/// tuples nest (`maxDepth`), text arguments (`maxStringBytes`), and what arrays and
+/// copies of memoized containers may allocate (the input-relative allowance and the
+/// memory budget), so a hostile pickle fails with a `ReaderLimitBreach`.
 public struct PickleMachine {
     /// Out-of-band buffers (protocol 5 `NEXT_BUFFER`), in order.
     public var buffers: [[UInt8]] = []
@@ -32,7 +24,7 @@ public struct PickleMachine {
     /// The class `buildHook` is for.
     public var hookClassName = "joblib.numpy_pickle.NumpyArrayWrapper"
     /// Bounds.
-    public var limits = PickleLimits()
+    public var limits = ReaderLimits.default
 
     public init() {}
 
@@ -60,11 +52,36 @@ struct PickleRun {
     /// Nesting depth of the tuples built so far, by their element storage (alive for the
     /// whole run: the stack or memo holds them).
     var tupleDepth: [UnsafeRawPointer: Int] = [:]
+    /// Memo keys of a set, by the stack slot that held the set when it was memoized:
+    /// ADDITEMS fills that set, and the memo must see the filled one (Python's memo holds
+    /// the object itself; here a set is a value).
+    var setMemo: [Int: [Int]] = [:]
+    /// What arrays and copies of memoized containers allocate, against the input's size.
+    var allowance: ReaderAllowance
 
     init(m: PickleMachine, b: [UInt8], i: Int) {
         self.m = m
         self.b = b
         self.i = i
+        allowance = ReaderAllowance(limits: m.limits, inputBytes: b.count - min(i, b.count))
+    }
+
+    var place: String { "byte \(opcodeOffset)" }
+
+    /// Charges what a constructor or BUILD made from values the stream only referenced
+    /// (a memoized list copied by `list(...)`, an array's bytes), so repeating a cheap
+    /// reference cannot make the run allocate without bound or take quadratic time.
+    mutating func account(_ v: PyValue) throws {
+        let stride = MemoryLayout<PyValue>.stride
+        let offset = opcodeOffset
+        switch v {
+        case .ndarray(let a): try allowance.spend(a.data.count + (a.objects?.count ?? 0) * stride, at: "byte \(offset)", detail: "numpy array data")
+        case .list(let l): try allowance.spend(count: l.items.count, of: stride, at: "byte \(offset)")
+        case .dict(let d): try allowance.spend(count: d.entries.count, of: 2 * stride, at: "byte \(offset)")
+        case .tuple(let t), .set(let t), .frozenset(let t): try allowance.spend(count: t.count, of: stride, at: "byte \(offset)")
+        case .bytes(let x), .bytearray(let x): try allowance.spend(x.count, at: "byte \(offset)")
+        default: break
+        }
     }
 
     func fail(_ r: String) -> PythonObjectsError { .pickle(offset: opcodeOffset, reason: r) }
@@ -92,6 +109,7 @@ struct PickleRun {
         var k = i
         while k < b.count, b[k] != 0x0A { k += 1 }
         guard k < b.count else { throw fail("a text argument without its newline (truncated file?)") }
+        try m.limits.checkString(k - i, at: place)
         // Protocol 0 text is latin-1 bytes (UNICODE adds raw-unicode-escape on top).
         let s = latin1 ? Self.latin1(b[i..<k]) : String(decoding: b[i..<k], as: UTF8.self)
         i = k + 1
@@ -99,7 +117,7 @@ struct PickleRun {
     }
 
     mutating func push(_ v: PyValue) throws {
-        guard stack.count < m.limits.stack else { throw PythonObjectsError.limit(name: "stack", value: stack.count + 1, limit: m.limits.stack, offset: opcodeOffset) }
+        if stack.count >= m.limits.maxElements { try m.limits.checkElements(stack.count + 1, at: place, detail: "values on the pickle machine's stack") }
         stack.append(v)
     }
 
@@ -123,10 +141,11 @@ struct PickleRun {
 
     mutating func memoize(_ key: Int) throws {
         let v = try top()
-        if memo[key] == nil, memo.count >= m.limits.memo {
-            throw PythonObjectsError.limit(name: "memo", value: memo.count + 1, limit: m.limits.memo, offset: opcodeOffset)
+        if memo[key] == nil, memo.count >= m.limits.maxElements {
+            try m.limits.checkElements(memo.count + 1, at: place, detail: "memo entries")
         }
         memo[key] = v
+        if case .set = v { setMemo[stack.count - 1, default: []].append(key) }
         if case .object(let o) = v, SafeConstructors.isPlaceholder(o) || o.className == m.hookClassName {
             placeholderMemo[ObjectIdentifier(o), default: []].append(key)
         }
@@ -159,7 +178,7 @@ struct PickleRun {
             case 0x95: _ = try uint(8) // FRAME: the framing is only a hint
             case 0x2E: return try pop() // STOP
             case 0x28: // MARK
-                guard marks.count < m.limits.marks else { throw PythonObjectsError.limit(name: "marks", value: marks.count + 1, limit: m.limits.marks, offset: opcodeOffset) }
+                if marks.count >= m.limits.maxElements { try m.limits.checkElements(marks.count + 1, at: place, detail: "open MARKs") }
                 marks.append(stack.count)
             case 0x30: _ = try pop() // POP
             case 0x31: _ = try popMark() // POP_MARK
@@ -193,13 +212,16 @@ struct PickleRun {
                 try push(.float(Double(bitPattern: v)))
             case 0x53: // STRING (protocol 0: a Python literal)
                 try push(.string(try Self.unquote(try line(latin1: true), fail: fail)))
-            case 0x54: let n = Int(Int32(bitPattern: UInt32(try uint(4)))); try push(.string(Self.latin1(try take(n))))
+            case 0x54: let n = Int(Int32(bitPattern: UInt32(try uint(4)))); try m.limits.checkString(n, at: place); try push(.string(Self.latin1(try take(n))))
             case 0x55: let n = Int(try byte()); try push(.string(Self.latin1(try take(n))))
             case 0x56: // UNICODE (raw-unicode-escape)
                 try push(.string(Self.rawUnicodeEscape(try line(latin1: true))))
-            case 0x58: let n = Int(try uint(4)); try push(.string(String(decoding: try take(n), as: UTF8.self)))
+            case 0x58: let n = Int(try uint(4)); try m.limits.checkString(n, at: place); try push(.string(String(decoding: try take(n), as: UTF8.self)))
             case 0x8C: let n = Int(try byte()); try push(.string(String(decoding: try take(n), as: UTF8.self)))
-            case 0x8D: let n = try uint(8); try push(.string(String(decoding: try take(Int(clamping: n)), as: UTF8.self)))
+            case 0x8D:
+                let n = Int(clamping: try uint(8))
+                try m.limits.checkString(n, at: place)
+                try push(.string(String(decoding: try take(n), as: UTF8.self)))
             case 0x42: let n = Int(try uint(4)); try push(.bytes(Array(try take(n))))
             case 0x43: let n = Int(try byte()); try push(.bytes(Array(try take(n))))
             case 0x8E: let n = try uint(8); try push(.bytes(Array(try take(Int(clamping: n)))))
@@ -240,8 +262,14 @@ struct PickleRun {
             case 0x8F: try push(.set([]))
             case 0x90: // ADDITEMS
                 let items = try popMark()
-                guard case .set(let s) = try pop() else { throw fail("ADDITEMS on something that is not a set") }
-                try push(.set(s + items))
+                guard case .set(var s) = try pop() else { throw fail("ADDITEMS on something that is not a set") }
+                // The memo's copies of this set step aside while it grows, so the append
+                // happens in place (a copy per batch is quadratic), and then see the result.
+                let keys = (setMemo[stack.count] ?? []).filter { Self.same(s, memo[$0]) }
+                for k in keys { memo[k] = PyValue.none }
+                s.append(contentsOf: items)
+                for k in keys { memo[k] = .set(s) }
+                try push(.set(s))
             case 0x91:
                 let items = try popMark()
                 _ = try tuple(items)   // frozensets nest like tuples; same depth bound
@@ -261,13 +289,19 @@ struct PickleRun {
                 try push(.global(module: module, name: name))
             case 0x52: // REDUCE
                 let args = try pop(), callable = try pop()
-                try push(try reduce(callable, args))
+                let v = try reduce(callable, args)
+                try account(v)
+                try push(v)
             case 0x81: // NEWOBJ
                 let args = try pop(), cls = try pop()
-                try push(try newObject(cls, args, kwargs: nil))
+                let v = try newObject(cls, args, kwargs: nil)
+                try account(v)
+                try push(v)
             case 0x92: // NEWOBJ_EX
                 let kwargs = try pop(), args = try pop(), cls = try pop()
-                try push(try newObject(cls, args, kwargs: kwargs))
+                let v = try newObject(cls, args, kwargs: kwargs)
+                try account(v)
+                try push(v)
             case 0x69: // INST
                 let module = try line(), name = try line()
                 let args = try popMark()
@@ -303,9 +337,7 @@ struct PickleRun {
             default: break
             }
         }
-        guard depth <= m.limits.nesting else {
-            throw PythonObjectsError.limit(name: "nesting", value: depth, limit: m.limits.nesting, offset: opcodeOffset)
-        }
+        try m.limits.checkDepth(depth, at: place)
         if let key = items.withUnsafeBufferPointer({ UnsafeRawPointer($0.baseAddress) }) { tupleDepth[key] = depth }
         return .tuple(items)
     }
@@ -367,7 +399,11 @@ struct PickleRun {
     mutating func build(_ target: PyValue, _ state: PyValue) throws -> PyValue {
         guard case .object(let o) = target else {
             // BUILD on a dict or list: a __setstate__ that updates its items.
-            if case .dict(let d) = target, case .dict(let s) = state { for (k, v) in s.entries { d.set(k, v) }; return target }
+            if case .dict(let d) = target, case .dict(let s) = state {
+                try account(state)   // a memoized state can be merged again and again
+                for (k, v) in s.entries { d.set(k, v) }
+                return target
+            }
             throw fail("BUILD on \(target.kindName)")
         }
         var result: PyValue
@@ -380,6 +416,7 @@ struct PickleRun {
             result = v
         } else {
             if o.state != nil, case .dict(let existing) = o.state!, case .dict(let more) = state {
+                try account(state)
                 for (k, v) in more.entries { existing.set(k, v) }
             } else {
                 o.state = state
@@ -388,17 +425,32 @@ struct PickleRun {
         }
         // The memo may hold the placeholder; give it the value instead.
         for k in placeholderMemo.removeValue(forKey: ObjectIdentifier(o)) ?? [] { memo[k] = result }
+        try account(result)
         return result
     }
 
+    /// Whether `v` is the set `s` (the same storage; two empty sets count as the same).
+    static func same(_ s: [PyValue], _ v: PyValue?) -> Bool {
+        guard case .set(let t)? = v, t.count == s.count else { return false }
+        if s.isEmpty { return true }
+        return s.withUnsafeBufferPointer { a in t.withUnsafeBufferPointer { b in a.baseAddress == b.baseAddress } }
+    }
+
     static func latin1(_ s: ArraySlice<UInt8>) -> String { String(s.map { Character(Unicode.Scalar($0)) }) }
+
+    /// Python's default limit on the digits of an int read from text.
+    static let maxDecimalDigits = 4300
 
     static func decimal(_ s: String, fail: (String) -> PythonObjectsError) throws -> PyValue {
         // Big decimal ints (protocol 0): two's complement little-endian bytes.
         var digits = Substring(s.trimmingCharacters(in: .whitespaces))
         var negative = false
         if digits.first == "-" { negative = true; digits = digits.dropFirst() } else if digits.first == "+" { digits = digits.dropFirst() }
-        guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { throw fail("'\(s)' is not an integer") }
+        guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { throw fail("'\(s.prefix(40))' is not an integer") }
+        // Converting decimal text is quadratic in its length; Python refuses the same ints.
+        guard digits.count <= maxDecimalDigits else {
+            throw fail("an int of \(digits.count) decimal digits; Python itself refuses more than \(maxDecimalDigits) (sys.int_info.default_max_str_digits)")
+        }
         var mag: [UInt32] = [0]   // little-endian base 2^32
         for c in digits {
             var carry = UInt64(c.asciiValue! - 48)

@@ -117,7 +117,19 @@ public final class PyDict: @unchecked Sendable {
 indirect enum PyKey: Hashable {
     case none, bool(Bool), int(Int64), big([UInt8]), float(UInt64), string(String), bytes([UInt8]), tuple([PyKey]), global(String)
 
+    /// Most values one key may hold, counting those inside its tuples. Memo references
+    /// let a short pickle build tuples that share their elements, whose expansion grows
+    /// exponentially with their depth; a larger key is kept in the dict but not indexed.
+    static let maximumValues = 4096
+
     init?(_ v: PyValue) {
+        var budget = Self.maximumValues
+        self.init(v, budget: &budget)
+    }
+
+    init?(_ v: PyValue, budget: inout Int) {
+        budget -= 1
+        guard budget >= 0 else { return nil }
         switch v {
         case .none: self = .none
         case .bool(let b): self = .int(b ? 1 : 0)   // True == 1 as a dict key
@@ -129,7 +141,7 @@ indirect enum PyKey: Hashable {
         case .bytes(let b): self = .bytes(b)
         case .tuple(let t):
             var keys: [PyKey] = []
-            for e in t { guard let k = PyKey(e) else { return nil }; keys.append(k) }
+            for e in t { guard let k = PyKey(e, budget: &budget) else { return nil }; keys.append(k) }
             self = .tuple(keys)
         case .global(let m, let n): self = .global("\(m).\(n)")
         default: return nil
@@ -184,8 +196,11 @@ public final class PyObject: @unchecked Sendable {
 
 extension PyValue {
     /// The decimal text of an int (two's complement little-endian bytes for big ints).
+    /// Ints beyond Python's own 4300-digit limit for text (about 1786 bytes) come out as
+    /// `<int of N bytes>`: the conversion is quadratic in the length.
     public static func decimal(ofTwosComplement bytes: [UInt8]) -> String {
         guard !bytes.isEmpty else { return "0" }
+        guard bytes.count <= 1786 else { return "<int of \(bytes.count) bytes>" }
         let negative = bytes.last! & 0x80 != 0
         var mag = bytes
         if negative {   // magnitude = -value = ~bytes + 1

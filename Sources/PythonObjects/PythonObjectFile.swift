@@ -1,13 +1,19 @@
 import Foundation
+import ReaderLimits
 
 /// Reads a pickle or joblib file (plain or zlib/gzip compressed), or jsonpickle JSON, into a `PyValue`.
 public enum PythonObjectFile {
     /// The object in `bytes`; `buffers` are protocol-5 out-of-band buffers.
-    /// - Throws: `PythonObjectsError`.
-    public static func read(_ bytes: [UInt8], buffers: [[UInt8]] = []) throws -> PyValue {
-        if isJSONPickle(bytes) { return try JSONPickleReader().read(bytes) }
+    /// - Throws: `PythonObjectsError`, `ReaderLimitBreach`.
+    public static func read(_ bytes: [UInt8], buffers: [[UInt8]] = [], limits: ReaderLimits = .default) throws -> PyValue {
+        if isJSONPickle(bytes) {
+            var reader = JSONPickleReader()
+            reader.limits = limits
+            return try reader.read(bytes)
+        }
         var reader = JoblibReader()
         reader.machine.buffers = buffers
+        reader.machine.limits = limits
         return try reader.read(bytes)
     }
 

@@ -1,17 +1,25 @@
 import Foundation
+import ReaderLimits
 
 extension PythonObjectFile {
     /// The object in the file at `url`, whatever the container: skops (a zip archive),
     /// or what `read(_:)` recognises (pickle, joblib plain or compressed, jsonpickle).
-    /// - Throws: `PythonObjectsError`.
-    public static func read(contentsOf url: URL) throws -> PyValue {
+    /// A file larger than `limits.memoryBudget` is refused before it is read.
+    /// - Throws: `PythonObjectsError`, `ReaderLimitBreach`.
+    public static func read(contentsOf url: URL, limits: ReaderLimits = .default) throws -> PyValue {
         guard let handle = FileHandle(forReadingAtPath: url.path) else {
             throw PythonObjectsError.container(reason: FileManager.default.fileExists(atPath: url.path) ? "cannot read the file" : "no such file")
         }
         let head = [UInt8](handle.readData(ofLength: 4))
+        let size = (try? handle.seekToEnd()).map { Int($0) } ?? 0
         try? handle.close()
-        if head == [0x50, 0x4B, 0x03, 0x04] { return try SkopsReader().read(contentsOf: url) }
+        try limits.checkInputSize(size, file: url.lastPathComponent)
+        if head == [0x50, 0x4B, 0x03, 0x04] {
+            var skops = SkopsReader()
+            skops.limits = limits
+            return try skops.read(contentsOf: url)
+        }
         guard let data = FileManager.default.contents(atPath: url.path) else { throw PythonObjectsError.container(reason: "cannot read the file") }
-        return try read([UInt8](data))
+        return try read([UInt8](data), limits: limits)
     }
 }

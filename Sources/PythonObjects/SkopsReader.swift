@@ -1,5 +1,6 @@
 import DocumentReaders
 import Foundation
+import ReaderLimits
 import ZIPFoundation
 
 /// Reads skops files (`skops.io.dump`): a zip archive whose `schema.json` describes the
@@ -7,36 +8,70 @@ import ZIPFoundation
 /// `.npy` members. The result has the same shape the pickle reader gives for the same
 /// estimator: objects with their state dict, a `Tree` with its reduce arguments, numpy
 /// arrays and scalars. Nothing is imported or called; loaders this reader does not know
-/// are an error naming them.
+/// are an error naming them. Each member's decompressed size is bounded by `limits`
+/// (the memory budget over all members, and the decompression ratio), as are the
+/// schema's nesting and the arrays' headers.
 public struct SkopsReader {
+    /// Bounds.
+    public var limits = ReaderLimits.default
+
     public init() {}
 
     /// Reads the archive at `url`.
-    /// - Throws: `PythonObjectsError`.
+    /// - Throws: `PythonObjectsError`, `ReaderLimitBreach`.
     public func read(contentsOf url: URL) throws -> PyValue {
         let archive: Archive
         do { archive = try Archive(url: url, accessMode: .read) } catch {
             throw PythonObjectsError.container(reason: "not a zip archive (\(error))")
         }
-        func member(_ name: String) throws -> [UInt8] {
+        let extracted = ExtractedBytes(limits: limits)
+        let member = { (name: String) throws -> [UInt8] in
             guard let entry = archive[name] else { throw PythonObjectsError.container(reason: "the archive has no member '\(name)'") }
-            guard entry.uncompressedSize < 1 << 34 else { throw PythonObjectsError.container(reason: "member '\(name)' claims \(entry.uncompressedSize) bytes") }
-            var out: [UInt8] = []
-            out.reserveCapacity(Int(entry.uncompressedSize))
-            do { _ = try archive.extract(entry, skipCRC32: false) { out.append(contentsOf: $0) } } catch {
-                throw PythonObjectsError.container(reason: "cannot read member '\(name)': \(error)")
-            }
-            return out
+            return try extracted.extract(entry, from: archive, name: name)
         }
         let schemaBytes = try member("schema.json")
         let doc: DocumentValue
-        do { doc = try JSONReader.parse(schemaBytes) } catch { throw PythonObjectsError.container(reason: "schema.json: \(error)") }
-        var state = Run(member: member)
+        do { doc = try JSONReader.parse(schemaBytes, limits: limits) } catch let e as DocumentError { throw PythonObjectsError.container(reason: "schema.json: \(e)") }
+        var state = Run(member: member, extracted: extracted, limits: limits)
         return try state.node(DocumentNode(doc, path: "schema"))
+    }
+
+    /// Extracts zip members within the limits: a member's claimed size and what it
+    /// actually inflates to must fit the decompression ratio, and all members together
+    /// the memory budget.
+    final class ExtractedBytes {
+        let limits: ReaderLimits
+        var total = 0
+
+        init(limits: ReaderLimits) { self.limits = limits }
+
+        func extract(_ entry: Entry, from archive: Archive, name: String) throws -> [UInt8] {
+            let claimed = Int(clamping: entry.uncompressedSize), compressed = Int(clamping: entry.compressedSize)
+            let what = "zip member '\(name)'"
+            try limits.check(.memoryBudget, total + claimed, limits.memoryBudget, at: what, detail: "the archive's members so far and this one")
+            try limits.checkDecompressed(claimed, from: compressed, at: what, what: "a member that claims \(claimed) bytes")
+            var out: [UInt8] = []
+            out.reserveCapacity(claimed)
+            do {
+                _ = try archive.extract(entry, skipCRC32: false) { chunk in
+                    // A member may inflate past what its header claims.
+                    guard out.count + chunk.count <= claimed else {
+                        throw PythonObjectsError.container(reason: "\(what) inflates past the \(claimed) bytes its header claims")
+                    }
+                    out.append(contentsOf: chunk)
+                }
+            } catch let e as PythonObjectsError { throw e } catch {
+                throw PythonObjectsError.container(reason: "cannot read member '\(name)': \(error)")
+            }
+            total += out.count
+            return out
+        }
     }
 
     struct Run {
         let member: (String) throws -> [UInt8]
+        let extracted: ExtractedBytes
+        let limits: ReaderLimits
         var byID: [Int: PyValue] = [:]
         var depth = 0
 
@@ -50,7 +85,7 @@ public struct SkopsReader {
         mutating func node(_ n: DocumentNode) throws -> PyValue {
             depth += 1
             defer { depth -= 1 }
-            guard depth < 400 else { throw fail(n, "nested deeper than 400 levels") }
+            try limits.checkDepth(depth, at: n.path)
             let module = text(n, "__module__") ?? "", cls = text(n, "__class__") ?? ""
             let loader = text(n, "__loader__") ?? ""
             let value: PyValue
@@ -58,7 +93,7 @@ public struct SkopsReader {
                 switch loader {
                 case "JsonNode":
                     guard let content = text(n, "content") else { throw fail(n, "a JsonNode without content") }
-                    value = try Self.json(try JSONReader.parse(content), path: n.path)
+                    value = try Self.json(try JSONReader.parse(content, limits: limits), path: n.path)
                 case "ListNode": value = .list(PyList(try elements(n)))
                 case "TupleNode": value = .tuple(try elements(n))
                 case "SetNode": value = .set(try elements(n))
@@ -67,15 +102,15 @@ public struct SkopsReader {
                     let content = try n.member("content")
                     var types: [String] = []
                     if let kt = try n.optionalMember("key_types") { types = try kt.member("content").elements().map { text($0, "__class__") ?? "str" } }
-                    for (k, key) in content.keys.enumerated() {
-                        let v = try node(try content.member(key))
+                    for (k, (key, child)) in try content.members().enumerated() {
+                        let v = try node(child)
                         let kind = k < types.count ? types[k] : "str"
                         if kind == "int", let i = Int64(key) { d.set(.int(i), v) } else if kind == "float", let f = Double(key) { d.set(.float(f), v) } else { d.set(.string(key), v) }
                     }
                     value = .dict(d)
                 case "NdArrayNode":
                     if text(n, "type") == "numpy", let file = text(n, "file") {
-                        let a = try NPYArrayReader.read(try member(file), name: file)
+                        let a = try NPYArrayReader.read(try member(file), name: file, limits: limits)
                         if cls != "ndarray" && a.shape.isEmpty { value = .numpyScalar(a.dtype, a.data) } else { value = .ndarray(a) }
                     } else {
                         // Object arrays: the elements as nodes.
@@ -116,10 +151,9 @@ public struct SkopsReader {
                     do { npz = try Archive(data: Data(try member(file)), accessMode: .read) } catch { throw fail(n, "\(file) is not an .npz archive") }
                     let state = PyDict()
                     for entry in npz {
-                        var bytes: [UInt8] = []
-                        do { _ = try npz.extract(entry, skipCRC32: false) { bytes.append(contentsOf: $0) } } catch { throw fail(n, "cannot read \(entry.path) in \(file)") }
+                        let bytes = try extracted.extract(entry, from: npz, name: "\(file)/\(entry.path)")
                         let key = String(entry.path.dropLast(entry.path.hasSuffix(".npy") ? 4 : 0))
-                        let a = try NPYArrayReader.read(bytes, name: "\(file)/\(entry.path)")
+                        let a = try NPYArrayReader.read(bytes, name: "\(file)/\(entry.path)", limits: limits)
                         switch key {
                         case "shape": state.set(.string("_shape"), .tuple(try a.int64s().map { .int($0) }))
                         case "format": state.set(.string("format"), .string(String(decoding: a.data.filter { $0 != 0 }, as: UTF8.self)))

@@ -51,6 +51,9 @@ extension PyValue {
     public func dismantle() {
         var stack: [PyValue] = [self]
         var seen = Set<ObjectIdentifier>()
+        // Tuples share their element storage when the memo repeats them; walking each
+        // once keeps a chain of tuples that hold the previous one twice linear, not 2^depth.
+        var seenTuples = Set<UnsafeRawPointer>()
         var emptied: [PyValue] = []   // kept until the end, so nothing is freed mid-walk
         while let v = stack.popLast() {
             switch v {
@@ -71,6 +74,9 @@ extension PyValue {
                 stack.append(contentsOf: all)
                 emptied.append(contentsOf: all)
             case .tuple(let t), .set(let t), .frozenset(let t):
+                if let p = t.withUnsafeBufferPointer({ UnsafeRawPointer($0.baseAddress) }) {
+                    guard seenTuples.insert(p).inserted else { continue }
+                }
                 stack.append(contentsOf: t)
             case .persistent(let p):
                 stack.append(p)

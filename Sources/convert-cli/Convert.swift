@@ -2,6 +2,7 @@ import ArgumentParser
 import ConversionKit
 import Foundation
 import Interpreter
+import ReaderLimits
 
 /// The default subcommand: converts a model file to ONNX, then verifies the written file
 /// against the source model's own evaluation before putting it in place.
@@ -115,6 +116,18 @@ struct Convert: ParsableCommand {
     @Option(name: .customLong("result-file"), help: "Also write the --json result object to this file (atomically), on success and on failure.")
     var resultFile: String?
 
+    @Option(name: .customLong("max-memory"), help: ArgumentHelp(
+        "The memory budget for reading the model: the file, decompressed data, arrays, tensors and tree nodes must fit (default \(Convert.defaultBudget)).",
+        valueName: "size"))
+    var maxMemory: String?
+
+    /// The default budget as people write it ("8G").
+    static var defaultBudget: String {
+        let b = ReaderLimits.default.memoryBudget
+        for (suffix, shift) in [("T", 40), ("G", 30), ("M", 20), ("K", 10)] where b >= 1 << shift && b % (1 << shift) == 0 { return "\(b >> shift)\(suffix)" }
+        return "\(b)"
+    }
+
     func run() throws {
         var command = self
         do { try command.applyOptionsFile() } catch let f as CLIFailure {
@@ -151,7 +164,7 @@ struct Convert: ParsableCommand {
         }
         let known: Set<String> = ["from", "opset", "ml-opset", "dtype", "input-name", "zipmap", "objective", "base-score", "num-class",
                                   "num-features", "num-parallel-tree", "num-iterations", "config", "feature-names", "fmap", "weights",
-                                  "verify-data", "no-verify", "strict", "name", "doc"]
+                                  "verify-data", "no-verify", "strict", "name", "doc", "max-memory"]
         if let unknown = object.keys.sorted().first(where: { !known.contains($0) }) {
             throw CLIFailure(message: "error: \(path): unknown option '\(unknown)' (known: \(known.sorted().joined(separator: ", ")))")
         }
@@ -178,6 +191,7 @@ struct Convert: ParsableCommand {
         if take("strict"), let v = object["strict"] as? Bool { strict = v }
         if take("name") { name = try text("name") ?? name }
         if take("doc") { doc = try text("doc") ?? doc }
+        if take("max-memory") { maxMemory = try text("max-memory") ?? maxMemory }
     }
 
     /// The JSON result: printed with --json, written to --result-file when given.
@@ -238,6 +252,12 @@ struct Convert: ParsableCommand {
         options.hints.featureNames = featureNames.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
         options.hints.featureMapFile = fmap.map { URL(fileURLWithPath: $0) }
         options.hints.weightsFile = weights.map { URL(fileURLWithPath: $0) }
+        if let maxMemory {
+            guard let bytes = ReaderLimits.byteCount(maxMemory) else {
+                throw CLIFailure(message: "error: --max-memory must be a size such as 512M, 4G or a number of bytes, not '\(maxMemory)'", code: 2)
+            }
+            options.limits = options.limits.withMemoryBudget(bytes)
+        }
         options.strict = strict
         options.modelName = name
         options.docString = doc

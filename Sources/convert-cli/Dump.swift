@@ -2,6 +2,7 @@ import ArgumentParser
 import ConversionKit
 import Foundation
 import PythonObjects
+import ReaderLimits
 
 /// Prints the object tree of a pickle or joblib file, read as data (nothing in it runs).
 struct Dump: ParsableCommand {
@@ -26,6 +27,8 @@ struct Dump: ParsableCommand {
         guard depth >= 1 else { throw CLIFailure(message: "error: --depth must be at least 1", code: 2) }
         let value: PyValue
         do { value = try PythonObjectFile.read(contentsOf: URL(fileURLWithPath: file)) } catch let e as PythonObjectsError {
+            throw CLIFailure(message: "error: \(file): \(e)")
+        } catch let e as ReaderLimitBreach {
             throw CLIFailure(message: "error: \(file): \(e)")
         }
         print(PyValueDump(depth: depth).text(value))

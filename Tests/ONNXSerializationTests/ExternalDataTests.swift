@@ -96,6 +96,24 @@ final class ExternalDataTests: XCTestCase {
         }
     }
 
+    /// A folder on the way that is a link out of the model's folder is refused too.
+    func testSymlinkedFolderLeavingFolderIsRefused() throws {
+        let outer = TemporaryFolder("outer")
+        let dir = outer.file("model"), elsewhere = outer.file("elsewhere")
+        for d in [dir, elsewhere] { try FileManager.default.createDirectory(at: d, withIntermediateDirectories: true) }
+        try Data(count: 1200).write(to: elsewhere.appendingPathComponent("w.bin"))
+        try FileManager.default.createSymbolicLink(atPath: dir.appendingPathComponent("sub").path, withDestinationPath: "../elsewhere")
+        var m = model()
+        m.graph!.initializer[0].rawData = nil
+        m.graph!.initializer[0].dataLocation = .external
+        m.graph!.initializer[0].externalData = [StringStringEntry(key: "location", value: "sub/w.bin")]
+        let url = dir.appendingPathComponent("m.onnx")
+        try Data(m.serializedBytes()).write(to: url)
+        XCTAssertThrowsError(try Model(contentsOf: url)) { e in
+            guard case ONNXSerializationError.pathEscapesModelFolder? = e as? ONNXSerializationError else { return XCTFail("\(e)") }
+        }
+    }
+
     func testRangePastEndOfDataFile() throws {
         let dir = TemporaryFolder("range")
         try Data(count: 100).write(to: dir.file("w.bin"))

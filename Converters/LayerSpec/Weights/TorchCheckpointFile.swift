@@ -1,6 +1,7 @@
 import Foundation
 import ONNX
 import PythonObjects
+import ReaderLimits
 import ZIPFoundation
 
 /// A `torch.save` checkpoint (the zip format of torch >= 1.6): `<name>/data.pkl`, a
@@ -8,14 +9,19 @@ import ZIPFoundation
 /// stride, ...)` records with persistent ids `("storage", torch.FloatStorage, key,
 /// location, numel)` naming the raw little-endian bytes in `<name>/data/<key>`. The
 /// pickle is read as data by `PickleMachine`: nothing in it is imported or called.
+/// Members inflate within `limits` (ratio, and the memory budget over all of them), and a
+/// tensor's strides may not make it gather more than the file's size allows.
 enum TorchCheckpointFile {
     static let storageTypes: [String: WeightDType] = [
         "FloatStorage": .f32, "DoubleStorage": .f64, "HalfStorage": .f16, "BFloat16Storage": .bf16, "LongStorage": .i64,
         "IntStorage": .i32, "ShortStorage": .i16, "CharStorage": .i8, "ByteStorage": .u8, "BoolStorage": .bool,
     ]
 
-    static func read(_ url: URL, file: String) throws -> [String: WeightTensor] {
+    static func read(_ url: URL, file: String, limits: ReaderLimits = .default) throws -> [String: WeightTensor] {
         func bad(_ r: String) -> LayerSpecError { .weights(file: file, reason: r) }
+        let fileSize = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? nil
+        var allowance = ReaderAllowance(limits: limits, inputBytes: fileSize ?? 0)
+        var extracted = 0
         let archive: Archive
         do { archive = try Archive(url: url, accessMode: .read) } catch { throw bad("not a readable zip archive (\(error))") }
         let pickles = archive.map(\.path).filter { $0 == "data.pkl" || $0.hasSuffix("/data.pkl") }
@@ -25,10 +31,22 @@ enum TorchCheckpointFile {
         let prefix = String(pkl.dropLast("data.pkl".count))
         func member(_ name: String) throws -> [UInt8] {
             guard let entry = archive[name] else { throw bad("the archive has no member '\(name)'") }
-            guard entry.uncompressedSize < 1 << 40 else { throw bad("member '\(name)' claims \(entry.uncompressedSize) bytes") }
+            let claimed = Int(clamping: entry.uncompressedSize)
+            try limits.check(.memoryBudget, extracted + claimed, limits.memoryBudget, at: "member '\(name)'", detail: "the members so far and this one")
+            try limits.checkDecompressed(claimed, from: Int(clamping: entry.compressedSize), at: "member '\(name)'", what: "a zip member that claims \(claimed) bytes")
             var out: [UInt8] = []
-            out.reserveCapacity(Int(entry.uncompressedSize))
-            do { _ = try archive.extract(entry, skipCRC32: false) { out.append(contentsOf: $0) } } catch { throw bad("cannot read member '\(name)': \(error)") }
+            out.reserveCapacity(claimed)
+            var overrun = false
+            do {
+                _ = try archive.extract(entry, skipCRC32: false) { chunk in
+                    // A member may inflate past what its header claims.
+                    guard out.count + chunk.count <= claimed else { overrun = true; throw CocoaError(.fileReadCorruptFile) }
+                    out.append(contentsOf: chunk)
+                }
+            } catch {
+                throw bad(overrun ? "member '\(name)' inflates past the \(claimed) bytes its header claims" : "cannot read member '\(name)': \(error)")
+            }
+            extracted += out.count
             return out
         }
         if archive[prefix + "byteorder"] != nil {
@@ -36,7 +54,10 @@ enum TorchCheckpointFile {
             guard order == "little" else { throw bad("byteorder is '\(order)'; only little-endian checkpoints are read") }
         }
         let root: PyValue
-        do { root = try PickleMachine().load(try member(pkl)).value } catch { throw bad("\(pkl): \(error)") }
+        var machine = PickleMachine()
+        machine.limits = limits
+        let pickle = try member(pkl)
+        do { root = try machine.load(pickle).value } catch let e as PythonObjectsError { throw bad("\(pkl): \(e)") }
         defer { root.dismantle() }   // the tensors below hold bytes, not Python values
         guard let state = stateDict(root) else {
             throw bad("\(pkl) holds \(root.kindName), not a state_dict (a dict of tensors, possibly under 'state_dict' or 'model')")
@@ -58,6 +79,12 @@ enum TorchCheckpointFile {
                   offset >= 0, size.allSatisfy({ $0 >= 0 }) else {
                 throw bad("'\(name)': malformed offset, size or stride")
             }
+            // Strides of 0 repeat a storage's elements: what a tensor gathers must be backed by the file.
+            let (count, overflow) = size.reduce((1, false)) { acc, d in
+                let (p, o) = acc.0.multipliedReportingOverflow(by: d)
+                return (p, acc.1 || o)
+            }
+            try allowance.spend(count: overflow ? Int.max : count, of: dtype.size, at: "tensor '\(name)'", detail: "its elements")
             out[name] = WeightTensor(dtype: dtype, shape: size, bytes: try gather(sbytes, dtype: dtype, offset: offset, size: size, stride: stride, name: name, bad: bad))
         }
         return out

@@ -1,6 +1,7 @@
 import Foundation
 import ONNX
 import ONNXSerialization
+import ReaderLimits
 
 /// The element types weights arrive in (safetensors' names; torch storages map to them).
 public enum WeightDType: String, Sendable, CaseIterable {
@@ -99,22 +100,23 @@ public final class WeightStore: @unchecked Sendable {
     /// Names no layer took, sorted.
     public var unused: [String] { tensors.keys.filter { !used.contains($0) }.sorted() }
 
-    /// Reads a weights file by its content: safetensors or a PyTorch zip checkpoint.
+    /// Reads a weights file by its content: safetensors or a PyTorch zip checkpoint,
+    /// within `limits`.
     ///
-    /// - Throws: `LayerSpecError.weights`.
-    public static func read(_ url: URL) throws -> WeightStore {
+    /// - Throws: `LayerSpecError.weights`, `ReaderLimitBreach`.
+    public static func read(_ url: URL, limits: ReaderLimits = .default) throws -> WeightStore {
         let data: ByteBuffer
         do { data = try MappedFile.map(url)?.buffer ?? ByteBuffer() } catch {
             throw LayerSpecError.weights(file: url.path, reason: "cannot read the file (\(FileManager.default.fileExists(atPath: url.path) ? "\(error)" : "no such file"))")
         }
         func starts(_ magic: [UInt8]) -> Bool { data.count >= magic.count && data.withUnsafeBytes { Array($0.prefix(magic.count)) } == magic }
         if starts([0x50, 0x4B, 0x03, 0x04]) {
-            return WeightStore(file: url.path, tensors: try TorchCheckpointFile.read(url, file: url.path))
+            return WeightStore(file: url.path, tensors: try TorchCheckpointFile.read(url, file: url.path, limits: limits))
         }
         // The legacy format opens with a protocol-2 pickle of torch's magic number.
         if starts([0x80, 0x02, 0x8A, 0x0A]) {
             throw LayerSpecError.weights(file: url.path, reason: "a PyTorch checkpoint in the legacy (pre-1.6, non-zip) format; re-save it with torch.save(state_dict, path) from torch >= 1.6")
         }
-        return WeightStore(file: url.path, tensors: try SafetensorsFile.read(data, file: url.path))
+        return WeightStore(file: url.path, tensors: try SafetensorsFile.read(data, file: url.path, limits: limits))
     }
 }
