@@ -220,6 +220,7 @@ bench-batch: release $(VENV)/.stamp
 fixtures-python: $(PY_VENV)/.stamp
 	$(PY_VENV)/bin/python scripts/make_python_fixtures.py
 	$(PY_VENV)/bin/python scripts/make_sklearn_extra_fixtures.py
+	$(PY_VENV)/bin/python scripts/make_skops_extra_fixtures.py
 
 ## Regenerate Fixtures/lightgbm with real lightgbm (versions and seeds in VERSIONS.txt).
 fixtures-lightgbm: $(LGB_VENV)/.stamp

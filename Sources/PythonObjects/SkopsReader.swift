@@ -170,8 +170,34 @@ public struct SkopsReader {
                     let o = PyObject(className: "builtins.method", args: [.string(funcName), try node(try c.member("obj"))], viaNew: false)
                     value = .object(o)
                 case "SliceNode":
+                    // start, stop and step are plain JSON (an int or null), not nodes.
                     let c = try n.member("content")
-                    value = .slice(start: try node(try c.member("start")), stop: try node(try c.member("stop")), step: try node(try c.member("step")))
+                    func bound(_ key: String) throws -> PyValue {
+                        guard let v = try c.optionalMember(key) else { return .none }
+                        return v.keys.contains("__loader__") ? try node(v) : try Self.json(v.value, path: v.path)
+                    }
+                    value = .slice(start: try bound("start"), stop: try bound("stop"), step: try bound("step"))
+                case "RandomGeneratorNode":
+                    // numpy.random.Generator: content maps names (bit_generator) to nodes.
+                    let state = PyDict()
+                    for (key, child) in try n.member("content").members() { state.set(.string(key), try node(child)) }
+                    let o = PyObject(className: "\(module).\(cls)", args: [], viaNew: true)
+                    o.state = .dict(state)
+                    value = .object(o)
+                case "DTypeNode":
+                    // A dtype is saved as an empty array of that dtype.
+                    guard case .ndarray(let a) = try node(try n.member("content")) else { throw fail(n, "a DTypeNode whose content is not an array") }
+                    value = .dtype(a.dtype)
+                case "PartialNode":
+                    // As pickle gives functools.partial: built from (func,), then its state
+                    // (func, args, keywords, __dict__). Nothing is ever called.
+                    let c = try n.member("content")
+                    let function = try node(try c.member("func"))
+                    let o = PyObject(className: "functools.partial", args: [function], viaNew: false)
+                    let args = try c.optionalMember("args").map { try node($0) } ?? .tuple([])
+                    let keywords = try c.optionalMember("kwds").map { try node($0) } ?? .none
+                    o.state = .tuple([function, args, keywords, .none])
+                    value = .object(o)
                 default:
                     throw fail(n, "skops loader '\(loader)' (\(module).\(cls)) is not read by this reader")
                 }
