@@ -133,6 +133,14 @@ def main():
     index.append({"name": "frame_logreg_schema", "model": "frame_logreg", "method": "predict_proba", "input": "passengers.json",
                   "schema": "city:string,sex:string,pclass:int64,fare:float,age:float"})
 
+    # Columns given as pandas Index objects (df.columns[...]): the converter takes the
+    # indices scikit-learn resolved at fit, _transformer_to_input_indices.
+    frame = train[cols]
+    by_index = Pipeline([("ct", ColumnTransformer([("cat", OneHotEncoder(handle_unknown="ignore"), frame.columns[3:5]), ("num", StandardScaler(), frame.columns[:2])])),
+                         ("lr", LogisticRegression(max_iter=1000))])
+    by_index.fit(frame, y)
+    save_case(index, "frame_pandas_index", by_index, rows[cols], "passengers.json", "predict_proba")
+
     # A forest after one-hot strings and raw numbers (so float32 inputs reach the same
     # thresholds), with string class labels.
     forest = Pipeline([("ct", ColumnTransformer([("cat", OneHotEncoder(handle_unknown="ignore"), ["city", "sex"]), ("num", "passthrough", ["age", "fare"])])),
@@ -235,16 +243,20 @@ def main():
     # Refused: categories that a string input cannot tell apart (None and NaN; "" and a
     # missing value); a string column passed through unencoded. Nothing in the fitted
     # ColumnTransformer says that the passed-through column held strings, so without a
-    # schema it converts as a float column; with --input-schema saying so it is refused.
+    # schema it converts as a float column; with --input-schema saying so (its sidecar
+    # FILE.convert.json, which `make demo` passes) it is refused.
     for name, est, fit_x, words, schema in [
         ("refused_none_and_nan", OneHotEncoder(), pd.DataFrame({"c": pd.Series(["a", None, np.nan, "b"], dtype=object)}), ["None and NaN"], None),
         ("refused_empty_and_missing", OneHotEncoder(), pd.DataFrame({"c": pd.Series(["a", "", np.nan, "b"], dtype="str")}), ["empty string", "missing"], None),
-        ("string_passthrough", ColumnTransformer([("num", StandardScaler(), ["age"])], remainder="passthrough"), train[["age", "city"]], ["'city'", "unencoded"],
+        ("refused_string_passthrough", ColumnTransformer([("num", StandardScaler(), ["age"])], remainder="passthrough"), train[["age", "city"]], ["'city'", "unencoded"],
          "age:float,city:string"),
     ]:
         est.fit(fit_x)
         save_pickle(name, est)
         refused.append({"name": name, "words": words, **({"schema": schema} if schema else {})})
+        if schema:
+            with open(os.path.join(ROOT, f"{name}.p4.pkl.convert.json"), "w") as fh:
+                json.dump({"input-schema": schema}, fh)
 
     with open(os.path.join(ROOT, "INDEX.json"), "w") as fh:
         json.dump(index, fh, indent=1)

@@ -35,12 +35,13 @@ struct SklearnComposition: SklearnColumnLowering {
             return .outputs(try concat(parts, b, node))
         default:
             var parts: [(GraphBuilder.Value, Int)] = []
-            for (k, (est, cols)) in try entries(node, width: columns.width).enumerated() {
+            for (k, (name, est, cols)) in try entries(node, width: columns.width).enumerated() {
                 if cols.isEmpty { continue }
                 if case .string("drop") = est.value { continue }
                 let selected = try columns.selecting(cols, to: b, name: "select\(k)")
-                if case .string("passthrough") = est.value { parts.append(try SklearnColumnOutputs.columns(selected).transformed(b, node)); continue }
-                parts.append(try SklearnConverter.addNodes(est, to: b, columns: selected, dtype: dtype).transformed(b, est))
+                let what = "ColumnTransformer entry '\(name)' (\(SklearnColumns.describe(est)))"
+                if case .string("passthrough") = est.value { parts.append(try SklearnColumnOutputs.columns(selected).transformed(b, est, what: what)); continue }
+                parts.append(try SklearnConverter.addNodes(est, to: b, columns: selected, dtype: dtype).transformed(b, est, what: what))
             }
             return .outputs(try concat(parts, b, node))
         }
@@ -57,26 +58,27 @@ struct SklearnComposition: SklearnColumnLowering {
             return out
         default:
             var out: [Int: String] = [:]
-            for (est, cols) in try entries(node, width: width) where !cols.isEmpty {
+            for (_, est, cols) in try entries(node, width: width) where !cols.isEmpty {
                 for (k, why) in try SklearnConverter.stringColumns(est, width: cols.count) where k < cols.count && out[cols[k]] == nil { out[cols[k]] = why }
             }
             return out
         }
     }
 
-    /// A ColumnTransformer's fitted entries (remainder included): each transformer (or
-    /// "drop" / "passthrough") with the input columns it reads.
-    func entries(_ node: PyNode, width: Int) throws -> [(PyNode, [Int])] {
+    /// A ColumnTransformer's fitted entries (remainder included): each name and
+    /// transformer (or "drop" / "passthrough") with the input columns it reads.
+    func entries(_ node: PyNode, width: Int) throws -> [(String, PyNode, [Int])] {
         let names = try node.optionalAttribute("feature_names_in_").map { try SklearnInputSchema.strings($0) }
         let resolved = node.optionalAttribute("_transformer_to_input_indices")
         return try node.attribute("transformers_").items().map { item in
             let spec = try item.item(2)
+            let name = (try? item.item(0).string()) ?? ""
             var fallback: PyNode? = nil
-            if let resolved, case .dict(let d) = resolved.value, case .string(let name)? = try? item.item(0).value,
+            if let resolved, case .dict(let d) = resolved.value,
                let v = d.entries.first(where: { if case .string(name) = $0.key { return true } else { return false } })?.value {
                 fallback = PyNode(v, path: "\(resolved.path)['\(name)']")
             }
-            return (try item.item(1), try columnIndices(spec, width: width, names: names, resolved: fallback))
+            return (name, try item.item(1), try columnIndices(spec, width: width, names: names, resolved: fallback))
         }
     }
 

@@ -101,14 +101,15 @@ enum SklearnColumnOutputs {
     case outputs(SklearnOutputs)
     case columns(SklearnColumns)
 
-    /// As a transformer's float matrix [N, width]; `node` made it (for messages).
-    func transformed(_ b: GraphBuilder, _ node: PyNode) throws -> (GraphBuilder.Value, Int) {
+    /// As a transformer's float matrix [N, width]; `node` made it (`what` names it in
+    /// messages, by default its class).
+    func transformed(_ b: GraphBuilder, _ node: PyNode, what: String? = nil) throws -> (GraphBuilder.Value, Int) {
         switch self {
         case .outputs(.transformed(let v, let w)): return (v, w)
         case .outputs: throw SklearnError.invalid(path: node.path, reason: "\(SklearnColumns.describe(node)) is not a transformer here")
         case .columns(let c):
             if c.hasStrings, case .separate(let cols) = c.storage, let s = cols.first(where: \.isString) {
-                throw SklearnError.invalid(path: node.path, reason: "\(SklearnColumns.describe(node)) passes the string column '\(s.name)' on unencoded; "
+                throw SklearnError.invalid(path: node.path, reason: "\(what ?? SklearnColumns.describe(node)) passes the string column '\(s.name)' on unencoded; "
                                            + "its output would mix strings and numbers (encode or drop that column)")
             }
             return (try c.floatMatrix(to: b, reader: node), c.width)

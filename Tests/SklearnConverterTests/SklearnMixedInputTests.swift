@@ -148,7 +148,7 @@ final class SklearnMixedInputTests: XCTestCase {
             ("frame_logreg", "age:string,fare:float,pclass:float,city:string,sex:string", ["StandardScaler", "'age'", "strings"]),
             ("frame_logreg", "age:float,fare:float,pclass:float,city:float,sex:string", ["'city'", "float", "OneHotEncoder", "string categories_[0]"]),
             ("object_array_index", "x0:float,x1:float,x2:float,x3:string", ["'x1'", "OneHotEncoder"]),
-            ("string_passthrough", "age:float,city:string", ["'city'", "unencoded"]),
+            ("refused_string_passthrough", "age:float,city:string", ["'city'", "unencoded"]),
             ("object_array_index", "age:float,city:string,fare:float,label:string", ["'label'", "output"]),
         ] {
             var options = ConversionOptions()
