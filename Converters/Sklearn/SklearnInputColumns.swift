@@ -41,18 +41,6 @@ struct SklearnColumns {
         return false
     }
 
-    /// Whether column `f` holds strings.
-    func isString(_ f: Int) -> Bool {
-        if case .separate(let c) = storage, f < c.count { return c[f].isString }
-        return false
-    }
-
-    /// Column `f`'s name for messages: the graph input's, or "column f" of a matrix.
-    func name(_ f: Int) -> String {
-        if case .separate(let c) = storage, f < c.count { return "'\(c[f].name)'" }
-        return "column \(f)"
-    }
-
     /// Column `f` as [N, 1].
     func column(_ f: Int, to b: GraphBuilder) throws -> Column {
         switch storage {
@@ -89,9 +77,10 @@ struct SklearnColumns {
         }
     }
 
-    /// "OneHotEncoder" for a node's class, for messages.
+    /// "OneHotEncoder" for a node's class ("passthrough" for that string), for messages.
     static func describe(_ node: PyNode) -> String {
-        String((node.className ?? node.value.kindName).split(separator: ".").last ?? "")
+        if case .string(let s) = node.value { return s }
+        return String((node.className ?? node.value.kindName).split(separator: ".").last ?? "")
     }
 }
 
