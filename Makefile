@@ -24,7 +24,7 @@ XGB_PIP_PACKAGES := xgboost==3.2.0 numpy==2.4.6 onnx==1.23.2 onnxmltools==1.16.0
 DEMO := $(BUILD_DATA)/demo
 # For the Python-object fixtures (pickle, joblib, skops, jsonpickle of fitted estimators).
 PY_VENV := $(BUILD_DATA)/venv-py
-PY_PIP_PACKAGES := numpy==2.4.6 scikit-learn==1.9.1 joblib==1.6.0 skops==0.16.0 jsonpickle==4.1.4
+PY_PIP_PACKAGES := numpy==2.4.6 scikit-learn==1.9.1 joblib==1.6.0 skops==0.16.0 jsonpickle==4.1.4 pandas==3.1.1
 # The pickle/joblib benchmark's peer (scikit-learn and joblib).
 PYBENCH_VENV := $(BUILD_DATA)/venv-pybench
 PYBENCH_PIP_PACKAGES := numpy==2.4.6 scikit-learn==1.9.1 joblib==1.6.0
@@ -221,6 +221,7 @@ fixtures-python: $(PY_VENV)/.stamp
 	$(PY_VENV)/bin/python scripts/make_python_fixtures.py
 	$(PY_VENV)/bin/python scripts/make_sklearn_extra_fixtures.py
 	$(PY_VENV)/bin/python scripts/make_skops_extra_fixtures.py
+	$(PY_VENV)/bin/python scripts/make_sklearn_mixed_fixtures.py
 
 ## Regenerate Fixtures/lightgbm with real lightgbm (versions and seeds in VERSIONS.txt).
 fixtures-lightgbm: $(LGB_VENV)/.stamp

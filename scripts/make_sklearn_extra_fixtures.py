@@ -702,15 +702,13 @@ def linear_and_transformer_cases(index, X, Xr, yr, y3):
     Xcat_nan[1::4, 2] = np.nan
     np.save(os.path.join(ROOT, "X_categories_nan.npy"), Xcat_nan)
     # Fitted states the converters refuse; REFUSED.json names the words each error must contain.
+    # (Infrequent categories and string categories are converted now: scripts/make_sklearn_mixed_fixtures.py.)
     refused = []
     Xr_clean = Xr.copy()
     for name, est, fit_x, fit_y, words in [
-        ("refused_ordinal_infrequent", OrdinalEncoder(min_frequency=10), cat_all, None, ["OrdinalEncoder", "_infrequent_enabled"]),
-        ("refused_ordinal_strings", OrdinalEncoder(), np.array([["a", "b"], ["b", "c"], ["a", "c"]], dtype=object), None, ["OrdinalEncoder", "categories_", "numeric"]),
         ("refused_missing_indicator_none", MissingIndicator(), Xr_clean, None, ["features_", "no column had missing values"]),
         ("refused_select_k_best_zero", fs.SelectKBest(fs.f_classif, k=0), Xr, y3, ["SelectKBest", "keeps no feature"]),
         ("refused_select_from_tree", fs.SelectFromModel(DecisionTreeClassifier(max_depth=2, random_state=SEED)), Xr, y3, ["SelectFromModel", "DecisionTreeClassifier", "coef_"]),
-        ("refused_onehot_infrequent", OneHotEncoder(min_frequency=10, handle_unknown="infrequent_if_exist"), cat_all, None, ["OneHotEncoder", "_infrequent_enabled"]),
     ]:
         est.fit(fit_x, fit_y)
         save_pickle(f"{name}.p4.pkl", est)

@@ -46,7 +46,7 @@ public struct SklearnConverter: Converter {
     public var formats: [SourceFormat] { [.pickle, .joblib, .skops, .jsonpickle] }
 
     /// Families that lower into a shared graph (and so also work inside pipelines).
-    public static let graphFamilies: [SklearnGraphLowering] = [SklearnLinear(), SklearnScaler(), SklearnTransformers(), SklearnNaiveBayes(), SklearnGaussianDensities(), SklearnNeuralNetwork(), SklearnNeighbors(), SklearnComposition(), SklearnSimpleModels(), SklearnSVM(), SklearnFeatureTransforms(), SklearnEnsembles(), SklearnStacking(), SklearnCalibration(), SklearnGeneralizedLinear(), SklearnFeatureSelection(), SklearnDistributionTransforms(), SklearnOrdinalEncoder(), SklearnSelectFromModel(), SklearnSplineTransformer(), SklearnDecompositions(), SklearnTargetEncoder(), SklearnPipeline()]
+    public static let graphFamilies: [SklearnGraphLowering] = [SklearnLinear(), SklearnScaler(), SklearnTransformers(), SklearnNaiveBayes(), SklearnGaussianDensities(), SklearnNeuralNetwork(), SklearnNeighbors(), SklearnComposition(), SklearnSimpleModels(), SklearnSVM(), SklearnFeatureTransforms(), SklearnEnsembles(), SklearnStacking(), SklearnCalibration(), SklearnGeneralizedLinear(), SklearnFeatureSelection(), SklearnDistributionTransforms(), SklearnOrdinalEncoder(), SklearnSelectFromModel(), SklearnSplineTransformer(), SklearnDecompositions(), SklearnTargetEncoder(), SklearnOneHotEncoder(), SklearnPipeline()]
 
     /// Every class name with a converter.
     public static var supportedClasses: [String] { (families.flatMap(\.classNames) + graphFamilies.flatMap(\.classNames)).sorted() }
@@ -76,13 +76,27 @@ public struct SklearnConverter: Converter {
         defer { value.dismantle() }
         let root = PyNode(root: value)
         do {
-            if let cls = root.className, let g = Self.graphFamilies.first(where: { $0.classNames.contains(cls) }) {
+            var warnings: [String] = []
+            var graph = root.className.flatMap { cls in Self.graphFamilies.first(where: { $0.classNames.contains(cls) }) }
+            if graph == nil, options.hints.inputSchema != nil, let g = try? Self.graphLowering(for: root) {
+                // Per-column inputs are a graph lowering's; the tree verifier feeds one matrix.
+                graph = g
+                warnings.append("--input-schema: \(SklearnColumns.describe(root)) is built with one input per column and is not verified against the native tree evaluator")
+            }
+            if let cls = root.className, let g = graph {
                 // Graph lowerings have no native evaluator yet: their tests compare with
                 // scikit-learn's outputs, and conversion runs without verification.
                 let width = try Self.inputWidth(root)
-                let model = try SklearnModelBuilder.model(root, lowering: g, featureCount: width, options: options)
-                return ConversionResult(model: model, verifier: nil, warnings: [], summary: "scikit-learn \(cls.split(separator: ".").last ?? ""), \(width) features",
-                                        sourceLibraryVersion: Self.libraryVersion(root))
+                let inputs = try SklearnInputSchema.entries(root: root, width: width, hints: options.hints)
+                if inputs != nil, options.inputName != ConversionOptions().inputName {
+                    warnings.append("--input-name \(options.inputName) is not used: the graph has one input per column")
+                }
+                let model = try SklearnModelBuilder.model(root, lowering: g, featureCount: width, inputs: inputs, options: options)
+                var summary = "scikit-learn \(cls.split(separator: ".").last ?? ""), \(width) features"
+                if let inputs {
+                    summary += ", one input each: " + inputs.map { $0.kind == .float ? $0.name : "\($0.name) (\($0.kind.rawValue))" }.joined(separator: ", ")
+                }
+                return ConversionResult(model: model, verifier: nil, warnings: warnings, summary: summary, sourceLibraryVersion: Self.libraryVersion(root))
             }
             var result = try Self.family(for: root).convert(root, options: options)
             result.sourceLibraryVersion = Self.libraryVersion(root)

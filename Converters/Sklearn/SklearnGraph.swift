@@ -35,14 +35,23 @@ extension GraphBuilder {
     }
 }
 
-/// Builds a whole model from graph lowerings: input `input` [N, F], outputs by kind.
+/// Builds a whole model from graph lowerings: input `input` [N, F] (or one input per
+/// column, `inputs`: SklearnInputSchema), outputs by kind.
 enum SklearnModelBuilder {
-    static func model(_ node: PyNode, lowering: SklearnGraphLowering, featureCount: Int, options: ConversionOptions) throws -> Model {
+    static func model(_ node: PyNode, lowering: SklearnGraphLowering, featureCount: Int, inputs: [SklearnInputSchema.Entry]? = nil,
+                      options: ConversionOptions) throws -> Model {
         let dtype: DataType = options.floatType == .double ? .double : .float
         let b = try GraphBuilder(graphName: "sklearn", opsets: [Domain.onnx: options.opset, Domain.ml: options.mlOpset])
-        let x = try b.input(options.inputName, dtype, [.symbolic("N"), .fixed(Int64(featureCount))])
+        let outputs: SklearnOutputs
+        if let inputs {
+            let columns = try SklearnInputSchema.addInputs(inputs, to: b, dtype: dtype)
+            outputs = try SklearnConverter.addNodes(node, to: b, columns: columns, dtype: dtype, lowering: lowering).outputs(b, node)
+        } else {
+            let x = try b.input(options.inputName, dtype, [.symbolic("N"), .fixed(Int64(featureCount))])
+            outputs = try lowering.addNodes(node, to: b, input: x, width: featureCount, dtype: dtype)
+        }
         let n = ShapeDimension.symbolic("N")
-        switch try lowering.addNodes(node, to: b, input: x, width: featureCount, dtype: dtype) {
+        switch outputs {
         case .transformed(let v, let w):
             _ = try b.output(v, name: "output", type: .tensor(dtype, [n, .fixed(Int64(w))]))
         case .classifier(let label, let probs, let c):

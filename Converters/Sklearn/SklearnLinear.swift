@@ -130,24 +130,37 @@ struct SklearnScaler: SklearnGraphLowering {
 }
 
 /// Pipeline: every step but the last transforms, the last decides the outputs.
-struct SklearnPipeline: SklearnGraphLowering {
+struct SklearnPipeline: SklearnColumnLowering {
     var classNames: [String] { ["sklearn.pipeline.Pipeline"] }
 
-    func addNodes(_ node: PyNode, to b: GraphBuilder, input x: GraphBuilder.Value, width: Int, dtype: DataType) throws -> SklearnOutputs {
+    /// The steps that act ("passthrough" and None skipped).
+    func steps(_ node: PyNode) throws -> [PyNode] {
         let steps = try node.attribute("steps").items()
         guard !steps.isEmpty else { throw SklearnError.invalid(path: node.path + ".steps", reason: "an empty pipeline") }
-        var v = x, w = width
-        for (k, step) in steps.enumerated() {
-            let est = try step.item(1)
-            if case .string("passthrough") = est.value { continue }
-            if est.isNone { continue }
-            let out = try SklearnConverter.graphLowering(for: est).addNodes(est, to: b, input: v, width: w, dtype: dtype)
-            if k == steps.count - 1 { return out }
-            guard case .transformed(let t, let tw) = out else {
-                throw SklearnError.invalid(path: est.path, reason: "a pipeline step before the last must be a transformer")
-            }
-            v = t; w = tw
+        return try steps.map { try $0.item(1) }.filter { est in
+            if case .string("passthrough") = est.value { return false }
+            return !est.isNone
         }
-        return .transformed(v, width: w)
+    }
+
+    func addNodes(_ node: PyNode, to b: GraphBuilder, columns: SklearnColumns, dtype: DataType) throws -> SklearnColumnOutputs {
+        var current = columns
+        let acting = try steps(node)
+        for (k, est) in acting.enumerated() {
+            let out = try SklearnConverter.addNodes(est, to: b, columns: current, dtype: dtype)
+            if k == acting.count - 1 { return out }
+            switch out {
+            case .columns(let c): current = c
+            case .outputs(.transformed(let t, let tw)): current = SklearnColumns(matrix: t, width: tw)
+            case .outputs: throw SklearnError.invalid(path: est.path, reason: "a pipeline step before the last must be a transformer")
+            }
+        }
+        return .columns(current)
+    }
+
+    /// The first acting step's string columns: it is the one reading the input.
+    func stringColumns(_ node: PyNode, width: Int) throws -> [Int: String] {
+        guard let first = try steps(node).first else { return [:] }
+        return try SklearnConverter.stringColumns(first, width: width)
     }
 }

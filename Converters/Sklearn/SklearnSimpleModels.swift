@@ -2,16 +2,14 @@ import Foundation
 import ONNX
 import PythonObjects
 
-/// MultinomialNB, BernoulliNB, DummyClassifier/DummyRegressor and OneHotEncoder (numeric
-/// categories).
+/// MultinomialNB, BernoulliNB and DummyClassifier/DummyRegressor.
 struct SklearnSimpleModels: SklearnGraphLowering {
     static let multinomial = "sklearn.naive_bayes.MultinomialNB"
     static let complement = "sklearn.naive_bayes.ComplementNB"
     static let bernoulli = "sklearn.naive_bayes.BernoulliNB"
     static let dummyClassifier = "sklearn.dummy.DummyClassifier"
     static let dummyRegressor = "sklearn.dummy.DummyRegressor"
-    static let oneHot = "sklearn.preprocessing._encoders.OneHotEncoder"
-    var classNames: [String] { [Self.multinomial, Self.bernoulli, Self.dummyClassifier, Self.dummyRegressor, Self.oneHot] }
+    var classNames: [String] { [Self.multinomial, Self.bernoulli, Self.dummyClassifier, Self.dummyRegressor] }
 
     func labelsOf(_ node: PyNode) throws -> SklearnClassTable {
         let l = try SklearnClassTable(try node.attribute("classes_"))
@@ -82,34 +80,6 @@ struct SklearnSimpleModels: SklearnGraphLowering {
             let r = try rows(c, like: x, b, dtype: dtype)
             if c.count == 1 { return .regressor(try b.node("Reshape", [r, try b.initializer([Int64(-1)], shape: [1], name: "flatten")], name: "predictions_flat"), targets: 1) }
             return .regressor(r, targets: c.count)
-        case Self.oneHot:
-            // drop: per feature, the index of the category whose column is left out (None: none).
-            var dropped: [Int?] = []
-            if let d = node.optionalAttribute("drop_idx_"), !d.isNone { dropped = try d.items().map { $0.isNone ? nil : try $0.int() } }
-            if case .bool(true)? = node.optionalAttribute("_infrequent_enabled")?.value {
-                throw SklearnError.invalid(path: node.path + "._infrequent_enabled",
-                                           reason: "OneHotEncoder with infrequent categories (min_frequency / max_categories) is not converted")
-            }
-            let cats = try node.attribute("categories_").items()
-            guard cats.count == width else { throw SklearnError.invalid(path: node.path + ".categories_", reason: "\(cats.count) category lists for \(width) columns") }
-            guard dropped.isEmpty || dropped.count == width else { throw SklearnError.invalid(path: node.path + ".drop_idx_", reason: "\(dropped.count) entries for \(width) columns") }
-            var parts: [GraphBuilder.Value] = []
-            var total = 0
-            for (f, c) in cats.enumerated() {
-                let values = try c.doubles(rank: 1)
-                let hits = try SklearnCategoryMatch.hits(try SklearnCategoryMatch.column(x, f, to: b), categories: values, to: b, dtype: dtype, name: "\(f)")
-                var onehot = try b.node("Cast", [hits], attributes: ["to": .dataType(dtype)], name: "onehot\(f)")
-                var count = values.count
-                if f < dropped.count, let d = dropped[f] {
-                    guard d >= 0, d < values.count else { throw SklearnError.invalid(path: node.path + ".drop_idx_[\(f)]", reason: "\(d) is not a category index of feature \(f)") }
-                    let kept = (0..<values.count).filter { $0 != d }.map { Int64($0) }
-                    onehot = try b.node("Gather", [onehot, try b.initializer(kept, shape: [Int64(kept.count)], name: "kept\(f)")], attributes: ["axis": .int(1)], name: "onehot_kept\(f)")
-                    count -= 1
-                }
-                parts.append(onehot)
-                total += count
-            }
-            return .transformed(parts.count == 1 ? parts[0] : try b.node("Concat", parts, attributes: ["axis": .int(1)], name: "onehot"), width: total)
         default:
             throw SklearnError.unsupported(className: node.className ?? "", path: node.path, supported: classNames)
         }

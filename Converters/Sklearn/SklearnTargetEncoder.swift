@@ -22,13 +22,19 @@ enum SklearnCategoryMatch {
     }
 }
 
-/// TargetEncoder.transform (numeric categories): each known category becomes its fitted
-/// encoding, an unknown one `target_mean_`; one column per feature, or per feature and
-/// class (feature-major) for a multiclass target.
-struct SklearnTargetEncoder: SklearnGraphLowering {
+/// TargetEncoder.transform (numeric or string categories; the missing value, NaN or the
+/// empty string in a string input, a category when it was fitted): each known category
+/// becomes its fitted encoding, an unknown one `target_mean_`; one column per feature, or
+/// per feature and class (feature-major) for a multiclass target.
+struct SklearnTargetEncoder: SklearnColumnLowering {
     var classNames: [String] { ["sklearn.preprocessing._target_encoder.TargetEncoder"] }
 
-    func addNodes(_ node: PyNode, to b: GraphBuilder, input x: GraphBuilder.Value, width: Int, dtype: DataType) throws -> SklearnOutputs {
+    func stringColumns(_ node: PyNode, width: Int) throws -> [Int: String] {
+        try SklearnConverter.stringCategoryColumns(node, width: width)
+    }
+
+    func addNodes(_ node: PyNode, to b: GraphBuilder, columns: SklearnColumns, dtype: DataType) throws -> SklearnColumnOutputs {
+        let width = columns.width
         let cats = try node.attribute("categories_").items()
         guard cats.count == width else { throw SklearnError.invalid(path: node.path + ".categories_", reason: "\(cats.count) category lists for \(width) columns") }
         let encodings = try node.attribute("encodings_").items()
@@ -47,8 +53,8 @@ struct SklearnTargetEncoder: SklearnGraphLowering {
         }
         var parts: [GraphBuilder.Value] = []
         for f in 0..<width {
-            let values = try cats[f].doubles(rank: 1)
-            let hits = try b.node("Cast", [try SklearnCategoryMatch.hits(try SklearnCategoryMatch.column(x, f, to: b), categories: values, to: b, dtype: dtype, name: "te\(f)")],
+            let (column, values) = try SklearnCategories(cats[f]).numericColumn(try columns.column(f, to: b), reader: node, feature: f, to: b, dtype: dtype)
+            let hits = try b.node("Cast", [try SklearnCategoryMatch.hits(column, categories: values, to: b, dtype: dtype, name: "te\(f)")],
                                   attributes: ["to": .dataType(dtype)], name: "te_onehot\(f)")
             let known = try b.node("ReduceMax", [hits, try b.initializer([Int64(1)], shape: [1], name: "te_axis\(f)")], attributes: ["keepdims": .int(1)], name: "te_known\(f)")
             let unknown = try b.node("Sub", [try b.floats([1], shape: [], dtype: dtype, name: "te_one\(f)"), known], name: "te_unknown\(f)")
@@ -64,6 +70,6 @@ struct SklearnTargetEncoder: SklearnGraphLowering {
             parts.append(try b.node("Add", [encoded, fallback], name: "te_feature\(f)"))
         }
         let out = parts.count == 1 ? parts[0] : try b.node("Concat", parts, attributes: ["axis": .int(1)], name: "target_encoded")
-        return .transformed(out, width: width * perFeature)
+        return .outputs(.transformed(out, width: width * perFeature))
     }
 }

@@ -135,3 +135,83 @@ extension SklearnTransformers {
         return .transformed(try b.node("Gather", [mask, cols], attributes: ["axis": .int(1)], name: "indicator"), width: features.count)
     }
 }
+
+/// SimpleImputer reaches string columns: its fitted `statistics_` holds a string for
+/// each (most_frequent, or constant with a string fill_value), and the missing value of a
+/// string input is the empty string (scikit-learn's NaN or None), or `missing_values`
+/// when that is a string. Its output keeps the columns apart, strings and numbers, for
+/// the encoder after it. The other transformers read a float matrix.
+extension SklearnTransformers: SklearnColumnLowering {
+    /// One column's fitted statistic.
+    enum Statistic { case number(Double), string(String) }
+
+    func statistics(_ node: PyNode) throws -> [Statistic] {
+        let stats = try node.attribute("statistics_")
+        if case .ndarray(let a) = stats.value, a.objects == nil, a.dtype.kind != "U", a.dtype.kind != "S" { return try stats.doubles(rank: 1).map { .number($0) } }
+        if case .ndarray(let a) = stats.value, a.dtype.kind == "U" || a.dtype.kind == "S" {
+            guard case .strings(let s) = try SklearnTreeConverter.labels(stats) else { return [] }
+            return s.map { .string($0) }
+        }
+        return try stats.items().map { item in
+            if case .string(let s) = item.value { return .string(s) }
+            return .number(try item.double())
+        }
+    }
+
+    func stringColumns(_ node: PyNode, width: Int) throws -> [Int: String] {
+        guard node.className == Self.imputer, node.optionalAttribute("statistics_") != nil else { return [:] }
+        var out: [Int: String] = [:]
+        for (f, s) in try statistics(node).enumerated() where f < width {
+            if case .string = s { out[f] = "SimpleImputer at \(node.path) has the string statistics_[\(f)]" }
+        }
+        return out
+    }
+
+    func addNodes(_ node: PyNode, to b: GraphBuilder, columns: SklearnColumns, dtype: DataType) throws -> SklearnColumnOutputs {
+        guard node.className == Self.imputer, case .separate(let input) = columns.storage, columns.hasStrings else {
+            return .outputs(try addNodes(node, to: b, input: try columns.floatMatrix(to: b, reader: node), width: columns.width, dtype: dtype))
+        }
+        let strategy = try node.attribute("strategy").string()
+        guard ["most_frequent", "constant"].contains(strategy) else {
+            throw SklearnError.invalid(path: node.path + ".strategy", reason: "strategy '\(strategy)' on string columns is not converted (most_frequent and constant are)")
+        }
+        if case .bool(true)? = node.optionalAttribute("add_indicator")?.value {
+            throw SklearnError.invalid(path: node.path + ".add_indicator", reason: "add_indicator is not converted yet")
+        }
+        guard (b.opsets[Domain.onnx] ?? 0) >= 19 else {
+            throw SklearnError.invalid(path: node.path, reason: "SimpleImputer on string columns needs --opset 19 or later (Equal on strings)")
+        }
+        let stats = try statistics(node)
+        guard stats.count == input.count else { throw SklearnError.invalid(path: node.path + ".statistics_", reason: "\(stats.count) values for \(input.count) columns") }
+        // The missing value: NaN and None are the empty string of a string input.
+        let mv = try node.attribute("missing_values")
+        var missingString = "", missingNumber = Double.nan
+        switch mv.value {
+        case .none: break
+        case .float(let m) where m.isNaN: break
+        case .string(let s): missingString = s
+        case .float, .int, .numpyScalar: missingNumber = try mv.double()
+        default: throw SklearnError.invalid(path: mv.path, reason: "missing_values \(mv.value.kindName) is not converted")
+        }
+        var out: [SklearnColumns.Column] = []
+        for (f, (column, stat)) in zip(input, stats).enumerated() {
+            var c = column
+            switch (column.isString, stat) {
+            case (true, .string(let s)):
+                let missing = try b.node("Equal", [column.value, try b.initializer(strings: [missingString], shape: [], name: "missing_string")], name: "missing\(f)")
+                c.value = try b.node("Where", [missing, try b.initializer(strings: [s], shape: [], name: "statistic\(f)"), column.value], name: "imputed\(f)")
+            case (false, .number(let v)):
+                let missing = missingNumber.isNaN ? try b.node("IsNaN", [column.value], name: "missing\(f)")
+                    : try b.node("Equal", [column.value, try b.floats([missingNumber], shape: [], dtype: dtype, name: "missing_value")], name: "missing\(f)")
+                if v.isNaN { throw SklearnError.invalid(path: node.path + ".statistics_[\(f)]", reason: "columns without statistics are dropped by scikit-learn; not converted yet") }
+                c.value = try b.node("Where", [missing, try b.floats([v], shape: [], dtype: dtype, name: "statistic\(f)"), column.value], name: "imputed\(f)")
+            case (true, .number):
+                throw SklearnError.invalid(path: node.path + ".statistics_[\(f)]", reason: "SimpleImputer's statistics_[\(f)] is a number, but its input column '\(column.name)' holds strings")
+            case (false, .string):
+                throw SklearnError.invalid(path: node.path + ".statistics_[\(f)]", reason: "SimpleImputer's statistics_[\(f)] is a string, but its input column '\(column.name)' is numeric (declare it string in --input-schema)")
+            }
+            out.append(c)
+        }
+        return .columns(SklearnColumns(columns: out))
+    }
+}

@@ -58,7 +58,34 @@ public struct SourceHints: Sendable, Equatable {
     public var featureMapFile: URL?
     /// The weights of a layer spec (`--weights`), instead of the spec's own `weights`.
     public var weightsFile: URL?
+    /// The model's input columns, by name and element type (`--input-schema`): the graph
+    /// then has one [N, 1] input per column, in this order. scikit-learn reads it; nil
+    /// keeps the frontend's own convention.
+    public var inputSchema: [InputColumn]?
     public init() {}
+}
+
+/// One column of a model's input as `--input-schema` declares it: its name (the graph
+/// input's name) and its element type.
+public struct InputColumn: Sendable, Equatable {
+    /// A column's element type.
+    public enum Kind: String, Sendable, CaseIterable {
+        /// The graph's float type (`ConversionOptions.floatType`).
+        case float
+        /// int64, cast to the graph's float type inside the graph.
+        case int64
+        /// UTF-8 strings (categories).
+        case string
+    }
+    /// The column's name.
+    public var name: String
+    /// The column's element type.
+    public var kind: Kind
+    /// A column.
+    public init(name: String, kind: Kind) {
+        self.name = name
+        self.kind = kind
+    }
 }
 
 /// What a converter produced: the model, how to check it, and what the user should know.

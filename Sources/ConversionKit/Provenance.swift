@@ -47,6 +47,7 @@ public enum Provenance {
         if let v = h.featureNames { parts.append("--feature-names \(v.joined(separator: ","))") }
         if let v = h.featureMapFile { parts.append("--fmap \(v.lastPathComponent)") }
         if let v = h.weightsFile { parts.append("--weights \(v.lastPathComponent)") }
+        if let v = h.inputSchema { parts.append("--input-schema \(v.map { "\($0.name):\($0.kind.rawValue)" }.joined(separator: ","))") }
         return parts.joined(separator: " ")
     }
 }

@@ -22,6 +22,7 @@ struct Convert: ParsableCommand {
               convert-cli model.ubj -o model.onnx --dtype float64 --ml-opset 3
               convert-cli net.layers.json -o net.onnx --weights model.safetensors
               convert-cli model.pkl -o model.onnx --json --strict --name churn --doc "churn model, 2026-11"
+              convert-cli pipeline.pkl -o model.onnx --input-schema "age:float,fare:float,city:string,sex:string"
             --options-file FILE supplies options as JSON, for example the sidecar
             model.txt.convert.json that `make convert` passes for model.txt:
             {"objective": "binary:logistic", "base-score": "0.5", "config": "config.json"};
@@ -79,6 +80,9 @@ struct Convert: ParsableCommand {
 
     @Option(help: "An XGBoost feature map file (index<TAB>name<TAB>type per line).")
     var fmap: String?
+
+    @Option(name: .customLong("input-schema"), help: "The input columns as name:type,... (types float, int64, string): one graph input per column (scikit-learn).")
+    var inputSchema: String?
 
     @Option(help: "The weights of a layer spec (.safetensors or a torch.save .pt/.pth/.bin), instead of the spec's own 'weights'.")
     var weights: String?
@@ -163,7 +167,7 @@ struct Convert: ParsableCommand {
             return v
         }
         let known: Set<String> = ["from", "opset", "ml-opset", "dtype", "input-name", "zipmap", "objective", "base-score", "num-class",
-                                  "num-features", "num-parallel-tree", "num-iterations", "config", "feature-names", "fmap", "weights",
+                                  "num-features", "num-parallel-tree", "num-iterations", "config", "feature-names", "fmap", "input-schema", "weights",
                                   "verify-data", "no-verify", "strict", "name", "doc", "max-memory"]
         if let unknown = object.keys.sorted().first(where: { !known.contains($0) }) {
             throw CLIFailure(message: "error: \(path): unknown option '\(unknown)' (known: \(known.sorted().joined(separator: ", ")))")
@@ -185,6 +189,7 @@ struct Convert: ParsableCommand {
         if take("config") { config = try relative("config") ?? config }
         if take("feature-names") { featureNames = try text("feature-names") ?? featureNames }
         if take("fmap") { fmap = try relative("fmap") ?? fmap }
+        if take("input-schema") { inputSchema = try text("input-schema") ?? inputSchema }
         if take("weights") { weights = try relative("weights") ?? weights }
         if take("verify-data") { verifyData = try relative("verify-data") ?? verifyData }
         if take("no-verify"), let v = object["no-verify"] as? Bool { noVerify = v }
@@ -192,6 +197,27 @@ struct Convert: ParsableCommand {
         if take("name") { name = try text("name") ?? name }
         if take("doc") { doc = try text("doc") ?? doc }
         if take("max-memory") { maxMemory = try text("max-memory") ?? maxMemory }
+    }
+
+    /// `--input-schema age:float,city:string`: columns in order, each `name:type` (the
+    /// type after the last colon, so a name may hold colons; names cannot hold commas).
+    static func parseInputSchema(_ text: String) throws -> [InputColumn] {
+        let kinds = InputColumn.Kind.allCases.map(\.rawValue).joined(separator: ", ")
+        var columns: [InputColumn] = []
+        for part in text.split(separator: ",", omittingEmptySubsequences: false) {
+            let entry = part.trimmingCharacters(in: .whitespaces)
+            guard let colon = entry.lastIndex(of: ":") else {
+                throw CLIFailure(message: "error: --input-schema: '\(entry)' is not name:type (types: \(kinds))", code: 2)
+            }
+            let name = entry[..<colon].trimmingCharacters(in: .whitespaces)
+            let type = entry[entry.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            guard !name.isEmpty else { throw CLIFailure(message: "error: --input-schema: '\(entry)' has no column name", code: 2) }
+            guard let kind = InputColumn.Kind(rawValue: type) else {
+                throw CLIFailure(message: "error: --input-schema: column '\(name)' has type '\(type)'; types: \(kinds)", code: 2)
+            }
+            columns.append(InputColumn(name: name, kind: kind))
+        }
+        return columns
     }
 
     /// The JSON result: printed with --json, written to --result-file when given.
@@ -258,6 +284,7 @@ struct Convert: ParsableCommand {
             }
             options.limits = options.limits.withMemoryBudget(bytes)
         }
+        if let inputSchema { options.hints.inputSchema = try Self.parseInputSchema(inputSchema) }
         options.strict = strict
         options.modelName = name
         options.docString = doc

@@ -12,7 +12,7 @@ final class SklearnRefusalTests: XCTestCase {
     func testUnsupportedStatesFailWithTheirNames() throws {
         let root = TestPaths.fixtures("python/sklearn_extra")
         let cases = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: root.appendingPathComponent("REFUSED.json"))) as? [[String: Any]])
-        XCTAssertGreaterThanOrEqual(cases.count, 5)
+        XCTAssertGreaterThanOrEqual(cases.count, 3)  // infrequent and string categories moved to the converted (sklearn_mixed)
         for entry in cases {
             let name = try XCTUnwrap(entry["name"] as? String)
             let words = try XCTUnwrap(entry["words"] as? [String])
