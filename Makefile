@@ -131,7 +131,8 @@ convert:
 ## failures are the refusals listed in Fixtures/demo-expected-failures.txt; then inspects
 ## and checks the ONNX fixtures.
 demo: build
-	@rm -rf $(DEMO); $(MAKE) --no-print-directory convert SRC=Fixtures OUT=$(DEMO) CONVERT_CLI=$(CLI_DEBUG) >$(DEMO).log 2>&1; \
+	@rm -rf $(DEMO); mkdir -p $(BUILD_DATA); $(MAKE) --no-print-directory convert SRC=Fixtures OUT=$(DEMO) CONVERT_CLI=$(CLI_DEBUG) >$(DEMO).log 2>&1; \
+	  test -s $(DEMO)/report.md || { echo "demo: make convert wrote no report; the end of $(DEMO).log:"; tail -20 $(DEMO).log; exit 1; }; \
 	  grep 'report.md: ' $(DEMO).log; \
 	  unexpected=0; for m in $$(sed -n 's/^| \([^|]*\) | FAILED |.*/\1/p' $(DEMO)/report.md); do \
 	    ok=0; while read -r p; do case "$$p" in ''|'#'*) continue;; esac; case "$$m" in $$p) ok=1;; esac; done < Fixtures/demo-expected-failures.txt; \
