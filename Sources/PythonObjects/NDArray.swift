@@ -43,7 +43,11 @@ public struct NumpyDType: Sendable, Equatable {
         }
         guard size >= 0, "biufcSUVOMm?".contains(k) else { return nil }
         let kind: Character = k == "?" ? "b" : k
-        if kind == "U" { size *= 4 }
+        if kind == "U" {
+            let (bytes, o) = size.multipliedReportingOverflow(by: 4)
+            guard !o else { return nil }
+            size = bytes
+        }
         if size <= 1 || kind == "S" || kind == "V" || kind == "O" || kind == "b" { order = kind == "U" ? order : .notApplicable }
         self.init(kind: kind, itemSize: size, byteOrder: order)
     }

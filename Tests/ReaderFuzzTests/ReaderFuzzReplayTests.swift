@@ -13,8 +13,10 @@ final class ReaderFuzzReplayTests: XCTestCase {
     func testEveryRegressionInputReturns() throws {
         let workspace = TemporaryFolder("fuzz-replay")
         let w = try FuzzWorkspace(folder: workspace.file("work"), fixtures: Self.fixtures)
+        var replayed = 0
         for target in FuzzTarget.all {
             for url in target.regressionFiles(in: Self.fixtures) {
+                replayed += 1
                 let bytes = [UInt8](try Data(contentsOf: url))
                 let started = Date()
                 target.run(bytes, in: w)
@@ -22,6 +24,7 @@ final class ReaderFuzzReplayTests: XCTestCase {
                 XCTAssertLessThan(Date().timeIntervalSince(started), 10, "\(target.name): \(url.lastPathComponent) took too long")
             }
         }
+        XCTAssertGreaterThan(replayed, 0, "no files under Fixtures/fuzz-regressions/")
     }
 
     func testEverySeedFixtureReturns() throws {
