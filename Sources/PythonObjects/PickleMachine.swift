@@ -40,7 +40,14 @@ public struct PickleMachine {
     /// - Throws: `PythonObjectsError`.
     public func load(_ b: [UInt8], at offset: Int = 0) throws -> (value: PyValue, end: Int) {
         var run = PickleRun(m: self, b: b, i: offset)
-        let v = try run.execute()
+        let v: PyValue
+        do { v = try run.execute() } catch {
+            // What the stream built before failing: nobody will dismantle it, and a hostile
+            // pickle can make cycles in it, so it is dismantled here.
+            run.dismantleLeftovers(keeping: nil)
+            throw error
+        }
+        run.dismantleLeftovers(keeping: v)
         return (v, run.i)
     }
 }
@@ -68,6 +75,18 @@ struct PickleRun {
     }
 
     func fail(_ r: String) -> PythonObjectsError { .pickle(offset: opcodeOffset, reason: r) }
+
+    /// Dismantles the containers of the memo and the stack that `kept` (the result) does
+    /// not reach: a cycle left there (a list that holds itself, memoized, then popped)
+    /// would never be freed. Nothing to do for the usual pickle, whose memo holds parts
+    /// of its result only, beyond one walk over the result.
+    mutating func dismantleLeftovers(keeping kept: PyValue?) {
+        let leftovers = stack + memo.values
+        stack = []
+        memo = [:]
+        guard leftovers.contains(where: \.holdsContainer) else { return }
+        PyValue.dismantle(leftovers: leftovers, keeping: kept)
+    }
 
     mutating func byte() throws -> UInt8 {
         guard i < b.count else { throw fail("the stream ends inside an opcode (truncated file?)") }
