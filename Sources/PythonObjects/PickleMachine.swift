@@ -67,6 +67,9 @@ struct PickleRun {
     /// Nesting depth of the tuples built so far, by their element storage (alive for the
     /// whole run: the stack or memo holds them).
     var tupleDepth: [UnsafeRawPointer: Int] = [:]
+    /// Every list, dict and object pushed (with repeats), for `dismantleLeftovers`;
+    /// persistent ids resolved by the caller are the caller's and are not listed.
+    var built: [PyValue] = []
 
     init(m: PickleMachine, b: [UInt8], i: Int) {
         self.m = m
@@ -76,15 +79,16 @@ struct PickleRun {
 
     func fail(_ r: String) -> PythonObjectsError { .pickle(offset: opcodeOffset, reason: r) }
 
-    /// Dismantles the containers of the memo and the stack that `kept` (the result) does
-    /// not reach: a cycle left there (a list that holds itself, memoized, then popped)
-    /// would never be freed. Nothing to do for the usual pickle, whose memo holds parts
-    /// of its result only, beyond one walk over the result.
+    /// Dismantles the lists, dicts and objects the stream built that `kept` (the result)
+    /// does not reach: a cycle among them (a list appended to itself, then popped, or
+    /// built before an error) would never be freed. Nothing to do for the usual pickle,
+    /// all of whose containers are parts of its result, beyond one walk over the result.
     mutating func dismantleLeftovers(keeping kept: PyValue?) {
-        let leftovers = stack + memo.values
+        let leftovers = built
+        built = []
         stack = []
         memo = [:]
-        guard leftovers.contains(where: \.holdsContainer) else { return }
+        guard !leftovers.isEmpty else { return }
         PyValue.dismantle(leftovers: leftovers, keeping: kept)
     }
 
@@ -117,9 +121,15 @@ struct PickleRun {
         return s.hasSuffix("\r") ? String(s.dropLast()) : s
     }
 
-    mutating func push(_ v: PyValue) throws {
+    mutating func push(_ v: PyValue, own: Bool = true) throws {
         guard stack.count < m.limits.stack else { throw PythonObjectsError.limit(name: "stack", value: stack.count + 1, limit: m.limits.stack, offset: opcodeOffset) }
         stack.append(v)
+        if own {
+            switch v {
+            case .list, .dict, .object: built.append(v)
+            default: break
+            }
+        }
     }
 
     mutating func pop() throws -> PyValue {
@@ -300,8 +310,8 @@ struct PickleRun {
                 let state = try pop()
                 let target = try pop()
                 try push(try build(target, state))
-            case 0x50: try push(try persistent(.string(try line())))
-            case 0x51: try push(try persistent(try pop()))
+            case 0x50: try push(try persistent(.string(try line())), own: m.persistentLoad == nil)
+            case 0x51: try push(try persistent(try pop()), own: m.persistentLoad == nil)
             case 0x82, 0x83, 0x84: throw fail("extension-registry opcodes (EXT1/2/4) are not supported")
             default:
                 throw fail("unknown opcode 0x\(String(op, radix: 16))")
