@@ -63,6 +63,13 @@ public struct XGBoostTree: Sendable, Equatable {
     public var nodes: [XGBoostNode?]
     /// A tree.
     public init(nodes: [XGBoostNode?]) { self.nodes = nodes }
+
+    /// The most node slots (highest node id + 1, summed over the trees) a dump of
+    /// `dumpBytes` bytes may ask for: one per byte, and at least 65,536. A dump's node ids
+    /// index the trees' node arrays, with gaps where pruning deleted nodes; a real dump has
+    /// far fewer gaps than bytes, and an id the file did not earn would otherwise be an
+    /// allocation of that size (found by fuzzing).
+    static func nodeSlotBudget(dumpBytes: Int) -> Int { max(1 << 16, dumpBytes) }
 }
 
 /// A node of an XGBoost tree.

@@ -22,12 +22,15 @@ public struct XGBoostJSONDumpReader {
     public func read(_ bytes: [UInt8]) throws -> XGBoostBooster {
         let doc: DocumentValue
         do { doc = try JSONReader.parse(bytes) } catch let e as DocumentError { throw XGBoostError.document(e) }
-        do { return try read(DocumentNode(doc, path: "$")) } catch let e as DocumentError { throw XGBoostError.document(e) }
+        do { return try read(DocumentNode(doc, path: "$"), slotBudget: XGBoostTree.nodeSlotBudget(dumpBytes: bytes.count)) } catch let e as DocumentError {
+            throw XGBoostError.document(e)
+        }
     }
 
-    func read(_ root: DocumentNode) throws -> XGBoostBooster {
+    func read(_ root: DocumentNode, slotBudget: Int) throws -> XGBoostBooster {
         let names = Dictionary((featureNames ?? []).enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
         var trees: [XGBoostTree] = []
+        var slots = 0
         for treeNode in try root.elements() {
             var node = treeNode
             // get_dump(dump_format="json") gives strings; a list of them may be saved as is.
@@ -66,6 +69,10 @@ public struct XGBoostJSONDumpReader {
                 if let children = try n.optionalMember("children") { stack.append(contentsOf: try children.elements().reversed()) }
             }
             guard let maxID = nodes.keys.max(), nodes[0] != nil else { throw DocumentError.invalidValue(path: node.path, reason: "tree \(trees.count) has no node 0 (its root)") }
+            slots += maxID + 1
+            guard slots <= slotBudget else {
+                throw DocumentError.invalidValue(path: node.path, reason: "node id \(maxID) in tree \(trees.count) takes the trees to \(slots) node slots, more than a dump of this size can describe (\(slotBudget))")
+            }
             var list = [XGBoostNode?](repeating: nil, count: maxID + 1)
             for (k, v) in nodes { list[k] = v }
             trees.append(XGBoostTree(nodes: list))

@@ -35,6 +35,8 @@ public struct XGBoostTextDumpReader {
             var trees: [XGBoostTree] = []
             var current: [XGBoostNode?] = []
             var count = 0
+            var slots = 0   // node slots of the finished trees
+            let slotBudget = XGBoostTree.nodeSlotBudget(dumpBytes: b.count)
             var line = 0, treeStartLine = 0
             var sawBoosterHeader = false
 
@@ -42,6 +44,7 @@ public struct XGBoostTextDumpReader {
                 guard count > 0 else { return }
                 guard current[0] != nil else { throw XGBoostError.textDump(line: treeStartLine, reason: "tree \(trees.count) has no node 0 (its root)") }
                 trees.append(XGBoostTree(nodes: current))
+                slots += current.count
                 current = []
                 count = 0
             }
@@ -76,6 +79,9 @@ public struct XGBoostTextDumpReader {
                 }
                 if count == 0 { treeStartLine = line }
                 guard id < 1 << 28 else { throw XGBoostError.textDump(line: line, reason: "node id \(id) is out of range") }
+                guard slots + max(current.count, id + 1) <= slotBudget else {
+                    throw XGBoostError.textDump(line: line, reason: "node id \(id) takes the trees to \(slots + id + 1) node slots, more than a dump of this size can describe (\(slotBudget))")
+                }
                 if id >= current.count { current.append(contentsOf: repeatElement(nil, count: id + 1 - current.count)) }
                 guard current[id] == nil else { throw XGBoostError.textDump(line: line, reason: "node \(id) appears twice in tree \(trees.count)") }
                 current[id] = try parser.node(rest, e)
