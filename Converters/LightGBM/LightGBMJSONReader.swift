@@ -19,9 +19,16 @@ public enum LightGBMJSONReader {
             let average = try root.optionalMember("average_output")?.bool() ?? false
             let names = try root.optionalMember("feature_names")?.strings()
             var trees: [LightGBMTree] = []
+            var allLeaves = 0
             for (t, info) in try root.member("tree_info").elements().enumerated() {
                 let leaves = try info.member("num_leaves").integer()
                 guard leaves >= 1 else { throw DocumentError.invalidValue(path: info.path + ".num_leaves", reason: "\(leaves) leaves") }
+                // Each leaf takes more than a byte of the dump: a count the file did not earn
+                // would otherwise be an allocation of that size (Fixtures/fuzz-regressions/lightgbm-json).
+                allLeaves += min(leaves, bytes.count + 1)
+                guard allLeaves <= bytes.count else {
+                    throw DocumentError.invalidValue(path: info.path + ".num_leaves", reason: "\(leaves) leaves: with the trees before, more than a dump of \(bytes.count) bytes can describe")
+                }
                 let splits = leaves - 1
                 var nodes = [LightGBMNode?](repeating: nil, count: splits + leaves)
                 func index(_ n: DocumentNode) throws -> Int {
