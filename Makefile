@@ -36,7 +36,7 @@ LGB_VENV := $(BUILD_DATA)/venv-lgb
 LGB_PIP_PACKAGES := lightgbm==4.7.0 numpy==2.4.6 onnx==1.23.2 onnxmltools==1.16.0 packaging==26.4 onnxruntime==1.32.0
 
 .PHONY: all deps venv build release test roundtrip checker-agreement interop interop-check backend-tests demo \
-        proto proto-check schemas backend-data bench-io bench-interpreter bench-xgboost fixtures-xgboost bench-lightgbm fixtures-lightgbm fixtures-python bench-pickle bench-sklearn bench-layerspec fixtures-layerspec convert api-dump bench-batch test-tsan test-asan clean
+        proto proto-check schemas backend-data bench-io bench-interpreter bench-xgboost fixtures-xgboost bench-lightgbm fixtures-lightgbm fixtures-python bench-pickle bench-sklearn bench-layerspec fixtures-layerspec convert api-dump bench-batch test-tsan test-asan fuzz-build fuzz clean
 
 all: build
 
@@ -167,6 +167,31 @@ test-tsan:
 test-asan:
 	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan
 	ASAN_OPTIONS=detect_leaks=0 $(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan --disable-swift-testing $(if $(TESTS),--filter '$(TESTS)')
+
+## Fuzzing the readers (README, Fuzzing): `make fuzz-build` builds reader-fuzz with libFuzzer
+## and the address sanitizer into .build/fuzz; `make fuzz FUZZ_SECONDS=N` runs every target
+## N seconds (FUZZ_TARGETS=a,b: only those; FUZZ_FLAGS: more libFuzzer flags), seeded from
+## Fixtures/, with findings in build-data/fuzz/findings/<target>/, then prints a table.
+## libFuzzer comes from the toolchain's clang runtime, linked without its main (the
+## executable has its own) and driven through LLVMFuzzerRunDriver.
+FUZZ_BUILD := .build/fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?=
+FUZZ_FLAGS ?=
+SWIFTC ?= swiftc
+FUZZ_RUNTIME = $(firstword $(wildcard \
+  $(shell $(SWIFTC) -print-target-info | sed -n 's/.*"runtimeResourcePath": "\(.*\)".*/\1/p')/clang/lib/linux/libclang_rt.fuzzer_no_main-$(shell uname -m).a \
+  $(dir $(shell readlink -f $$(command -v $(SWIFTC))))../lib/clang/*/lib/linux/libclang_rt.fuzzer_no_main-$(shell uname -m).a))
+
+fuzz-build: deps
+	@test -n "$(FUZZ_RUNTIME)" || { echo "fuzz-build: no libclang_rt.fuzzer_no_main in the toolchain's clang runtime"; exit 1; }
+	$(SWIFT) build --build-path $(FUZZ_BUILD) --product reader-fuzz -Xswiftc -sanitize=address \
+	  -Xswiftc -sanitize-coverage=edge,inline-8bit-counters,pc-table,trace-cmp -Xswiftc -DFUZZING \
+	  -Xlinker $(FUZZ_RUNTIME) -Xlinker -lstdc++
+
+fuzz: fuzz-build
+	$(PYTHON) scripts/fuzz.py --binary $(FUZZ_BUILD)/debug/reader-fuzz --seconds $(FUZZ_SECONDS) \
+	  --targets '$(FUZZ_TARGETS)' --flags '$(FUZZ_FLAGS)' --out $(BUILD_DATA)/fuzz
 
 ## Regenerate docs/public-api.txt after a deliberate change to the public API.
 api-dump:

@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "LayerSpecConverter", targets: ["LayerSpecConverter"]),
         .executable(name: "convert-cli", targets: ["convert-cli"]),
         .executable(name: "dense-exporter-example", targets: ["DenseExporter"]),
+        .executable(name: "reader-fuzz", targets: ["reader-fuzz"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -90,6 +91,16 @@ let package = Package(
             ],
             path: "Sources/convert-cli"),
 
+        // Fuzzing the readers (README, Fuzzing): the table of targets (bytes in, thrown errors
+        // swallowed), shared by the libFuzzer executable (`make fuzz-build` builds it with
+        // -DFUZZING; a normal build replays files) and the regression replay tests.
+        .target(
+            name: "ReaderFuzzTargets",
+            dependencies: ["ONNX", "ONNXSerialization", "Interpreter", "DocumentReaders", "PythonObjects", "ConversionKit",
+                           "XGBoostConverter", "LightGBMConverter", "SklearnConverter", "LayerSpecConverter"],
+            path: "Sources/ReaderFuzzTargets"),
+        .executableTarget(name: "reader-fuzz", dependencies: ["ReaderFuzzTargets"], path: "Sources/reader-fuzz"),
+
         // An exporter written against the library (docs/graph-builder.md).
         .executableTarget(name: "DenseExporter", dependencies: ["ONNX", "ONNXSerialization", "Interpreter"], path: "Examples/DenseExporter"),
 
@@ -137,6 +148,7 @@ let package = Package(
             name: "CLITests",
             dependencies: ["TestSupport", "ONNX", "ONNXSerialization", "ConversionKit", "XGBoostConverter", "LightGBMConverter", "SklearnConverter", "LayerSpecConverter"],
             path: "Tests/CLITests"),
+        .testTarget(name: "ReaderFuzzTests", dependencies: ["ReaderFuzzTargets", "TestSupport"], path: "Tests/ReaderFuzzTests"),
     ],
     swiftLanguageModes: [.v5]
 )

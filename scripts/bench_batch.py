@@ -23,7 +23,7 @@ ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 def collect(cli, count):
     """(relative path under Fixtures, extra files to copy) for `count` convertible models."""
     listed = subprocess.run([cli, "list-models", os.path.join(ROOT, "Fixtures")], capture_output=True, text=True, check=True).stdout.split()
-    refused = ("python/hostile/", "python/objects/", "python/skops_extra/", "lightgbm/linear_tree/")
+    refused = ("python/hostile/", "python/objects/", "python/skops_extra/", "lightgbm/linear_tree/", "fuzz-regressions/")
     models = [m for m in listed if not m.startswith(refused) and "/refused_" not in m]
     return models[:count]
 

@@ -64,8 +64,11 @@ struct SklearnHistGradientBoosting: SklearnTreeModelFamily {
                     guard let known = categories.values[f] else {
                         throw SklearnError.invalid(path: "\(path)[\(n)]", reason: "a categorical split on feature \(column), which is not among is_categorical_")
                     }
+                    guard n < bitsetIndex.count else { throw SklearnError.invalid(path: "\(path)[\(n)].bitset_idx", reason: "a categorical split without a bitset index") }
                     let b = Int(bitsetIndex[n])
                     guard b >= 0, (b + 1) * 8 <= bitsets.count else { throw SklearnError.invalid(path: "\(p.path).raw_left_cat_bitsets", reason: "no bitset \(b)") }
+                    // A bitset is 8 words of 32 bits: scikit-learn allows at most 256 categories.
+                    guard known.count <= 256 else { throw SklearnError.invalid(path: "\(path)[\(n)]", reason: "feature \(column) lists \(known.count) categories; a bitset holds 256") }
                     let row = bitsets[(b * 8)..<((b + 1) * 8)]
                     let goesLeft = known.indices.map { i in (row[row.startIndex + i / 32] >> Int64(i % 32)) & 1 == 1 }
                     // The set lists the side that is not the missing direction; `no` is the missing side.

@@ -43,7 +43,11 @@ public struct NumpyDType: Sendable, Equatable {
         }
         guard size >= 0, "biufcSUVOMm?".contains(k) else { return nil }
         let kind: Character = k == "?" ? "b" : k
-        if kind == "U" { size *= 4 }
+        if kind == "U" {
+            let (bytes, o) = size.multipliedReportingOverflow(by: 4)
+            guard !o else { return nil }
+            size = bytes
+        }
         if size <= 1 || kind == "S" || kind == "V" || kind == "O" || kind == "b" { order = kind == "U" ? order : .notApplicable }
         self.init(kind: kind, itemSize: size, byteOrder: order)
     }
@@ -101,7 +105,8 @@ public struct NDArray: @unchecked Sendable {
         return out
     }
 
-    /// Element `i` (storage order) of a numeric array as float64.
+    /// Element `i` (storage order) of a numeric array as float64 (NaN for widths numpy
+    /// has no plain number of, such as `i16`).
     func element(_ i: Int) -> Double {
         let size = dtype.itemSize
         let base = i * size
@@ -117,7 +122,7 @@ public struct NDArray: @unchecked Sendable {
         case ("f", 2): return Double(Float16Bits.toFloat(UInt16(truncatingIfNeeded: raw)))
         case ("b", _): return raw != 0 ? 1 : 0
         case ("u", _): return Double(raw)
-        case ("i", let s):
+        case ("i", let s) where s <= 8:
             let shift = UInt64(64 - 8 * s)
             return Double(Int64(bitPattern: raw << shift) >> Int64(shift))
         default: return .nan

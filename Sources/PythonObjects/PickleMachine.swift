@@ -32,7 +32,14 @@ public struct PickleMachine {
     /// - Throws: `PythonObjectsError`.
     public func load(_ b: [UInt8], at offset: Int = 0) throws -> (value: PyValue, end: Int) {
         var run = PickleRun(m: self, b: b, i: offset)
-        let v = try run.execute()
+        let v: PyValue
+        do { v = try run.execute() } catch {
+            // What the stream built before failing: nobody will dismantle it, and a hostile
+            // pickle can make cycles in it, so it is dismantled here.
+            run.dismantleLeftovers(keeping: nil)
+            throw error
+        }
+        run.dismantleLeftovers(keeping: v)
         return (v, run.i)
     }
 }
@@ -58,6 +65,9 @@ struct PickleRun {
     var setMemo: [Int: [Int]] = [:]
     /// What arrays and copies of memoized containers allocate, against the input's size.
     var allowance: ReaderAllowance
+    /// Every list, dict and object pushed (with repeats), for `dismantleLeftovers`;
+    /// persistent ids resolved by the caller are the caller's and are not listed.
+    var built: [PyValue] = []
 
     init(m: PickleMachine, b: [UInt8], i: Int) {
         self.m = m
@@ -85,6 +95,19 @@ struct PickleRun {
     }
 
     func fail(_ r: String) -> PythonObjectsError { .pickle(offset: opcodeOffset, reason: r) }
+
+    /// Dismantles the lists, dicts and objects the stream built that `kept` (the result)
+    /// does not reach: a cycle among them (a list appended to itself, then popped, or
+    /// built before an error) would never be freed. Nothing to do for the usual pickle,
+    /// all of whose containers are parts of its result, beyond one walk over the result.
+    mutating func dismantleLeftovers(keeping kept: PyValue?) {
+        let leftovers = built
+        built = []
+        stack = []
+        memo = [:]
+        guard !leftovers.isEmpty else { return }
+        PyValue.dismantle(leftovers: leftovers, keeping: kept)
+    }
 
     mutating func byte() throws -> UInt8 {
         guard i < b.count else { throw fail("the stream ends inside an opcode (truncated file?)") }
@@ -116,9 +139,15 @@ struct PickleRun {
         return s.hasSuffix("\r") ? String(s.dropLast()) : s
     }
 
-    mutating func push(_ v: PyValue) throws {
+    mutating func push(_ v: PyValue, own: Bool = true) throws {
         if stack.count >= m.limits.maxElements { try m.limits.checkElements(stack.count + 1, at: place, detail: "values on the pickle machine's stack") }
         stack.append(v)
+        if own {
+            switch v {
+            case .list, .dict, .object: built.append(v)
+            default: break
+            }
+        }
     }
 
     mutating func pop() throws -> PyValue {
@@ -315,8 +344,8 @@ struct PickleRun {
                 let state = try pop()
                 let target = try pop()
                 try push(try build(target, state))
-            case 0x50: try push(try persistent(.string(try line())))
-            case 0x51: try push(try persistent(try pop()))
+            case 0x50: try push(try persistent(.string(try line())), own: m.persistentLoad == nil)
+            case 0x51: try push(try persistent(try pop()), own: m.persistentLoad == nil)
             case 0x82, 0x83, 0x84: throw fail("extension-registry opcodes (EXT1/2/4) are not supported")
             default:
                 throw fail("unknown opcode 0x\(String(op, radix: 16))")

@@ -19,6 +19,9 @@ extension PythonObjectFile {
             skops.limits = limits
             return try skops.read(contentsOf: url)
         }
+        // An empty file is refused by read(_:); FileManager.contents(atPath:) would leak a
+        // 4 KB buffer reading it (swift-foundation, Swift 6.3).
+        if head.isEmpty { return try read([], limits: limits) }
         guard let data = FileManager.default.contents(atPath: url.path) else { throw PythonObjectsError.container(reason: "cannot read the file") }
         return try read([UInt8](data), limits: limits)
     }

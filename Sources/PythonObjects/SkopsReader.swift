@@ -20,6 +20,9 @@ public struct SkopsReader {
     /// Reads the archive at `url`.
     /// - Throws: `PythonObjectsError`, `ReaderLimitBreach`.
     public func read(contentsOf url: URL) throws -> PyValue {
+        let mapped: Data
+        do { mapped = try Data(contentsOf: url, options: .alwaysMapped) } catch { throw PythonObjectsError.container(reason: "cannot read the file (\(error))") }
+        if let problem = mapped.withUnsafeBytes({ ZipDirectory.problem(in: $0) }) { throw PythonObjectsError.container(reason: "not a readable zip archive: \(problem)") }
         let archive: Archive
         do { archive = try Archive(url: url, accessMode: .read) } catch {
             throw PythonObjectsError.container(reason: "not a zip archive (\(error))")
@@ -147,8 +150,18 @@ public struct SkopsReader {
                 case "SparseMatrixNode":
                     // scipy.sparse.save_npz: an .npz (zip) of data, indices, indptr, shape, format.
                     guard let file = text(n, "file") else { throw fail(n, "a SparseMatrixNode without its file") }
+                    // From a file, not Archive(data:): ZIPFoundation's in-memory archive traps when
+                    // an offset in the archive points past its end (weichsel/ZIPFoundation#394),
+                    // where the file-backed one reads nothing and reports the archive invalid.
+                    let npzFile = FileManager.default.temporaryDirectory.appendingPathComponent("skops-\(UUID().uuidString).npz")
+                    let npzBytes = try member(file)
+                    if let problem = npzBytes.withUnsafeBytes({ ZipDirectory.problem(in: $0) }) { throw fail(n, "\(file) is not a readable .npz archive: \(problem)") }
+                    do { try Data(npzBytes).write(to: npzFile) } catch {
+                        throw fail(n, "cannot write \(file) to a temporary file: \(error)")
+                    }
+                    defer { try? FileManager.default.removeItem(at: npzFile) }
                     let npz: Archive
-                    do { npz = try Archive(data: Data(try member(file)), accessMode: .read) } catch { throw fail(n, "\(file) is not an .npz archive") }
+                    do { npz = try Archive(url: npzFile, accessMode: .read) } catch { throw fail(n, "\(file) is not an .npz archive") }
                     let state = PyDict()
                     for entry in npz {
                         let bytes = try extracted.extract(entry, from: npz, name: "\(file)/\(entry.path)")

@@ -169,4 +169,35 @@ final class DismantleTests: XCTestCase {
         if let l = held { PyValue.list(l).dismantle() }
         XCTAssertNil(held)
     }
+
+    /// A cycle the pickle builds but leaves out of its result (memoized, then popped), or
+    /// builds before failing, has no owner to dismantle it: the machine does (a fuzzer's
+    /// leak report, Fixtures/fuzz-regressions/pickle/).
+    func testCyclesLeftOutOfTheResultOrBeforeAnErrorAreFreed() throws {
+        // EMPTY_LIST, BINPUT 0, BINGET 0, APPEND (l = [l]); DUP, BINPERSID (hands l to
+        // persistentLoad, which keeps a weak reference), POP, POP: l is only in the memo.
+        let cycle: [UInt8] = [0x80, 0x02, 0x5D, 0x71, 0x00, 0x68, 0x00, 0x61, 0x32, 0x51, 0x30, 0x30]
+        for (ending, fails) in [([0x4E, 0x2E] as [UInt8], false), ([0xFF], true)] {   // NONE, STOP / an unknown opcode
+            weak var held: PyList?
+            var machine = PickleMachine()
+            machine.persistentLoad = { pid in
+                if case .list(let l) = pid { held = l }
+                return .none
+            }
+            let result = Result { try machine.load(cycle + ending).value }
+            XCTAssertEqual((try? result.get()) == nil, fails)
+            XCTAssertNil(held, "the list that holds itself outlived the load (fails: \(fails))")
+        }
+    }
+
+    /// What the result reaches is left intact when the leftovers are dismantled.
+    func testTheResultKeepsWhatItShares() throws {
+        // EMPTY_LIST, BINPUT 0, BININT1 7, APPEND, EMPTY_LIST, BINPUT 1 (an unreachable
+        // second list), BINGET 1, APPEND (it holds itself), POP, BINGET 0, TUPLE1, STOP.
+        let bytes: [UInt8] = [0x80, 0x02, 0x5D, 0x71, 0x00, 0x4B, 0x07, 0x61, 0x5D, 0x71, 0x01, 0x68, 0x01, 0x61, 0x30, 0x68, 0x00, 0x85, 0x2E]
+        let v = try PickleMachine().load(bytes).value
+        guard case .tuple(let t) = v, t.count == 1, case .list(let l) = t[0] else { return XCTFail("\(v.kindName)") }
+        XCTAssertEqual(l.items.count, 1)
+        guard case .int(7) = l.items[0] else { return XCTFail("\(l.items)") }
+    }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import ONNX
 import ONNXSerialization
+import PythonObjects
 import ReaderLimits
 
 /// The element types weights arrive in (safetensors' names; torch storages map to them).
@@ -111,6 +112,9 @@ public final class WeightStore: @unchecked Sendable {
         }
         func starts(_ magic: [UInt8]) -> Bool { data.count >= magic.count && data.withUnsafeBytes { Array($0.prefix(magic.count)) } == magic }
         if starts([0x50, 0x4B, 0x03, 0x04]) {
+            if let problem = data.withUnsafeBytes({ ZipDirectory.problem(in: $0) }) {
+                throw LayerSpecError.weights(file: url.path, reason: "not a readable zip archive: \(problem)")
+            }
             return WeightStore(file: url.path, tensors: try TorchCheckpointFile.read(url, file: url.path, limits: limits))
         }
         // The legacy format opens with a protocol-2 pickle of torch's magic number.

@@ -48,10 +48,11 @@ public enum NPYFile {
         }
         guard !overflow else { throw bad("shape \(dims) is too large") }
         let d = descr.trimmingCharacters(in: CharacterSet(charactersIn: "'\" "))
-        guard let kind = d.dropFirst().first, let size = Int(d.dropFirst(2)) else { throw bad("dtype '\(d)' is not understood") }
+        guard let kind = d.dropFirst().first, let size = Int(d.dropFirst(2)), size >= 1 else { throw bad("dtype '\(d)' is not understood") }
         if d.first == ">" && size > 1 { throw bad("big-endian arrays are not supported") }
         // 'U' counts UTF-32 characters, every other kind bytes.
-        let itemBytes = kind == "U" ? size * 4 : size
+        let (itemBytes, wide) = kind == "U" ? size.multipliedReportingOverflow(by: 4) : (size, false)
+        guard !wide else { throw bad("dtype '\(d)' is too large") }
         let (need, tooBig) = n.multipliedReportingOverflow(by: itemBytes)
         guard !tooBig else { throw bad("shape \(dims) is too large") }
         guard body.count >= need else { throw bad("\(n) elements of \(d) need \(need) bytes; the file has \(body.count)") }
