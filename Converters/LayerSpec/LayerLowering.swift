@@ -47,26 +47,34 @@ public final class LayerArguments {
     }
 
     /// An integer argument; `default` nil makes it required.
-    public func int(_ key: String, default d: Int? = nil) throws -> Int {
+    /// - Parameter atLeast: the smallest value the layer accepts (a stride or kernel of 0
+    ///   would divide by zero or make an empty dimension); smaller ones are refused.
+    public func int(_ key: String, default d: Int? = nil, atLeast minimum: Int? = nil) throws -> Int {
         try wrap {
             guard let v = try value(key) else {
                 guard let d else { throw LayerSpecError.spec(path: node.path, reason: "\(type) needs '\(key)'") }
                 return d
             }
-            return try v.integer()
+            let n = try v.integer()
+            if let minimum, n < minimum { throw LayerSpecError.spec(path: v.path, reason: "\(key) is \(n); \(type) needs at least \(minimum)") }
+            return n
         }
     }
 
     /// An integer or a list of `count` integers (torch's `_pair`/`_triple`).
-    public func ints(_ key: String, count: Int, default d: Int? = nil) throws -> [Int] {
+    /// - Parameter atLeast: the smallest value each entry may take (see `int`).
+    public func ints(_ key: String, count: Int, default d: Int? = nil, atLeast minimum: Int? = nil) throws -> [Int] {
         try wrap {
             guard let v = try value(key) else {
                 guard let d else { throw LayerSpecError.spec(path: node.path, reason: "\(type) needs '\(key)'") }
                 return [Int](repeating: d, count: count)
             }
-            if case .number = v.value { return [Int](repeating: try v.integer(), count: count) }
-            let list = try v.integers()
+            let list: [Int]
+            if case .number = v.value { list = [Int](repeating: try v.integer(), count: count) } else { list = try v.integers() }
             guard list.count == count else { throw LayerSpecError.spec(path: v.path, reason: "expected \(count) values, found \(list.count)") }
+            if let minimum, let low = list.first(where: { $0 < minimum }) {
+                throw LayerSpecError.spec(path: v.path, reason: "\(key) holds \(low); \(type) needs at least \(minimum)")
+            }
             return list
         }
     }

@@ -22,7 +22,7 @@ struct Convolution: LayerLowering {
             pads = total.map { $0 / 2 } + total.map { $0 - $0 / 2 }
         case .string(let s)?: throw c.args.unsupported("padding", "'\(s)' is not 'same', 'valid' or a size")
         default:
-            let p = try c.args.ints("padding", count: k, default: 0)
+            let p = try c.args.ints("padding", count: k, default: 0, atLeast: 0)
             pads = p + p
         }
         var out: [ShapeDimension] = [x.shape[0], .fixed(Int64(outC))]
@@ -50,9 +50,9 @@ struct ConvolutionArguments {
     init(_ c: LayerContext, x: LayerValue) throws {
         k = Int(String(c.args.type.suffix(2).prefix(1))) ?? 2
         inC = try c.args.int("in_channels"); outC = try c.args.int("out_channels")
-        kernel = try c.args.ints("kernel_size", count: k)
-        stride = try c.args.ints("stride", count: k, default: 1)
-        dilation = try c.args.ints("dilation", count: k, default: 1)
+        kernel = try c.args.ints("kernel_size", count: k, atLeast: 1)
+        stride = try c.args.ints("stride", count: k, default: 1, atLeast: 1)
+        dilation = try c.args.ints("dilation", count: k, default: 1, atLeast: 1)
         groups = try c.args.int("groups", default: 1)
         bias = try c.args.bool("bias", default: true)
         let mode = try c.args.string("padding_mode", default: "zeros")

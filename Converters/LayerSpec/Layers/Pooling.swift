@@ -12,15 +12,15 @@ struct Pooling: LayerLowering {
         let isMax = c.args.type.hasPrefix("Max")
         let k = Int(String(c.args.type.suffix(2).prefix(1))) ?? 2
         guard x.rank == k + 2 else { throw c.shapeError("expects [N, C, \(k) spatial dims], got rank \(x.rank)") }
-        let kernel = try c.args.ints("kernel_size", count: k)
+        let kernel = try c.args.ints("kernel_size", count: k, atLeast: 1)
         let stride: [Int]
-        if let s = try c.args.raw("stride"), !(s.value == .null) { stride = try c.args.ints("stride", count: k) } else { stride = kernel }
-        let padding = try c.args.ints("padding", count: k, default: 0)
+        if let s = try c.args.raw("stride"), !(s.value == .null) { stride = try c.args.ints("stride", count: k, atLeast: 1) } else { stride = kernel }
+        let padding = try c.args.ints("padding", count: k, default: 0, atLeast: 0)
         let ceil = try c.args.bool("ceil_mode", default: false)
         var dilation = [Int](repeating: 1, count: k)
         var attributes: [String: AttributeValue] = [:]
         if isMax {
-            dilation = try c.args.ints("dilation", count: k, default: 1)
+            dilation = try c.args.ints("dilation", count: k, default: 1, atLeast: 1)
             guard try !c.args.bool("return_indices", default: false) else { throw c.args.unsupported("return_indices", "indices are not an output here") }
             attributes["dilations"] = .ints(dilation.map { Int64($0) })
         } else {

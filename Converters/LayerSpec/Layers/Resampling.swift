@@ -11,7 +11,8 @@ struct Resampling: LayerLowering {
     func lower(_ inputs: [LayerValue], _ c: LayerContext) throws -> LayerValue {
         let x = try c.single(inputs)
         if c.args.type == "PixelShuffle" {
-            let r = try c.args.int("upscale_factor")
+            let r = try c.args.int("upscale_factor", atLeast: 1)
+            guard r <= 1 << 15 else { throw c.args.unsupported("upscale_factor", "\(r) is larger than any image") }
             guard x.rank == 4, let ch = x.shape[1].fixedValue, ch % Int64(r * r) == 0 else { throw c.shapeError("expects [N, C*r*r, H, W]") }
             let out = [x.shape[0], .fixed(ch / Int64(r * r))] + (try x.shape[2...].map { ShapeDimension.fixed(Int64(try c.fixed($0, "a spatial dimension") * r)) })
             return LayerValue(try c.node("DepthToSpace", [x.value], ["blocksize": .int(Int64(r)), "mode": .string("CRD")]), out)

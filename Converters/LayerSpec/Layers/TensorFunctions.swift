@@ -149,6 +149,7 @@ struct Chunk: LayerLowering {
         guard d >= 0, d < x.rank else { throw c.shapeError("dim is out of range for rank \(x.rank)") }
         guard chunks >= 1 else { throw c.args.unsupported("chunks", "must be at least 1") }
         let size = try c.fixed(x.shape[d], "the chunked dimension")
+        guard size >= 1 else { throw c.shapeError("the chunked dimension is empty") }
         let step = (size + chunks - 1) / chunks
         let parts = (size + step - 1) / step
         let i = index < 0 ? index + parts : index

@@ -11,8 +11,8 @@ struct TransposedConvolution: LayerLowering {
         let x = try c.single(inputs)
         let a = try ConvolutionArguments(c, x: x)
         let (k, inC, outC, kernel, stride, dilation, groups) = (a.k, a.inC, a.outC, a.kernel, a.stride, a.dilation, a.groups)
-        let padding = try c.args.ints("padding", count: k, default: 0)
-        let outputPadding = try c.args.ints("output_padding", count: k, default: 0)
+        let padding = try c.args.ints("padding", count: k, default: 0, atLeast: 0)
+        let outputPadding = try c.args.ints("output_padding", count: k, default: 0, atLeast: 0)
         for d in 0..<k where outputPadding[d] >= max(stride[d], dilation[d]) {
             throw c.args.unsupported("output_padding", "must be smaller than stride or dilation (torch's rule)")
         }
