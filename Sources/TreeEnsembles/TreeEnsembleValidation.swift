@@ -28,7 +28,9 @@ extension TreeEnsembleModel {
     /// Validates the model and returns every tree's structure (one pass over the nodes,
     /// shared by the lowering and the emitter instead of each walking again).
     func validatedStructures() throws -> [TreeStructure] {
-        guard featureCount >= 1 else { throw TreeEnsembleError.invalidFeatureCount(featureCount) }
+        // At most Int32.max: the evaluator keeps feature indices in 32 bits (a fitted
+        // attribute claiming more trapped there; Fixtures/fuzz-regressions/sklearn).
+        guard featureCount >= 1, featureCount <= Int(Int32.max) else { throw TreeEnsembleError.invalidFeatureCount(featureCount) }
         if let names = featureNames, names.count != featureCount {
             throw TreeEnsembleError.featureNameCount(count: names.count, featureCount: featureCount)
         }
