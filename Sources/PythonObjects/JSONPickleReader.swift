@@ -36,7 +36,15 @@ public struct JSONPickleReader {
         var parser = JSONPickleText(bytes: bytes, limits: limits)
         let root = try parser.document()
         let run = JSONPickleRun(reader: self, inputBytes: bytes.count)
-        return try run.restore(root, depth: 0)
+        // Objects the document built but its result does not reach (after an error, or
+        // left out) can hold cycles through py/id: dismantled, not leaked (found by fuzzing).
+        let value: PyValue
+        do { value = try run.restore(root, depth: 0) } catch {
+            PyValue.dismantle(leftovers: run.objects.compactMap { $0 }, keeping: nil)
+            throw error
+        }
+        PyValue.dismantle(leftovers: run.objects.compactMap { $0 }, keeping: value)
+        return value
     }
 }
 

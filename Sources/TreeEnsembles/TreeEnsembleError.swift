@@ -2,7 +2,7 @@
 /// request. Every case names the tree and node (indices into `TreeEnsembleModel.trees`
 /// and `Tree.nodes`) or the field it is about, and `description` says what to fix.
 public enum TreeEnsembleError: Error, Equatable, Sendable, CustomStringConvertible {
-    /// `featureCount` is below 1.
+    /// `featureCount` is below 1, or above `Int32.max` (the evaluator's feature index).
     case invalidFeatureCount(Int)
     /// `featureNames` has `count` names for `featureCount` features.
     case featureNameCount(count: Int, featureCount: Int)
@@ -47,7 +47,8 @@ public enum TreeEnsembleError: Error, Equatable, Sendable, CustomStringConvertib
     public var description: String {
         switch self {
         case .invalidFeatureCount(let n):
-            return "the model must read at least one feature, not \(n) (featureCount)"
+            return n < 1 ? "the model must read at least one feature, not \(n) (featureCount)"
+                : "the model says it reads \(n) features (featureCount), more than 2^31 - 1"
         case .featureNameCount(let c, let n):
             return "featureNames has \(c) names for \(n) features (featureNames)"
         case .invalidTask(let r):

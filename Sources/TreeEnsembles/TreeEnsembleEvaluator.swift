@@ -169,8 +169,12 @@ public struct TreeEnsembleEvaluator: Sendable {
                 case .leaf:
                     flat.append(FlatNode(kind: .leaf, missingGoesToYes: false, feature: 0, yes: 0, no: 0, categories: -1, threshold32: 0, threshold64: 0))
                 case .split(let sp):
-                    var n = FlatNode(kind: .leaf, missingGoesToYes: sp.missingGoesToYes, feature: Int32(sp.feature), yes: Int32(sp.yes),
-                                     no: Int32(sp.no), categories: -1, threshold32: 0, threshold64: 0)
+                    // Validation bounds these for the nodes a walk reaches (features below
+                    // featureCount <= Int32.max, children below the node count); a node no
+                    // root reaches is never walked and may hold anything (an unreachable node
+                    // of a fuzzed sklearn tree, its feature beyond 32 bits, trapped here).
+                    var n = FlatNode(kind: .leaf, missingGoesToYes: sp.missingGoesToYes, feature: Int32(clamping: sp.feature), yes: Int32(clamping: sp.yes),
+                                     no: Int32(clamping: sp.no), categories: -1, threshold32: 0, threshold64: 0)
                     if let cats = sp.categories {
                         n.kind = .categorical
                         n.categories = Int32(catSets.count)

@@ -35,7 +35,9 @@ extension TreeEnsembleModel {
     }
 
     private func checkedStructures() throws -> [TreeStructure] {
-        guard featureCount >= 1 else { throw TreeEnsembleError.invalidFeatureCount(featureCount) }
+        // At most Int32.max: the evaluator keeps feature indices in 32 bits (a fitted
+        // attribute claiming more trapped there; Fixtures/fuzz-regressions/sklearn).
+        guard featureCount >= 1, featureCount <= Int(Int32.max) else { throw TreeEnsembleError.invalidFeatureCount(featureCount) }
         if let names = featureNames, names.count != featureCount {
             throw TreeEnsembleError.featureNameCount(count: names.count, featureCount: featureCount)
         }

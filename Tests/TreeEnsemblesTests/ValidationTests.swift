@@ -54,6 +54,7 @@ final class ValidationTests: XCTestCase {
         assertError(model([T.lt32(2, 1, yes: 1, no: 2), T.leaf(1), T.leaf(2)]),
                     .featureOutOfRange(tree: 1, node: 0, feature: 2, featureCount: 2))
         assertError(model([T.leaf(0)], features: 0), .invalidFeatureCount(0))
+        assertError(model([T.leaf(0)], features: Int(Int32.max) + 1), .invalidFeatureCount(Int(Int32.max) + 1))
     }
 
     func testThresholdsAndCategories() {
