@@ -191,7 +191,7 @@ fuzz-build: deps
 
 fuzz: fuzz-build
 	$(PYTHON) scripts/fuzz.py --binary $(FUZZ_BUILD)/debug/reader-fuzz --seconds $(FUZZ_SECONDS) \
-	  --targets '$(FUZZ_TARGETS)' --flags '$(FUZZ_FLAGS)' --out $(BUILD_DATA)/fuzz
+	  --targets='$(FUZZ_TARGETS)' --flags='$(FUZZ_FLAGS)' --out $(BUILD_DATA)/fuzz
 
 ## Regenerate docs/public-api.txt after a deliberate change to the public API.
 api-dump:

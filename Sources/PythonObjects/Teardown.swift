@@ -52,8 +52,8 @@ extension PyValue {
     public func dismantle() { Self.dismantle([self], sparing: []) }
 
     /// Dismantles what `values` reach except the containers `kept` reaches: what a reader
-    /// built but left out of its result (a pickle's memo and stack after STOP, or after
-    /// an error with `kept` nil), whose cycles would otherwise never be freed.
+    /// built but left out of its result (`kept`), or everything it built when it failed
+    /// (`kept` nil), whose cycles would otherwise never be freed.
     static func dismantle(leftovers values: [PyValue], keeping kept: PyValue?) {
         dismantle(values, sparing: kept.map { containers(reachableFrom: $0) } ?? [])
     }
