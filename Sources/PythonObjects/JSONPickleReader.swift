@@ -658,13 +658,9 @@ final class JSONPickleRun {
         if dtype.kind == "O" {
             return NDArray(dtype: dtype, shape: finalShape, fortranOrder: isFortran, data: [], objects: storage)
         }
-        // The same bound as the binary form: the values are few, but each takes the dtype's
-        // item size, which the document only declares (a record dtype declaring an
-        // itemsize of 40 TB trapped here).
+        // The allowance above charged each value the dtype's item size, which the document
+        // only declares (a record dtype declaring an itemsize of 40 TB once trapped here).
         let need = try Self.byteCount(finalShape, dtype.itemSize, fail: fail)
-        guard need <= reader.maximumArrayBytes else {
-            throw PythonObjectsError.limit(name: "maximumArrayBytes", value: need, limit: reader.maximumArrayBytes, offset: 0)
-        }
         var raw: [UInt8] = []
         raw.reserveCapacity(need)
         for v in storage { try Self.encode(v, as: dtype, into: &raw, fail: fail) }
