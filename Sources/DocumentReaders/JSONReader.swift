@@ -32,6 +32,10 @@ struct JSONParser {
     var i = 0
     var depth = 0
     var scratch: [CChar] = []
+    /// The growing storage of the packed array being read, kept between arrays so that
+    /// each array is built once at its final size instead of through a chain of
+    /// reallocations.
+    var spareDoubles: [Double] = []
     let limits: ReaderLimits
     /// The memory the parsed values take, against the budget and the input's size.
     var allowance: ReaderAllowance
@@ -66,10 +70,13 @@ struct JSONParser {
     }
 
     mutating func skipSpace() {
-        while i < b.count {
-            let c = b[i]
-            if c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09 { i += 1 } else { return }
+        var k = i
+        let end = b.count
+        while k < end {
+            let c = b[k]
+            if c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09 { k += 1 } else { break }
         }
+        i = k
     }
 
     func describe(_ c: UInt8) -> String {
@@ -162,7 +169,9 @@ struct JSONParser {
         if i < b.count, b[i] == UInt8(ascii: "]") { i += 1; return .numbers(NumberArray(doubles: [], allIntegers: true)) }
         // Arrays of numbers (the bulk of model files) are packed as they are read; the
         // first element of another kind switches to a general array.
-        var doubles: [Double] = [], exceptions: [Int: Float] = [:], ints = true
+        var doubles = spareDoubles, exceptions: [Int: Float] = [:], ints = true
+        spareDoubles = []
+        doubles.removeAll(keepingCapacity: true)
         var general: [DocumentValue]? = nil
         while true {
             skipSpace()
@@ -179,7 +188,7 @@ struct JSONParser {
                 if b[i] == UInt8(ascii: "]") {
                     i += 1
                     try charge(doubles.count, of: MemoryLayout<Double>.stride)
-                    return .numbers(NumberArray(doubles: doubles, float32Exceptions: exceptions, allIntegers: ints))
+                    return .numbers(NumberArray(doubles: finish(&doubles), float32Exceptions: exceptions, allIntegers: ints))
                 }
                 throw fail("expected ',' or ']' in an array, found \(describe(b[i]))")
             }
@@ -209,10 +218,23 @@ struct JSONParser {
                     return .array(g)
                 }
                 try charge(doubles.count, of: MemoryLayout<Double>.stride)
-                return .numbers(NumberArray(doubles: doubles, float32Exceptions: exceptions, allIntegers: ints))
+                return .numbers(NumberArray(doubles: finish(&doubles), float32Exceptions: exceptions, allIntegers: ints))
             }
             throw fail("expected ',' or ']' in an array, found \(describe(b[i]))")
         }
+    }
+
+    /// A copy of `doubles` at its exact size; the storage goes back to `spareDoubles`.
+    mutating func finish(_ doubles: inout [Double]) -> [Double] {
+        let n = doubles.count
+        let packed = doubles.withUnsafeBufferPointer { source in
+            [Double](unsafeUninitializedCapacity: n) { target, count in
+                if n > 0 { target.baseAddress!.initialize(from: source.baseAddress!, count: n) }
+                count = n
+            }
+        }
+        if doubles.capacity > spareDoubles.capacity { swap(&doubles, &spareDoubles) }
+        return packed
     }
 
     mutating func number() throws -> DocumentNumber {
@@ -226,34 +248,64 @@ struct JSONParser {
                 return DocumentNumber(double: -.infinity, float: -.infinity, integer: nil)
             }
         }
-        let digitsStart = i
-        while i < b.count, b[i] >= 0x30, b[i] <= 0x39 { i += 1 }
-        guard i > digitsStart else { throw fail("a number needs digits after '-'", at: start) }
-        if b[digitsStart] == 0x30, i - digitsStart > 1 { throw fail("a number may not have leading zeros", at: start) }
+        // One pass validates the literal and gathers what the exact fast path needs: the
+        // significant digits as an integer M (while there are at most 19) and the decimal
+        // exponent that scales it. Locals, not the parser's fields, keep the loop in registers.
+        var m: UInt64 = 0, significant = 0, exponent = 0
+        var k = i
+        let end = b.count
+        let digitsStart = k
+        while k < end {
+            let d = b[k] &- 0x30
+            guard d <= 9 else { break }
+            if m != 0 || d != 0 { significant += 1 }
+            if significant <= 19 { m = m &* 10 &+ UInt64(d) } else { exponent += 1 }
+            k += 1
+        }
+        guard k > digitsStart else { throw fail("a number needs digits after '-'", at: start) }
+        if b[digitsStart] == 0x30, k - digitsStart > 1 { throw fail("a number may not have leading zeros", at: start) }
         var integral = true
-        if i < b.count, b[i] == UInt8(ascii: ".") {
+        if k < end, b[k] == UInt8(ascii: ".") {
             integral = false
-            i += 1
-            let f = i
-            while i < b.count, b[i] >= 0x30, b[i] <= 0x39 { i += 1 }
-            guard i > f else { throw fail("a number needs digits after '.'", at: start) }
+            k += 1
+            let f = k
+            while k < end {
+                let d = b[k] &- 0x30
+                guard d <= 9 else { break }
+                if m != 0 || d != 0 { significant += 1 }
+                if significant <= 19 { m = m &* 10 &+ UInt64(d); exponent -= 1 }
+                k += 1
+            }
+            guard k > f else { i = k; throw fail("a number needs digits after '.'", at: start) }
         }
-        if i < b.count, b[i] == UInt8(ascii: "e") || b[i] == UInt8(ascii: "E") {
+        if k < end, b[k] == UInt8(ascii: "e") || b[k] == UInt8(ascii: "E") {
             integral = false
-            i += 1
-            if i < b.count, b[i] == UInt8(ascii: "+") || b[i] == UInt8(ascii: "-") { i += 1 }
-            let e = i
-            while i < b.count, b[i] >= 0x30, b[i] <= 0x39 { i += 1 }
-            guard i > e else { throw fail("a number needs digits in its exponent", at: start) }
+            k += 1
+            var sign = 1
+            if k < end, b[k] == UInt8(ascii: "+") { k += 1 } else if k < end, b[k] == UInt8(ascii: "-") { sign = -1; k += 1 }
+            let e = k
+            var written = 0
+            while k < end {
+                let d = b[k] &- 0x30
+                guard d <= 9 else { break }
+                if written <= 400 { written = written * 10 + Int(d) }
+                k += 1
+            }
+            guard k > e else { i = k; throw fail("a number needs digits in its exponent", at: start) }
+            exponent += sign * written
         }
+        i = k
         if integral, i - digitsStart <= 18 {
-            var v: Int64 = 0
-            for k in digitsStart..<i { v = v * 10 + Int64(b[k] - 0x30) }
-            if negative { v = -v }
+            let v = negative ? -Int64(m) : Int64(m)
             if negative && v == 0 { return DocumentNumber(double: -0.0, float: -0.0, integer: 0) }
             return DocumentNumber(double: Double(v), float: Float(v), integer: v)
         }
-        if let d = fastDouble(start: start, end: i) {
+        // The classic exact fast path: M below 2^53 and |exponent| <= 22 make M and 10^|e|
+        // exact doubles, so one multiplication or division rounds once.
+        if significant <= 19, m <= 1 << 53, exponent >= -22, exponent <= 22 {
+            var d = Double(m)
+            if exponent < 0 { d /= Self.powersOfTen[-exponent] } else { d *= Self.powersOfTen[exponent] }
+            if negative { d = -d }
             return DocumentNumber(double: d, float: JSONParser.float32(ofCorrectlyRounded: d) ?? slowFloat(start: start), integer: integral ? Int64(exactly: d) : nil)
         }
         scratch.removeAll(keepingCapacity: true)
@@ -265,54 +317,17 @@ struct JSONParser {
 
     static let powersOfTen: [Double] = (0...22).map { k in (0..<k).reduce(1.0) { p, _ in p * 10 } }
 
-    /// The correctly rounded float64 of the literal in b[start..<end], when the classic
-    /// exact fast path applies: at most 19 significant digits whose value M is below
-    /// 2^53 and a decimal exponent e with |e| <= 22, so M and 10^|e| are exact doubles and
-    /// one multiplication or division rounds once. Nil otherwise (strtod decides).
-    func fastDouble(start: Int, end: Int) -> Double? {
-        var k = start
-        var negative = false
-        if b[k] == UInt8(ascii: "-") { negative = true; k += 1 }
-        var m: UInt64 = 0, digits = 0, exponent = 0
-        while k < end, b[k] >= 0x30, b[k] <= 0x39 {
-            if m != 0 || b[k] != 0x30 { digits += 1 }
-            if digits > 19 { return nil }
-            m = m &* 10 &+ UInt64(b[k] - 0x30)
-            k += 1
-        }
-        if k < end, b[k] == UInt8(ascii: ".") {
-            k += 1
-            while k < end, b[k] >= 0x30, b[k] <= 0x39 {
-                if m != 0 || b[k] != 0x30 { digits += 1 }
-                if digits > 19 { return nil }
-                m = m &* 10 &+ UInt64(b[k] - 0x30)
-                exponent -= 1
-                k += 1
-            }
-        }
-        if k < end, b[k] == UInt8(ascii: "e") || b[k] == UInt8(ascii: "E") {
-            k += 1
-            var sign = 1
-            if b[k] == UInt8(ascii: "+") { k += 1 } else if b[k] == UInt8(ascii: "-") { sign = -1; k += 1 }
-            var e = 0
-            while k < end, b[k] >= 0x30, b[k] <= 0x39 {
-                e = e * 10 + Int(b[k] - 0x30)
-                if e > 400 { return nil }
-                k += 1
-            }
-            exponent += sign * e
-        }
-        guard m <= 1 << 53, exponent >= -22, exponent <= 22 else { return nil }
-        var d = Double(m)
-        if exponent < 0 { d /= Self.powersOfTen[-exponent] } else { d *= Self.powersOfTen[exponent] }
-        return negative ? -d : d
-    }
-
     /// Float(d) for a correctly rounded float64 d of some decimal v: equal to v rounded to
     /// float32 unless d sits exactly on a float32 midpoint (then v may lie on either side,
     /// and nil asks for the literal to be parsed as float32 directly). No midpoint lies
     /// strictly between v and d, since it would be a double nearer to v than d.
     static func float32(ofCorrectlyRounded d: Double) -> Float? {
+        // In float32's normal binades (below the largest) a midpoint is a double whose 29
+        // mantissa bits below float32's precision are exactly 1000...0.
+        let biased = (d.bitPattern >> 52) & 0x7FF
+        if biased >= 1023 - 126, biased < 1023 + 127 {
+            return d.bitPattern & 0x1FFF_FFFF == 0x1000_0000 ? nil : Float(d)
+        }
         let f = Float(d)
         if Double(f) == d || !d.isFinite { return f }
         let other = Double(f) < d ? f.nextUp : f.nextDown

@@ -13,7 +13,7 @@ public enum NumberText {
         guard s < e else { return nil }
         if validDecimal(b, s, e) {
             let start = b[s] == UInt8(ascii: "+") ? s + 1 : s
-            if let d = JSONParser(b).fastDouble(start: start, end: e) { return d }
+            if let d = fastDouble(b, start, e) { return d }
         }
         var scratch = [CChar]()
         scratch.reserveCapacity(e - s + 1)
@@ -56,5 +56,48 @@ public enum NumberText {
             guard digits() > 0 else { return false }
         }
         return k == e
+    }
+
+    /// The correctly rounded float64 of the literal in b[start..<end], when the classic
+    /// exact fast path applies: at most 19 significant digits whose value M is below
+    /// 2^53 and a decimal exponent e with |e| <= 22, so M and 10^|e| are exact doubles and
+    /// one multiplication or division rounds once. Nil otherwise (strtod decides).
+    static func fastDouble(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Double? {
+        var k = start
+        var negative = false
+        if b[k] == UInt8(ascii: "-") { negative = true; k += 1 }
+        var m: UInt64 = 0, digits = 0, exponent = 0
+        while k < end, b[k] >= 0x30, b[k] <= 0x39 {
+            if m != 0 || b[k] != 0x30 { digits += 1 }
+            if digits > 19 { return nil }
+            m = m &* 10 &+ UInt64(b[k] - 0x30)
+            k += 1
+        }
+        if k < end, b[k] == UInt8(ascii: ".") {
+            k += 1
+            while k < end, b[k] >= 0x30, b[k] <= 0x39 {
+                if m != 0 || b[k] != 0x30 { digits += 1 }
+                if digits > 19 { return nil }
+                m = m &* 10 &+ UInt64(b[k] - 0x30)
+                exponent -= 1
+                k += 1
+            }
+        }
+        if k < end, b[k] == UInt8(ascii: "e") || b[k] == UInt8(ascii: "E") {
+            k += 1
+            var sign = 1
+            if b[k] == UInt8(ascii: "+") { k += 1 } else if b[k] == UInt8(ascii: "-") { sign = -1; k += 1 }
+            var e = 0
+            while k < end, b[k] >= 0x30, b[k] <= 0x39 {
+                e = e * 10 + Int(b[k] - 0x30)
+                if e > 400 { return nil }
+                k += 1
+            }
+            exponent += sign * e
+        }
+        guard m <= 1 << 53, exponent >= -22, exponent <= 22 else { return nil }
+        var d = Double(m)
+        if exponent < 0 { d /= JSONParser.powersOfTen[-exponent] } else { d *= JSONParser.powersOfTen[exponent] }
+        return negative ? -d : d
     }
 }
