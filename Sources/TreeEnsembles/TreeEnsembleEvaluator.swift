@@ -106,6 +106,16 @@ public struct TreeEnsembleEvaluator: Sendable {
     let flatCategories: [Set<Int>]
     /// Per tree, the most splits on a path from the root to a leaf.
     let treeDepths: [Int]
+    /// Per tree, the one comparison all its splits make, or nil (mixed, or categorical):
+    /// such a tree is walked without dispatching on each node's kind.
+    let treeComparisons: [FlatNode.Kind?]
+    /// Per flattened node, where its leaf values start in `flatLeafValues` (-1 for a
+    /// split): margins are summed without touching the model's node enums.
+    let flatLeafStart: [Int32]
+    /// Every leaf's values, in node order.
+    let flatLeafValues: [Double]
+    /// Per tree, the margin column it adds to (scalar leaves).
+    let treeTargets: [Int]
 
     /// One node as the walk reads it.
     struct FlatNode {
@@ -162,12 +172,25 @@ public struct TreeEnsembleEvaluator: Sendable {
         treesPerColumn = perColumn
         var flat: [FlatNode] = [], offsets: [Int] = [], catSets: [Set<Int>] = []
         flat.reserveCapacity(model.trees.reduce(0) { $0 + $1.nodes.count })
+        var comparisons: [FlatNode.Kind?] = []
+        var leafStart: [Int32] = [], leafValues: [Double] = []
+        leafStart.reserveCapacity(flat.capacity)
         for tree in model.trees {
             offsets.append(flat.count)
-            for node in tree.nodes {
+            var comparison: FlatNode.Kind? = .leaf
+            for (index, node) in tree.nodes.enumerated() {
+                if case .leaf(let values) = node {
+                    leafStart.append(Int32(clamping: leafValues.count))
+                    leafValues.append(contentsOf: values)
+                } else {
+                    leafStart.append(-1)
+                }
                 switch node {
                 case .leaf:
-                    flat.append(FlatNode(kind: .leaf, missingGoesToYes: false, feature: 0, yes: 0, no: 0, categories: -1, threshold32: 0, threshold64: 0))
+                    // Both children the leaf itself: a walk that reaches it stays, whichever
+                    // way its (unused) comparison of feature 0 goes.
+                    let me = Int32(clamping: index)
+                    flat.append(FlatNode(kind: .leaf, missingGoesToYes: false, feature: 0, yes: me, no: me, categories: -1, threshold32: 0, threshold64: 0))
                 case .split(let sp):
                     // Validation bounds these for the nodes a walk reaches (features below
                     // featureCount <= Int32.max, children below the node count); a node no
@@ -188,11 +211,17 @@ public struct TreeEnsembleEvaluator: Sendable {
                         }
                     }
                     flat.append(n)
+                    if comparison == .leaf { comparison = n.kind } else if comparison != n.kind { comparison = nil }
                 }
             }
+            comparisons.append(comparison == .categorical ? nil : comparison)
         }
         self.flat = flat
         treeOffsets = offsets
+        treeComparisons = comparisons
+        flatLeafStart = leafStart
+        flatLeafValues = leafValues
+        treeTargets = model.trees.map(\.target)
         flatCategories = catSets
     }
 
@@ -342,6 +371,23 @@ public struct TreeEnsembleEvaluator: Sendable {
                         let start = block * blockRows, end = min(rows.count, start + blockRows)
                         for t in 0..<trees {
                             let base = treeOffsets[t], depth = treeDepths[t]
+                            // A tree of one comparison needs no per-node dispatch.
+                            let rows = (start, end, width, trees, t)
+                            switch treeComparisons[t] {
+                            case .float32Less?:
+                                Self.lockstep(nodes, base, depth, p, out, rows) { x, n in x.float32Value < n.threshold32 }
+                                continue
+                            case .float32LessOrEqual?:
+                                Self.lockstep(nodes, base, depth, p, out, rows) { x, n in x.float32Value <= n.threshold32 }
+                                continue
+                            case .float64Less?:
+                                Self.lockstep(nodes, base, depth, p, out, rows) { x, n in x.float64Value < n.threshold64 }
+                                continue
+                            case .float64LessOrEqual?:
+                                Self.lockstep(nodes, base, depth, p, out, rows) { x, n in x.float64Value <= n.threshold64 }
+                                continue
+                            default: break
+                            }
                             // Four rows in lockstep: their walks are independent, so the
                             // CPU overlaps the node loads (leaves step to themselves).
                             var r = start
@@ -366,6 +412,40 @@ public struct TreeEnsembleEvaluator: Sendable {
             }
         }
         return byTree
+    }
+
+    /// Walks rows `start..<end` through one tree all of whose splits compare with
+    /// `less` (NaN goes where the node says), four rows in lockstep for `depth` steps
+    /// and without branches: a leaf's children are itself, so a finished walk stays put.
+    @inline(__always)
+    static func lockstep<T: TreeInputScalar>(_ nodes: UnsafeBufferPointer<FlatNode>, _ base: Int, _ depth: Int, _ p: UnsafePointer<T>,
+                                             _ out: UnsafeMutablePointer<Int32>, _ rows: (start: Int, end: Int, width: Int, trees: Int, tree: Int),
+                                             _ less: (T, FlatNode) -> Bool) {
+        let tree = nodes.baseAddress! + base
+        @inline(__always) func next(_ i: Int32, _ row: UnsafePointer<T>) -> Int32 {
+            let n = tree[Int(i)]
+            let x = row[Int(n.feature)]
+            let yes = less(x, n) != (x.isNaN && n.missingGoesToYes)   // both can't hold: NaN compares false
+            return yes ? n.yes : n.no
+        }
+        let width = rows.width, trees = rows.trees, t = rows.tree
+        var r = rows.start
+        while r + 4 <= rows.end {
+            let p0 = p + r * width, p1 = p0 + width, p2 = p1 + width, p3 = p2 + width
+            var n0: Int32 = 0, n1: Int32 = 0, n2: Int32 = 0, n3: Int32 = 0
+            for _ in 0..<depth {
+                n0 = next(n0, p0); n1 = next(n1, p1); n2 = next(n2, p2); n3 = next(n3, p3)
+            }
+            out[r * trees + t] = n0; out[(r + 1) * trees + t] = n1
+            out[(r + 2) * trees + t] = n2; out[(r + 3) * trees + t] = n3
+            r += 4
+        }
+        while r < rows.end {
+            var n: Int32 = 0
+            for _ in 0..<depth { n = next(n, p + r * width) }
+            out[r * trees + t] = n
+            r += 1
+        }
     }
 
     /// The prediction for one row of float32 features.
@@ -419,12 +499,13 @@ public struct TreeEnsembleEvaluator: Sendable {
     func outputs(leafOf: (Int) -> Int) -> (margins: [Double], values: [Double], classIndex: Int?) {
         let width = model.marginCount
         var margins = [Double](repeating: 0, count: width)
-        for t in 0..<model.trees.count {
-            guard case .leaf(let values) = model.trees[t].nodes[leafOf(t)] else { continue }
+        for t in 0..<treeOffsets.count {
+            let start = Int(flatLeafStart[treeOffsets[t] + leafOf(t)])
+            guard start >= 0 else { continue }
             if vectorTree[t] {
-                for c in 0..<width { margins[c] += values[c] }
+                for c in 0..<width { margins[c] += flatLeafValues[start + c] }
             } else {
-                margins[model.trees[t].target] += values[0]
+                margins[treeTargets[t]] += flatLeafValues[start]
             }
         }
         if model.aggregation == .average {
