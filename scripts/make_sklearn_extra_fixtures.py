@@ -9,7 +9,7 @@ predict_proba on it. Versions and the seed are written to VERSIONS.txt.
     build-data/venv-py/bin/pip install numpy==2.4.6 scikit-learn==1.9.1 joblib==1.6.0 skops==0.16.0
     build-data/venv-py/bin/python scripts/make_sklearn_extra_fixtures.py
 """
-import os, pickle, platform
+import os, pickle, platform, warnings
 import numpy as np
 import sklearn, skops, skops.io as sio
 from sklearn.datasets import make_classification
@@ -73,6 +73,30 @@ def decompositions(X, X3):
                       ("fast_ica_no_whiten", FastICA(n_components=4, whiten=False, random_state=SEED, max_iter=1000))]:
         est.fit(X3[:40])
         save_case(index, name, est, "X.npy", "transform")
+    return index
+
+
+def nmf_cases(X):
+    """NMF.transform with the coordinate-descent solver: default settings, L1 and L2
+    penalties on W (alpha_W, l1_ratio), few iterations (stopped by max_iter, not tol),
+    and a loose tol. Fitted and transformed on non-negative data (|X|, and rows with
+    zeros, which start at the projected-gradient edge). The 'mu' solver and shuffle=True
+    are among the refused fitted states."""
+    from sklearn.decomposition import NMF
+    index = []
+    fit = np.abs(X[:40]) + 0.1
+    test = np.abs(X)
+    test[::5, 1] = 0
+    test[3] = 0
+    np.save(os.path.join(ROOT, "X_nmf.npy"), test)
+    for name, est in [("nmf", NMF(n_components=3, init="nndsvda", random_state=SEED, max_iter=500)),
+                      ("nmf_penalised", NMF(n_components=2, init="nndsvd", alpha_W=0.01, l1_ratio=0.5, random_state=SEED, max_iter=500)),
+                      ("nmf_few_iterations", NMF(n_components=4, init="random", random_state=SEED, max_iter=5)),
+                      ("nmf_loose_tol", NMF(n_components=3, init="nndsvdar", tol=0.05, random_state=SEED, max_iter=300))]:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")   # ConvergenceWarning, on purpose for nmf_few_iterations
+            est.fit(fit)
+            save_case(index, name, est, "X_nmf.npy", "transform")
     return index
 
 
@@ -562,6 +586,7 @@ def main():
     index += svm_probabilities_and_trees(X, X2, y2, X3, y3)
     index += sgd_probabilities(X, X2, y2, X3, y3)
     index += decompositions(X, X3)
+    index += nmf_cases(X)
     index += target_encoders()
     with open(os.path.join(ROOT, "INDEX.json"), "w") as fh:
         json.dump(index, fh, indent=1)
@@ -691,6 +716,7 @@ def linear_and_transformer_cases(index, X, Xr, yr, y3):
     chained.fit(Xr, y_pos)
     save("pipeline_quantile_spline_poisson", chained, "predict", "X.npy")
     from sklearn.preprocessing import OrdinalEncoder
+    from sklearn.decomposition import NMF
     cat_train = np.round(np.abs(Xr) * 1.5) % 3
     cat_all = np.round(np.abs(Xr) * 1.5) % 4
     cat_train_nan, cat_all_nan = cat_train.copy(), cat_all.copy()
@@ -709,6 +735,8 @@ def linear_and_transformer_cases(index, X, Xr, yr, y3):
         ("refused_missing_indicator_none", MissingIndicator(), Xr_clean, None, ["features_", "no column had missing values"]),
         ("refused_select_k_best_zero", fs.SelectKBest(fs.f_classif, k=0), Xr, y3, ["SelectKBest", "keeps no feature"]),
         ("refused_select_from_tree", fs.SelectFromModel(DecisionTreeClassifier(max_depth=2, random_state=SEED)), Xr, y3, ["SelectFromModel", "DecisionTreeClassifier", "coef_"]),
+        ("refused_nmf_mu", NMF(n_components=2, solver="mu", random_state=SEED, max_iter=300), np.abs(Xr), None, ["NMF", "solver", "mu"]),
+        ("refused_nmf_shuffle", NMF(n_components=2, shuffle=True, random_state=SEED, max_iter=300), np.abs(Xr), None, ["NMF", "shuffle"]),
     ]:
         est.fit(fit_x, fit_y)
         save_pickle(f"{name}.p4.pkl", est)

@@ -46,7 +46,7 @@ public struct SklearnConverter: Converter {
     public var formats: [SourceFormat] { [.pickle, .joblib, .skops, .jsonpickle] }
 
     /// Families that lower into a shared graph (and so also work inside pipelines).
-    public static let graphFamilies: [SklearnGraphLowering] = [SklearnLinear(), SklearnScaler(), SklearnTransformers(), SklearnNaiveBayes(), SklearnGaussianDensities(), SklearnNeuralNetwork(), SklearnNeighbors(), SklearnComposition(), SklearnSimpleModels(), SklearnSVM(), SklearnFeatureTransforms(), SklearnEnsembles(), SklearnStacking(), SklearnCalibration(), SklearnGeneralizedLinear(), SklearnFeatureSelection(), SklearnDistributionTransforms(), SklearnOrdinalEncoder(), SklearnSelectFromModel(), SklearnSplineTransformer(), SklearnDecompositions(), SklearnTargetEncoder(), SklearnOneHotEncoder(), SklearnPipeline()]
+    public static let graphFamilies: [SklearnGraphLowering] = [SklearnLinear(), SklearnScaler(), SklearnTransformers(), SklearnNaiveBayes(), SklearnGaussianDensities(), SklearnNeuralNetwork(), SklearnNeighbors(), SklearnComposition(), SklearnSimpleModels(), SklearnSVM(), SklearnFeatureTransforms(), SklearnEnsembles(), SklearnStacking(), SklearnCalibration(), SklearnGeneralizedLinear(), SklearnFeatureSelection(), SklearnDistributionTransforms(), SklearnOrdinalEncoder(), SklearnSelectFromModel(), SklearnSplineTransformer(), SklearnDecompositions(), SklearnNMF(), SklearnTargetEncoder(), SklearnOneHotEncoder(), SklearnPipeline()]
 
     /// Every class name with a converter.
     public static var supportedClasses: [String] { (families.flatMap(\.classNames) + graphFamilies.flatMap(\.classNames)).sorted() }
