@@ -106,6 +106,9 @@ public struct TreeEnsembleEvaluator: Sendable {
     let flatCategories: [Set<Int>]
     /// Per tree, the most splits on a path from the root to a leaf.
     let treeDepths: [Int]
+    /// Per tree, whether its deepest leaf lies well below its average leaf (leaf-wise
+    /// growth): its walks stop at leaves instead of taking `treeDepths` steps.
+    let treeToLeaves: [Bool]
     /// Per tree, the one comparison all its splits make, or nil (mixed, or categorical):
     /// such a tree is walked without dispatching on each node's kind.
     let treeComparisons: [FlatNode.Kind?]
@@ -137,7 +140,7 @@ public struct TreeEnsembleEvaluator: Sendable {
         let structures = try model.validatedStructures()
         self.model = model
         var vector: [Bool] = []
-        var depths: [Int] = []
+        var depths: [Int] = [], toLeaves: [Bool] = []
         var sets: [[Int: Set<Int>]] = []
         var perColumn = [Int](repeating: 0, count: model.marginCount)
         for t in model.trees.indices {
@@ -150,16 +153,20 @@ public struct TreeEnsembleEvaluator: Sendable {
             sets.append(treeSets)
             // Depth: preorder visits parents first, so one pass gives every node's depth.
             var depthOf = [Int](repeating: 0, count: model.trees[t].nodes.count)
-            var deepest = 0
+            var deepest = 0, leafDepthSum = 0, leaves = 0
             for i in s.preorder {
                 if case .split(let split) = model.trees[t].nodes[i] {
                     let d = depthOf[i] + 1
                     depthOf[split.yes] = d
                     depthOf[split.no] = d
                     deepest = max(deepest, d)
+                } else {
+                    leafDepthSum += depthOf[i]
+                    leaves += 1
                 }
             }
             depths.append(deepest)
+            toLeaves.append(leaves > 0 && Double(deepest) > Double(leafDepthSum) / Double(leaves) + 2)
             if s.vectorLeaves {
                 for c in perColumn.indices { perColumn[c] += 1 }
             } else {
@@ -168,6 +175,7 @@ public struct TreeEnsembleEvaluator: Sendable {
         }
         vectorTree = vector
         treeDepths = depths
+        treeToLeaves = toLeaves
         categorySets = sets
         treesPerColumn = perColumn
         var flat: [FlatNode] = [], offsets: [Int] = [], catSets: [Set<Int>] = []
@@ -375,16 +383,16 @@ public struct TreeEnsembleEvaluator: Sendable {
                             let rows = (start, end, width, trees, t)
                             switch treeComparisons[t] {
                             case .float32Less?:
-                                Self.lockstep(nodes, base, depth, p, out, rows) { x, n in x.float32Value < n.threshold32 }
+                                Self.lockstep(nodes, base, depth, treeToLeaves[t], p, out, rows) { x, n in x.float32Value < n.threshold32 }
                                 continue
                             case .float32LessOrEqual?:
-                                Self.lockstep(nodes, base, depth, p, out, rows) { x, n in x.float32Value <= n.threshold32 }
+                                Self.lockstep(nodes, base, depth, treeToLeaves[t], p, out, rows) { x, n in x.float32Value <= n.threshold32 }
                                 continue
                             case .float64Less?:
-                                Self.lockstep(nodes, base, depth, p, out, rows) { x, n in x.float64Value < n.threshold64 }
+                                Self.lockstep(nodes, base, depth, treeToLeaves[t], p, out, rows) { x, n in x.float64Value < n.threshold64 }
                                 continue
                             case .float64LessOrEqual?:
-                                Self.lockstep(nodes, base, depth, p, out, rows) { x, n in x.float64Value <= n.threshold64 }
+                                Self.lockstep(nodes, base, depth, treeToLeaves[t], p, out, rows) { x, n in x.float64Value <= n.threshold64 }
                                 continue
                             default: break
                             }
@@ -417,8 +425,10 @@ public struct TreeEnsembleEvaluator: Sendable {
     /// Walks rows `start..<end` through one tree all of whose splits compare with
     /// `less` (NaN goes where the node says), four rows in lockstep for `depth` steps
     /// and without branches: a leaf's children are itself, so a finished walk stays put.
+    /// With `toLeaves` (leaf-wise trees, whose deepest leaf is far below most paths) the
+    /// four stop once all stand on leaves.
     @inline(__always)
-    static func lockstep<T: TreeInputScalar>(_ nodes: UnsafeBufferPointer<FlatNode>, _ base: Int, _ depth: Int, _ p: UnsafePointer<T>,
+    static func lockstep<T: TreeInputScalar>(_ nodes: UnsafeBufferPointer<FlatNode>, _ base: Int, _ depth: Int, _ toLeaves: Bool, _ p: UnsafePointer<T>,
                                              _ out: UnsafeMutablePointer<Int32>, _ rows: (start: Int, end: Int, width: Int, trees: Int, tree: Int),
                                              _ less: (T, FlatNode) -> Bool) {
         let tree = nodes.baseAddress! + base
@@ -433,8 +443,14 @@ public struct TreeEnsembleEvaluator: Sendable {
         while r + 4 <= rows.end {
             let p0 = p + r * width, p1 = p0 + width, p2 = p1 + width, p3 = p2 + width
             var n0: Int32 = 0, n1: Int32 = 0, n2: Int32 = 0, n3: Int32 = 0
-            for _ in 0..<depth {
-                n0 = next(n0, p0); n1 = next(n1, p1); n2 = next(n2, p2); n3 = next(n3, p3)
+            if toLeaves {
+                for s in 0..<depth {
+                    n0 = next(n0, p0); n1 = next(n1, p1); n2 = next(n2, p2); n3 = next(n3, p3)
+                    // All four on leaves (kind 0), checked every other step.
+                    if s & 1 == 1, tree[Int(n0)].kind.rawValue | tree[Int(n1)].kind.rawValue | tree[Int(n2)].kind.rawValue | tree[Int(n3)].kind.rawValue == 0 { break }
+                }
+            } else {
+                for _ in 0..<depth { n0 = next(n0, p0); n1 = next(n1, p1); n2 = next(n2, p2); n3 = next(n3, p3) }
             }
             out[r * trees + t] = n0; out[(r + 1) * trees + t] = n1
             out[(r + 2) * trees + t] = n2; out[(r + 3) * trees + t] = n3
@@ -442,7 +458,7 @@ public struct TreeEnsembleEvaluator: Sendable {
         }
         while r < rows.end {
             var n: Int32 = 0
-            for _ in 0..<depth { n = next(n, p + r * width) }
+            for _ in 0..<depth where tree[Int(n)].kind != .leaf { n = next(n, p + r * width) }
             out[r * trees + t] = n
             r += 1
         }

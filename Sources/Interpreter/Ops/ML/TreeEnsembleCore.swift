@@ -244,10 +244,13 @@ private struct LegacyNodeIndex {
 private enum TreeKind: UInt8 {
     /// Only `x' <= t'` nodes, walked `depth` steps in lockstep over four rows.
     case lockstep = 0
-    /// Only `x' <= t'` nodes, walked until a leaf (unbalanced trees).
+    /// Only `x' <= t'` nodes, walked until a leaf (very unbalanced trees).
     case untilLeaf = 1
     /// Any mode, walked until a leaf with a switch per node.
     case general = 2
+    /// Only `x' <= t'` nodes, four rows in lockstep that stop once all four stand on
+    /// leaves: leaf-wise trees (LightGBM), whose deepest leaf is far below most paths.
+    case lockstepToLeaves = 3
 }
 
 /// One compiled node; leaves point to themselves.
@@ -411,7 +414,9 @@ final class TreeEngine<T: BinaryFloatingPoint & Sendable>: @unchecked Sendable {
             }
             let maxDepth = Int(depthOf[root])
             let avg = leafCount > 0 ? Double(leafDepthSum) / Double(leafCount) : 0
-            let kind: TreeKind = !simple ? .general : (Double(maxDepth) <= 1.5 * avg + 2 ? .lockstep : .untilLeaf)
+            // Balanced trees walk their full depth without checks; where the deepest leaf
+            // is well below the average one the walk checks for leaves.
+            let kind: TreeKind = !simple ? .general : Double(maxDepth) <= avg + 2 ? .lockstep : Double(maxDepth) <= 2 * avg + 4 ? .lockstepToLeaves : .untilLeaf
             if !simple { anyGeneral = true }
             if simple {
                 for i in order where ir.mode[Int(i)] != .leaf && rewrite(Int(i)).negate { anyNegated = true; break }
@@ -595,14 +600,23 @@ final class TreeEngine<T: BinaryFloatingPoint & Sendable>: @unchecked Sendable {
                 for tree in 0..<roots.count {
                     let root = roots[tree]
                     switch kinds[tree] {
-                    case .lockstep:
+                    case .lockstep, .lockstepToLeaves:
                         let depth = Int(depths[tree])
+                        let toLeaves = kinds[tree] == .lockstepToLeaves
                         var r = 0
                         while r + 4 <= count {
                             let p0 = xs + r * stride, p1 = p0 + stride, p2 = p1 + stride, p3 = p2 + stride
                             var n0 = root, n1 = root, n2 = root, n3 = root
-                            for _ in 0..<depth {
-                                n0 = step(n0, p0); n1 = step(n1, p1); n2 = step(n2, p2); n3 = step(n3, p3)
+                            if toLeaves {
+                                for d in 0..<depth {
+                                    n0 = step(n0, p0); n1 = step(n1, p1); n2 = step(n2, p2); n3 = step(n3, p3)
+                                    // All four on leaves (a leaf is its own left child), checked every other step.
+                                    if d & 1 == 1, (nd[Int(n0)].left ^ n0) | (nd[Int(n1)].left ^ n1) | (nd[Int(n2)].left ^ n2) | (nd[Int(n3)].left ^ n3) == 0 { break }
+                                }
+                            } else {
+                                for _ in 0..<depth {
+                                    n0 = step(n0, p0); n1 = step(n1, p1); n2 = step(n2, p2); n3 = step(n3, p3)
+                                }
                             }
                             leaf(A.self, Int(n0), s + r * k, h + r * k, vals, hasV, ws, wc, wt, wv)
                             leaf(A.self, Int(n1), s + (r + 1) * k, h + (r + 1) * k, vals, hasV, ws, wc, wt, wv)
