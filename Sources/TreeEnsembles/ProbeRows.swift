@@ -137,31 +137,29 @@ struct ProbeBuilder<T: ProbeScalar> {
     /// `feature`; nil when no value takes the path (the node cannot be reached).
     mutating func pathValues(tree t: Int, node n: Int, except feature: Int) throws -> [Int: T]? {
         let p = try parentMap(t)
-        var constraints: [Int: [(Split, Bool)]] = [:]
-        var order: [Int] = []
+        // The splits above the node, nearest first (a path is short: an array, not a
+        // dictionary per call).
+        var steps: [(feature: Int, split: Split, yes: Bool)] = []
         var i = n
         var guardSteps = 0
         while p[i].parent >= 0, guardSteps <= model.trees[t].nodes.count {
             let up = p[i]
-            if case .split(let s) = model.trees[t].nodes[Int(up.parent)], s.feature != feature {
-                if constraints[s.feature] == nil { order.append(s.feature) }
-                constraints[s.feature, default: []].append((s, up.yes))
-            }
+            if case .split(let s) = model.trees[t].nodes[Int(up.parent)], s.feature != feature { steps.append((s.feature, s, up.yes)) }
             i = Int(up.parent)
             guardSteps += 1
         }
         var out: [Int: T] = [:]
-        for g in order {
-            let cs = constraints[g] ?? []
+        let rule = model.negativeCategoryRule
+        for step in steps where out[step.feature] == nil {
             // The feasible set is an intersection of half-lines and category sets; its
             // edges are these splits' decision points, so their probe values hit it.
+            let cs = steps.filter { $0.feature == step.feature }
             var candidates: [T] = [0]
-            for (s, _) in cs { candidates.append(contentsOf: Self.values(s)) }
-            let rule = model.negativeCategoryRule
-            guard let v = candidates.first(where: { v in cs.allSatisfy { TreeEnsembleEvaluator.goesYes($0.0, v, negatives: rule) == $0.1 } }) else {
+            for c in cs { candidates.append(contentsOf: Self.values(c.split)) }
+            guard let v = candidates.first(where: { v in cs.allSatisfy { TreeEnsembleEvaluator.goesYes($0.split, v, negatives: rule) == $0.yes } }) else {
                 return nil
             }
-            out[g] = v
+            out[step.feature] = v
         }
         return out
     }
@@ -172,7 +170,11 @@ struct ProbeBuilder<T: ProbeScalar> {
         // set), then the nodes that repeat a split already seen.
         var firstPass = [[Task]](repeating: [], count: F)
         var repeats = [[Task]](repeating: [], count: F)
-        var seen = Set<SplitKey>()
+        // Numeric splits are told apart by their threshold's bits, one set per feature and
+        // comparison (hashing one word, for every split of ensembles with hundreds of
+        // thousands); categorical splits by the whole key.
+        var seenNumeric = [Set<UInt64>](repeating: [], count: F * 4)
+        var seenCategorical = Set<SplitKey>()
         // Each task makes at most one row, and rows are taken from the features in
         // turn, so a feature never needs more than about `limit` tasks of each kind:
         // for large ensembles (hundreds of thousands of splits) the rest is not built.
@@ -183,7 +185,13 @@ struct ProbeBuilder<T: ProbeScalar> {
                 guard case .split(let s) = model.trees[t].nodes[i] else { continue }
                 let f = s.feature
                 if firstPass[f].count >= cap && repeats[f].count >= cap { continue }
-                let isNew = seen.insert(SplitKey(s)).inserted
+                let isNew: Bool
+                if s.categories == nil {
+                    let key = SplitKey(s)
+                    isNew = seenNumeric[f * 4 + key.kind - 1].insert(key.bits).inserted
+                } else {
+                    isNew = seenCategorical.insert(SplitKey(s)).inserted
+                }
                 if isNew ? firstPass[f].count >= cap : repeats[f].count >= cap { continue }
                 let tasks = Self.values(s, rewrite: model.inputRewrites[f]).map { Task(tree: t, node: i, value: $0) }
                 if isNew { firstPass[f] += tasks } else { repeats[f] += tasks }
