@@ -32,10 +32,6 @@ struct JSONParser {
     var i = 0
     var depth = 0
     var scratch: [CChar] = []
-    /// The growing storage of the packed array being read, kept between arrays so that
-    /// each array is built once at its final size instead of through a chain of
-    /// reallocations.
-    var spareDoubles: [Double] = []
     let limits: ReaderLimits
     /// The memory the parsed values take, against the budget and the input's size.
     var allowance: ReaderAllowance
@@ -124,8 +120,10 @@ struct JSONParser {
     }
 
     /// Counts a collection's elements against `maxElements` as they arrive, and charges
-    /// their storage once it is complete.
-    func checkCount(_ n: Int) throws {
+    /// their storage once it is complete. Mutating although it changes nothing: a plain
+    /// method called from the mutating parse copied the whole parser (240 bytes, the
+    /// limits included) for every array element.
+    mutating func checkCount(_ n: Int) throws {
         if n >= limits.maxElements { try limits.checkElements(n + 1, at: place()) }
     }
 
@@ -169,9 +167,21 @@ struct JSONParser {
         if i < b.count, b[i] == UInt8(ascii: "]") { i += 1; return .numbers(NumberArray(doubles: [], allIntegers: true)) }
         // Arrays of numbers (the bulk of model files) are packed as they are read; the
         // first element of another kind switches to a general array.
-        var doubles = spareDoubles, exceptions: [Int: Float] = [:], ints = true
-        spareDoubles = []
-        doubles.removeAll(keepingCapacity: true)
+        var doubles: [Double] = [], exceptions: [Int: Float] = [:], ints = true
+        if i < b.count, b[i] == UInt8(ascii: "-") || (b[i] >= 0x30 && b[i] <= 0x39) {
+            // A packed array: its commas up to the first ']' or '[' or '{' give its size, so
+            // that it is allocated once (growing by doubling copies it about twice). The
+            // count only sizes the storage; the elements are read below as always.
+            var k = i, commas = 0
+            let end = b.count
+            while k < end {
+                let c = b[k]
+                if c == UInt8(ascii: ",") { commas += 1 } else if c == UInt8(ascii: "]") || c == UInt8(ascii: "[") || c == UInt8(ascii: "{") { break }
+                k += 1
+            }
+            try checkCount(commas)
+            doubles.reserveCapacity(commas + 1)
+        }
         var general: [DocumentValue]? = nil
         while true {
             skipSpace()
@@ -188,7 +198,7 @@ struct JSONParser {
                 if b[i] == UInt8(ascii: "]") {
                     i += 1
                     try charge(doubles.count, of: MemoryLayout<Double>.stride)
-                    return .numbers(NumberArray(doubles: finish(&doubles), float32Exceptions: exceptions, allIntegers: ints))
+                    return .numbers(NumberArray(doubles: doubles, float32Exceptions: exceptions, allIntegers: ints))
                 }
                 throw fail("expected ',' or ']' in an array, found \(describe(b[i]))")
             }
@@ -218,23 +228,10 @@ struct JSONParser {
                     return .array(g)
                 }
                 try charge(doubles.count, of: MemoryLayout<Double>.stride)
-                return .numbers(NumberArray(doubles: finish(&doubles), float32Exceptions: exceptions, allIntegers: ints))
+                return .numbers(NumberArray(doubles: doubles, float32Exceptions: exceptions, allIntegers: ints))
             }
             throw fail("expected ',' or ']' in an array, found \(describe(b[i]))")
         }
-    }
-
-    /// A copy of `doubles` at its exact size; the storage goes back to `spareDoubles`.
-    mutating func finish(_ doubles: inout [Double]) -> [Double] {
-        let n = doubles.count
-        let packed = doubles.withUnsafeBufferPointer { source in
-            [Double](unsafeUninitializedCapacity: n) { target, count in
-                if n > 0 { target.baseAddress!.initialize(from: source.baseAddress!, count: n) }
-                count = n
-            }
-        }
-        if doubles.capacity > spareDoubles.capacity { swap(&doubles, &spareDoubles) }
-        return packed
     }
 
     mutating func number() throws -> DocumentNumber {
