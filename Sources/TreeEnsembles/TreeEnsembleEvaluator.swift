@@ -365,7 +365,10 @@ public struct TreeEnsembleEvaluator: Sendable {
         if rows.isEmpty || treeOffsets.isEmpty { return [] }
         let trees = treeOffsets.count
         let width = model.featureCount
-        let values = model.inputRewrites.isEmpty ? rows.flatMap { $0 } : rows.flatMap { rewritten($0) }   // one row-major block
+        // One row-major block, allocated once (flatMap grows it by doubling).
+        var values: [T] = []
+        values.reserveCapacity(rows.count * width)
+        for row in rows { values.append(contentsOf: model.inputRewrites.isEmpty ? row : rewritten(row)) }
         var byTree = [Int32](repeating: 0, count: trees * rows.count)
         let blockRows = 256
         let blocks = (rows.count + blockRows - 1) / blockRows
