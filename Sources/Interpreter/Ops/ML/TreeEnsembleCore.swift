@@ -12,7 +12,9 @@ import ONNX
 // and t' an adjusted threshold (x < t is x <= nextDown(t) on values of type T), so the
 // common trees run one comparison per step. Trees with EQ/NEQ/MEMBER nodes (or NaN
 // thresholds) take a general loop. Rows are processed in blocks of 128 with trees in
-// the outer loop and four rows in lockstep; blocks run in parallel.
+// the outer loop and four rows in lockstep; blocks run in parallel. Leaf-wise trees
+// (LightGBM's, whose deepest leaf lies far below most paths) stop the four once all stand
+// on leaves; very unbalanced ones walk each row until its leaf.
 //
 // Scores accumulate in T (float32 unless the input or the thresholds are float64), in
 // tree order, as onnxruntime does.
