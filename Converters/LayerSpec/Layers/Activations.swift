@@ -53,7 +53,7 @@ struct Activations: LayerLowering {
             y = try c.node(c.args.type, [x.value], ["axis": .int(Int64(dim))])
         case "PReLU":
             // One slope, or one per channel (dim 1), broadcast from [C, 1, ...].
-            let n = try c.args.int("num_parameters", default: 1)
+            let n = try c.args.int("num_parameters", default: 1, atLeast: 1)
             _ = try c.args.raw("init")
             let slopes = try c.weightValues("weight", shape: [n])
             var shape = [n]

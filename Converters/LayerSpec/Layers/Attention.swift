@@ -18,7 +18,7 @@ struct Attention: LayerLowering {
     func lower(_ inputs: [LayerValue], _ c: LayerContext) throws -> LayerValue {
         switch c.args.type {
         case "MultiheadAttention":
-            let e = try c.args.int("embed_dim"), h = try c.args.int("num_heads")
+            let e = try c.args.int("embed_dim", atLeast: 1), h = try c.args.int("num_heads", atLeast: 1)
             _ = try c.args.double("dropout", default: 0)
             let bias = try c.args.bool("bias", default: true)
             guard try !c.args.bool("add_bias_kv", default: false) else { throw c.args.unsupported("add_bias_kv", "not converted") }
@@ -60,7 +60,7 @@ struct Attention: LayerLowering {
             guard inputs.count == 1 || inputs.count == 2 else { throw c.shapeError("takes x, and optionally mask") }
             let x = inputs[0]
             let mask = try Self.additiveMask(inputs.count == 2 ? inputs[1] : nil, c)
-            let n = try c.args.int("num_layers")
+            let n = try c.args.int("num_layers", atLeast: 0)
             guard let layerNode = try c.args.raw("encoder_layer") else { throw LayerSpecError.spec(path: c.where_, reason: "TransformerEncoder needs 'encoder_layer' (its arguments)") }
             let layerArgs = LayerArguments(node: layerNode, type: "TransformerEncoderLayer")
             let spec = try EncoderLayerSpec(layerArgs)
@@ -84,8 +84,8 @@ struct Attention: LayerLowering {
         var dModel: Int, heads: Int, feedForward: Int, activation: String, eps: Double, batchFirst: Bool, normFirst: Bool, bias: Bool
 
         init(_ a: LayerArguments) throws {
-            dModel = try a.int("d_model"); heads = try a.int("nhead")
-            feedForward = try a.int("dim_feedforward", default: 2048)
+            dModel = try a.int("d_model", atLeast: 1); heads = try a.int("nhead", atLeast: 1)
+            feedForward = try a.int("dim_feedforward", default: 2048, atLeast: 1)
             _ = try a.double("dropout", default: 0.1)
             activation = try a.string("activation", default: "relu")
             guard activation == "relu" || activation == "gelu" else { throw a.unsupported("activation", "'\(activation)' is not relu or gelu") }

@@ -9,7 +9,7 @@ struct BatchNorm: LayerLowering {
 
     func lower(_ inputs: [LayerValue], _ c: LayerContext) throws -> LayerValue {
         let x = try c.single(inputs)
-        let n = try c.args.int("num_features")
+        let n = try c.args.int("num_features", atLeast: 1)
         let eps = try c.args.double("eps", default: 1e-5)
         _ = try c.args.raw("momentum")   // training only
         let affine = try c.args.bool("affine", default: true)

@@ -49,11 +49,11 @@ struct ConvolutionArguments {
 
     init(_ c: LayerContext, x: LayerValue) throws {
         k = Int(String(c.args.type.suffix(2).prefix(1))) ?? 2
-        inC = try c.args.int("in_channels"); outC = try c.args.int("out_channels")
+        inC = try c.args.int("in_channels", atLeast: 1); outC = try c.args.int("out_channels", atLeast: 1)
         kernel = try c.args.ints("kernel_size", count: k, atLeast: 1)
         stride = try c.args.ints("stride", count: k, default: 1, atLeast: 1)
         dilation = try c.args.ints("dilation", count: k, default: 1, atLeast: 1)
-        groups = try c.args.int("groups", default: 1)
+        groups = try c.args.int("groups", default: 1, atLeast: 1)
         bias = try c.args.bool("bias", default: true)
         let mode = try c.args.string("padding_mode", default: "zeros")
         guard mode == "zeros" else { throw c.args.unsupported("padding_mode", "only 'zeros' is converted, not '\(mode)'") }

@@ -8,7 +8,7 @@ struct Embedding: LayerLowering {
 
     func lower(_ inputs: [LayerValue], _ c: LayerContext) throws -> LayerValue {
         let x = try c.single(inputs)
-        let n = try c.args.int("num_embeddings"), dim = try c.args.int("embedding_dim")
+        let n = try c.args.int("num_embeddings", atLeast: 1), dim = try c.args.int("embedding_dim", atLeast: 1)
         _ = try c.args.raw("padding_idx")
         if let m = try c.args.raw("max_norm"), m.value != .null { throw c.args.unsupported("max_norm", "renormalising rows at lookup is not converted") }
         _ = try c.args.raw("norm_type"); _ = try c.args.raw("scale_grad_by_freq"); _ = try c.args.raw("sparse")

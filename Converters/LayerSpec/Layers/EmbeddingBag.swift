@@ -7,7 +7,7 @@ struct EmbeddingBag: LayerLowering {
 
     func lower(_ inputs: [LayerValue], _ c: LayerContext) throws -> LayerValue {
         let x = try c.single(inputs)
-        let n = try c.args.int("num_embeddings"), dim = try c.args.int("embedding_dim")
+        let n = try c.args.int("num_embeddings", atLeast: 1), dim = try c.args.int("embedding_dim", atLeast: 1)
         let mode = try c.args.string("mode", default: "mean")
         guard let op = ["mean": "ReduceMean", "sum": "ReduceSum", "max": "ReduceMax"][mode] else { throw c.args.unsupported("mode", "'\(mode)' is not mean, sum or max") }
         if let m = try c.args.raw("max_norm"), m.value != .null { throw c.args.unsupported("max_norm", "renormalising rows at lookup is not converted") }

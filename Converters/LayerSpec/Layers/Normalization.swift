@@ -15,7 +15,7 @@ struct Normalization: LayerLowering {
         func ones(_ n: Int, _ v: Double, _ name: String) throws -> GraphBuilder.Value { try c.constant([Double](repeating: v, count: n), shape: [n], name: name) }
         switch c.args.type {
         case "GroupNorm":
-            let groups = try c.args.int("num_groups"), channels = try c.args.int("num_channels")
+            let groups = try c.args.int("num_groups", atLeast: 1), channels = try c.args.int("num_channels", atLeast: 1)
             let eps = try c.args.double("eps", default: 1e-5), affine = try c.args.bool("affine", default: true)
             guard groups >= 1, channels % groups == 0 else { throw c.args.unsupported("num_groups", "num_channels \(channels) must divide by num_groups \(groups)") }
             guard x.rank >= 2, try c.fixed(x.shape[1], "the channel dimension") == channels else { throw c.shapeError("expects \(channels) channels in dimension 1") }
@@ -39,7 +39,7 @@ struct Normalization: LayerLowering {
             if affine { y = try c.node("Mul", [y, try c.weight("weight", shape: normalized)]) }
             return LayerValue(y, x.shape)
         default:
-            let n = try c.args.int("num_features")
+            let n = try c.args.int("num_features", atLeast: 1)
             let eps = try c.args.double("eps", default: 1e-5)
             _ = try c.args.raw("momentum")
             let affine = try c.args.bool("affine", default: false), running = try c.args.bool("track_running_stats", default: false)

@@ -13,8 +13,8 @@ struct Recurrent: LayerLowering {
     func lower(_ inputs: [LayerValue], _ c: LayerContext) throws -> LayerValue {
         let x = try c.single(inputs)
         let kind = c.args.type
-        let inputSize = try c.args.int("input_size"), hidden = try c.args.int("hidden_size")
-        let layers = try c.args.int("num_layers", default: 1)
+        let inputSize = try c.args.int("input_size", atLeast: 1), hidden = try c.args.int("hidden_size", atLeast: 1)
+        let layers = try c.args.int("num_layers", default: 1, atLeast: 1)
         let bias = try c.args.bool("bias", default: true)
         let batchFirst = try c.args.bool("batch_first", default: false)
         _ = try c.args.double("dropout", default: 0)   // between layers, training only

@@ -143,7 +143,7 @@ struct Chunk: LayerLowering {
 
     func lower(_ inputs: [LayerValue], _ c: LayerContext) throws -> LayerValue {
         let x = try c.single(inputs)
-        let chunks = try c.args.int("chunks"), index = try c.args.int("index")
+        let chunks = try c.args.int("chunks", atLeast: 1), index = try c.args.int("index")
         var d = try c.args.int("dim", default: 0)
         if d < 0 { d += x.rank }
         guard d >= 0, d < x.rank else { throw c.shapeError("dim is out of range for rank \(x.rank)") }
