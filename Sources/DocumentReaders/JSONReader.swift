@@ -297,12 +297,7 @@ struct JSONParser {
             if negative && v == 0 { return DocumentNumber(double: -0.0, float: -0.0, integer: 0) }
             return DocumentNumber(double: Double(v), float: Float(v), integer: v)
         }
-        // The classic exact fast path: M below 2^53 and |exponent| <= 22 make M and 10^|e|
-        // exact doubles, so one multiplication or division rounds once.
-        if significant <= 19, m <= 1 << 53, exponent >= -22, exponent <= 22 {
-            var d = Double(m)
-            if exponent < 0 { d /= Self.powersOfTen[-exponent] } else { d *= Self.powersOfTen[exponent] }
-            if negative { d = -d }
+        if significant <= 19, let d = NumberText.exactDouble(mantissa: m, exponent: exponent, negative: negative) {
             return DocumentNumber(double: d, float: JSONParser.float32(ofCorrectlyRounded: d) ?? slowFloat(start: start), integer: integral ? Int64(exactly: d) : nil)
         }
         scratch.removeAll(keepingCapacity: true)
@@ -311,8 +306,6 @@ struct JSONParser {
         let (d, f) = scratch.withUnsafeBufferPointer { p in (strtod(p.baseAddress!, nil), strtof(p.baseAddress!, nil)) }
         return DocumentNumber(double: d, float: f, integer: integral ? Int64(exactly: d) : nil)
     }
-
-    static let powersOfTen: [Double] = (0...22).map { k in (0..<k).reduce(1.0) { p, _ in p * 10 } }
 
     /// Float(d) for a correctly rounded float64 d of some decimal v: equal to v rounded to
     /// float32 unless d sits exactly on a float32 midpoint (then v may lie on either side,

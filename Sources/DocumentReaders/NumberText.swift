@@ -95,9 +95,20 @@ public enum NumberText {
             }
             exponent += sign * e
         }
+        return exactDouble(mantissa: m, exponent: exponent, negative: negative)
+    }
+
+    static let powersOfTen: [Double] = (0...22).map { k in (0..<k).reduce(1.0) { p, _ in p * 10 } }
+
+    /// ±M × 10^exponent when the classic exact fast path applies: M below 2^53 and
+    /// |exponent| <= 22 make M and 10^|exponent| exact doubles, so one multiplication or
+    /// division rounds once. Nil otherwise (strtod decides). M must come from at most 19
+    /// significant digits.
+    @inline(__always)
+    static func exactDouble(mantissa m: UInt64, exponent: Int, negative: Bool) -> Double? {
         guard m <= 1 << 53, exponent >= -22, exponent <= 22 else { return nil }
         var d = Double(m)
-        if exponent < 0 { d /= JSONParser.powersOfTen[-exponent] } else { d *= JSONParser.powersOfTen[exponent] }
+        if exponent < 0 { d /= powersOfTen[-exponent] } else { d *= powersOfTen[exponent] }
         return negative ? -d : d
     }
 }
