@@ -16,6 +16,9 @@ struct CDecoder {
     var payloadForMarker: ((ByteBuffer) -> ByteBuffer?)? = nil
     /// Decodes the repeated fields that `LargePayloadStripper` cut out of a message.
     var arrays: StrippedArrays? = nil
+    /// When set, an attribute's cut arrays stay in the input (`DeferredAttributeArrays`),
+    /// kept alive by this owner, instead of being decoded.
+    var deferredArraysOwner: AnyObject? = nil
 
     func string(_ p: UnsafeMutablePointer<CChar>?) -> String? { p.map { String(cString: $0) } }
 
@@ -251,6 +254,11 @@ struct CDecoder {
         r.unknownFields = unknown(&a.pointee.base)
         if let arrays, let cut = arrays.take(from: &r.unknownFields) {
             // Every occurrence of a cut field was cut, so its C array is empty.
+            if let owner = deferredArraysOwner {
+                r.deferredArrays = arrays.deferredAttributeArrays(cut, owner: owner)
+                arrays.release(cut)
+                return r
+            }
             if let v = arrays.fixed(cut, 7, size: 4, { Float(bitPattern: UInt32(truncatingIfNeeded: $0)) }) { r.floats = v }
             if let v = arrays.varints(cut, 8, { Int64(bitPattern: $0) }) { r.ints = v }
             if let v = arrays.byteStrings(cut, 9) { r.strings = v }

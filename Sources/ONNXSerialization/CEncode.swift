@@ -241,6 +241,8 @@ struct CEncoder {
     }
 
     func attribute(_ x: Attribute) -> UnsafeMutablePointer<Onnx__AttributeProto> {
+        var x = x
+        x.loadDeferredArrays()
         let m = arena.alloc(Onnx__AttributeProto.self)
         onnx__attribute_proto__init(m)
         m.pointee.name = arena.cString(x.name)

@@ -28,9 +28,13 @@ public enum ModelCodec {
 
     /// Decodes a mapped file; large tensors keep pointing into the mapping, and large
     /// attribute and tensor arrays are read from it without protobuf-c's copies.
-    static func decode(mapped file: MappedFile, source: String) throws -> Model {
+    /// With `deferAttributeArrays`, those attribute arrays stay in the mapping until read
+    /// (`DeferredAttributeArrays`).
+    static func decode(mapped file: MappedFile, source: String, deferAttributeArrays: Bool = false) throws -> Model {
         var stripper = LargePayloadStripper(input: file.bytes)
-        if let model = try decodeStripped(&stripper, owner: file, releasePages: true, source: source) { return model }
+        if let model = try decodeStripped(&stripper, owner: file, releasePages: true, deferAttributeArrays: deferAttributeArrays, source: source) {
+            return model
+        }
         return try decode(file.bytes, source: source)
     }
 
@@ -39,7 +43,8 @@ public enum ModelCodec {
     /// plain way, which also reports any error against the input's own offsets).
     /// `owner` keeps the input alive for as long as a tensor points into it;
     /// `releasePages` is only for a read-only file mapping (see `StrippedArrays`).
-    static func decodeStripped(_ stripper: inout LargePayloadStripper, owner: AnyObject, releasePages: Bool, source: String) throws -> Model? {
+    static func decodeStripped(_ stripper: inout LargePayloadStripper, owner: AnyObject, releasePages: Bool,
+                               deferAttributeArrays: Bool = false, source: String) throws -> Model? {
         guard let stripped = stripper.strip() else { return nil }
         let input = stripper.input
         let arrays = StrippedArrays(input: input, nonce: stripper.nonce, cuts: stripper.arrays, releasePages: releasePages)
@@ -57,6 +62,7 @@ public enum ModelCodec {
             }
         }
         decoder.arrays = arrays
+        if deferAttributeArrays { decoder.deferredArraysOwner = owner }
         let model = decoder.model(raw)
         guard arrays.complete else { return nil }
         try requireModel(model, bytes: input, source: source)

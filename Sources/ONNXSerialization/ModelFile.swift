@@ -41,11 +41,16 @@ public struct WriteResult: Sendable {
 extension Model {
     /// Reads a `.onnx` file. With `loadExternalData` (the default) tensors stored in side
     /// files are read in; their paths must stay inside the model's folder.
-    public init(contentsOf url: URL, loadExternalData: Bool = true) throws {
+    ///
+    /// With `deferLargeAttributeArrays`, the large `floats`, `ints` and `strings` of
+    /// attributes in a large file are left in the file until read
+    /// (`Attribute.deferredArrays`): for a reader that converts them anyway, such as the
+    /// interpreter preparing a tree ensemble, this saves holding them twice.
+    public init(contentsOf url: URL, loadExternalData: Bool = true, deferLargeAttributeArrays: Bool = false) throws {
         let path = url.path
         var model: Model
         if let mapped = try FileBytes.mapIfLarge(path: path) {
-            model = try ModelCodec.decode(mapped: mapped, source: path)
+            model = try ModelCodec.decode(mapped: mapped, source: path, deferAttributeArrays: deferLargeAttributeArrays)
         } else {
             let bytes = try FileBytes(path: path)
             model = try bytes.withUnsafeBytes { try ModelCodec.decode($0, source: path) }

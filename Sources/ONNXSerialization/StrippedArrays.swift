@@ -121,23 +121,66 @@ final class StrippedArrays {
         }
     }
 
-    /// The varint elements of field `number`, each converted by `convert`.
-    func varints<T>(_ cut: Cut, _ number: UInt32, _ convert: (UInt64) -> T) -> [T]? {
-        guard cut.fields & (1 << number) != 0 else { return nil }
+    /// The number of varint elements of field `number`.
+    func varintCount(_ cut: Cut, _ number: UInt32) -> Int {
         var n = 0
         forEach(cut, number) { f in
             if f.wire == 0 { n += 1; return }
             for q in f.valueStart..<f.valueEnd where input[q] & 0x80 == 0 { n += 1 }
         }
-        var out: [T] = []
-        out.reserveCapacity(n)
+        return n
+    }
+
+    /// Calls `body` with each varint element of field `number`, in order.
+    func visitVarints(_ cut: Cut, _ number: UInt32, _ body: (UInt64) -> Void) {
         forEach(cut, number) { f in
             var q = f.valueStart
             while q < f.valueEnd, let (v, m) = WireFormat.varint(in: input, at: q, end: f.valueEnd) {
-                out.append(convert(v))
+                body(v)
                 q += m
             }
         }
+    }
+
+    /// The number of fixed-size (`size` 4 or 8 bytes) elements of field `number`.
+    func fixedCount(_ cut: Cut, _ number: UInt32, size: Int) -> Int {
+        var n = 0
+        forEach(cut, number) { n += ($0.valueEnd - $0.valueStart) / size }
+        return n
+    }
+
+    /// Calls `body` with the little-endian bit pattern of each fixed-size element of
+    /// field `number`, in order.
+    func visitFixed(_ cut: Cut, _ number: UInt32, size: Int, _ body: (UInt64) -> Void) {
+        forEach(cut, number) { f in
+            var q = f.valueStart
+            while q + size <= f.valueEnd {
+                body(size == 4
+                    ? UInt64(UInt32(littleEndian: input.loadUnaligned(fromByteOffset: q, as: UInt32.self)))
+                    : UInt64(littleEndian: input.loadUnaligned(fromByteOffset: q, as: UInt64.self)))
+                q += size
+            }
+        }
+    }
+
+    /// The number of elements of a repeated bytes field.
+    func bytesCount(_ cut: Cut, _ number: UInt32) -> Int {
+        var n = 0
+        forEach(cut, number) { _ in n += 1 }
+        return n
+    }
+
+    /// Calls `body` with each element of a repeated bytes field, in the input.
+    func visitBytes(_ cut: Cut, _ number: UInt32, _ body: (UnsafeRawBufferPointer) -> Void) {
+        forEach(cut, number) { f in body(UnsafeRawBufferPointer(rebasing: input[f.valueStart..<f.valueEnd])) }
+    }
+
+    /// The varint elements of field `number`, each converted by `convert`.
+    func varints<T>(_ cut: Cut, _ number: UInt32, _ convert: (UInt64) -> T) -> [T]? {
+        guard cut.fields & (1 << number) != 0 else { return nil }
+        var out: [T] = []
+        out.reserveCapacity(varintCount(cut, number))
+        visitVarints(cut, number) { out.append(convert($0)) }
         return out
     }
 
@@ -145,31 +188,49 @@ final class StrippedArrays {
     /// from its little-endian bit pattern by `convert`.
     func fixed<T>(_ cut: Cut, _ number: UInt32, size: Int, _ convert: (UInt64) -> T) -> [T]? {
         guard cut.fields & (1 << number) != 0 else { return nil }
-        var n = 0
-        forEach(cut, number) { n += ($0.valueEnd - $0.valueStart) / size }
         var out: [T] = []
-        out.reserveCapacity(n)
-        forEach(cut, number) { f in
-            var q = f.valueStart
-            while q + size <= f.valueEnd {
-                let bits = size == 4
-                    ? UInt64(UInt32(littleEndian: input.loadUnaligned(fromByteOffset: q, as: UInt32.self)))
-                    : UInt64(littleEndian: input.loadUnaligned(fromByteOffset: q, as: UInt64.self))
-                out.append(convert(bits))
-                q += size
-            }
-        }
+        out.reserveCapacity(fixedCount(cut, number, size: size))
+        visitFixed(cut, number, size: size) { out.append(convert($0)) }
         return out
+    }
+
+    /// An attribute's cut arrays (FLOATS 7, INTS 8, STRINGS 9) left in the input, to be
+    /// read when used; `owner` keeps the input alive.
+    func deferredAttributeArrays(_ cut: Cut, owner: AnyObject) -> DeferredAttributeArrays {
+        var fields: Set<DeferredAttributeArrays.Field> = []
+        if cut.fields & (1 << 7) != 0 { fields.insert(.floats) }
+        if cut.fields & (1 << 8) != 0 { fields.insert(.ints) }
+        if cut.fields & (1 << 9) != 0 { fields.insert(.strings) }
+        let reader = DeferredReader(arrays: self, owner: owner)
+        return DeferredAttributeArrays(.init(
+            fields: fields,
+            count: { field in
+                switch field {
+                case .floats: return reader.arrays.fixedCount(cut, 7, size: 4)
+                case .ints: return reader.arrays.varintCount(cut, 8)
+                case .strings: return reader.arrays.bytesCount(cut, 9)
+                }
+            },
+            visitFloats: { body in reader.arrays.visitFixed(cut, 7, size: 4) { body(Float(bitPattern: UInt32(truncatingIfNeeded: $0))) } },
+            visitInts: { body in reader.arrays.visitVarints(cut, 8) { body(Int64(bitPattern: $0)) } },
+            visitStrings: { body in reader.arrays.visitBytes(cut, 9, body) },
+            didRead: { reader.arrays.release(cut) }))
+    }
+
+    /// Keeps the input's owner alive with the arrays that read it. Reading only looks at
+    /// the immutable input, so it may happen on any thread.
+    private final class DeferredReader: @unchecked Sendable {
+        let arrays: StrippedArrays
+        let owner: AnyObject
+        init(arrays: StrippedArrays, owner: AnyObject) { self.arrays = arrays; self.owner = owner }
     }
 
     /// The elements of a repeated bytes field, copied. As in `CDecoder.takeAll`, equal
     /// short elements share one buffer.
     func byteStrings(_ cut: Cut, _ number: UInt32) -> [ByteBuffer]? {
         guard cut.fields & (1 << number) != 0 else { return nil }
-        var n = 0
-        forEach(cut, number) { _ in n += 1 }
         var out: [ByteBuffer] = []
-        out.reserveCapacity(n)
+        out.reserveCapacity(bytesCount(cut, number))
         var distinct: [ByteBuffer] = []
         forEach(cut, number) { f in
             let len = f.valueEnd - f.valueStart

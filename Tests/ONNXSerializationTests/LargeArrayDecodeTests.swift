@@ -176,6 +176,41 @@ final class LargeArrayDecodeTests: XCTestCase {
         XCTAssertEqual(modes[1].count, 101)
     }
 
+    func testDeferredArraysStayInTheFileUntilRead() throws {
+        let m = treeLikeModel()
+        let bytes = try m.serializedBytes()
+        let dir = TemporaryFolder("deferred")
+        let url = dir.file("deferred.onnx")
+        try Data(bytes).write(to: url)
+        let deferred = try Model(contentsOf: url, deferLargeAttributeArrays: true)
+        let original = m.graph!.node[0].attribute
+        let attributes = deferred.graph!.node[0].attribute
+        // The three large arrays are left in the file, the small one is decoded.
+        for (name, field) in [("nodes_treeids", DeferredAttributeArrays.Field.ints), ("nodes_values", .floats), ("nodes_modes", .strings)] {
+            let a = try XCTUnwrap(attributes.first { $0.name == name })
+            let d = try XCTUnwrap(a.deferredArrays, name)
+            XCTAssertTrue(d.contains(field), name)
+            XCTAssertTrue(a.ints.isEmpty && a.floats.isEmpty && a.strings.isEmpty, name)
+            XCTAssertTrue(a.hasValue, name)
+            // value reads them, and gives what the plain decode gives.
+            XCTAssertEqual(a.value, original.first { $0.name == name }!.value, name)
+        }
+        XCTAssertNil(attributes.first { $0.name == "few" }!.deferredArrays)
+        // Visitors convert on the way; a second read gives the same again (the pages come back).
+        let values = attributes.first { $0.name == "nodes_values" }!.deferredArrays!
+        XCTAssertEqual(values.floats { $0.bitPattern }, original[1].floats.map(\.bitPattern))
+        XCTAssertEqual(values.floats { $0.bitPattern }, original[1].floats.map(\.bitPattern))
+        let modes = attributes.first { $0.name == "nodes_modes" }!.deferredArrays!
+        XCTAssertEqual(modes.strings { $0.count }, original[2].strings.map(\.count))
+        // Loading them gives the plain decode's attributes; encoding gives the file back.
+        var loaded = attributes
+        for i in loaded.indices { loaded[i].loadDeferredArrays() }
+        XCTAssertEqual(loaded, original)
+        XCTAssertEqual(try deferred.serializedBytes(), bytes)
+        // Without the option nothing is deferred.
+        XCTAssertTrue(try Model(contentsOf: url).graph!.node[0].attribute.allSatisfy { $0.deferredArrays == nil })
+    }
+
     func testPackedAndUnpackedOccurrencesKeepFileOrder() throws {
         // One attribute whose ints come as single varints, packed runs and single varints
         // again, with other fields (and an unknown one) in between; floats and strings

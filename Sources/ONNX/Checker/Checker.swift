@@ -457,9 +457,9 @@ final class CheckRun {
         if a.g != nil { fields.append(("g", .graph)) }
         if a.tp != nil { fields.append(("tp", .typeProto)) }
         if a.sparseTensor != nil { fields.append(("sparse_tensor", .sparseTensor)) }
-        if !a.floats.isEmpty { fields.append(("floats", .floats)) }
-        if !a.ints.isEmpty { fields.append(("ints", .ints)) }
-        if !a.strings.isEmpty { fields.append(("strings", .strings)) }
+        if !a.floats.isEmpty || a.deferredArrays?.contains(.floats) == true { fields.append(("floats", .floats)) }
+        if !a.ints.isEmpty || a.deferredArrays?.contains(.ints) == true { fields.append(("ints", .ints)) }
+        if !a.strings.isEmpty || a.deferredArrays?.contains(.strings) == true { fields.append(("strings", .strings)) }
         if !a.tensors.isEmpty { fields.append(("tensors", .tensors)) }
         if !a.graphs.isEmpty { fields.append(("graphs", .graphs)) }
         if !a.sparseTensors.isEmpty { fields.append(("sparse_tensors", .sparseTensors)) }

@@ -54,6 +54,10 @@ public struct Attribute: Hashable, Sendable {
     public var sparseTensors: [SparseTensor] = []
     public var typeProtos: [TypeProto] = []
     public var unknownFields: [UnknownField] = []
+    /// Large `floats`, `ints` or `strings` still in the file they were decoded from (see
+    /// `DeferredAttributeArrays`); the corresponding arrays above are then empty, and
+    /// `value` reads them.
+    public var deferredArrays: DeferredAttributeArrays?
 
     public init(name: String?) { self.name = name }
 
@@ -131,15 +135,32 @@ public struct Attribute: Hashable, Sendable {
         case .graph?: return g.map { .graph($0) }
         case .sparseTensor?: return sparseTensor.map { .sparseTensor($0) }
         case .typeProto?: return tp.map { .typeProto($0) }
-        case .floats?: return .floats(floats)
-        case .ints?: return .ints(ints)
-        case .strings?: return .strings(strings)
+        case .floats?: return .floats(deferredArrays?.contains(.floats) == true ? deferredArrays!.floats { $0 } : floats)
+        case .ints?: return .ints(deferredArrays?.contains(.ints) == true ? deferredArrays!.ints { $0 } : ints)
+        case .strings?: return .strings(deferredArrays?.contains(.strings) == true ? deferredArrays!.strings { ByteBuffer($0) } : strings)
         case .tensors?: return .tensors(tensors)
         case .graphs?: return .graphs(graphs)
         case .sparseTensors?: return .sparseTensors(sparseTensors)
         case .typeProtos?: return .typeProtos(typeProtos)
         default: return nil
         }
+    }
+
+    /// Whether `value` is non-nil, found without reading deferred arrays.
+    public var hasValue: Bool {
+        switch type {
+        case .floats?, .ints?, .strings?, .tensors?, .graphs?, .sparseTensors?, .typeProtos?: return true
+        default: return value != nil
+        }
+    }
+
+    /// `floats`, `ints` and `strings` read in from `deferredArrays`, which is then cleared.
+    public mutating func loadDeferredArrays() {
+        guard let d = deferredArrays else { return }
+        if d.contains(.floats) { floats = d.floats { $0 } }
+        if d.contains(.ints) { ints = d.ints { $0 } }
+        if d.contains(.strings) { strings = d.strings { ByteBuffer($0) } }
+        deferredArrays = nil
     }
 
     /// The value as a Swift string, for STRING attributes.
