@@ -56,9 +56,10 @@ struct Run: ParsableCommand {
     }
 
     func run() throws {
+        Self.setMmapThreshold(128 * 1024)
         let url = URL(fileURLWithPath: model)
         var loaded: Model?
-        do { loaded = try Model(contentsOf: url) } catch { throw CLIFailure.from(error, file: model) }
+        do { loaded = try Model(contentsOf: url, deferLargeAttributeArrays: true) } catch { throw CLIFailure.from(error, file: model) }
         if let threads { Parallel.workers = threads }
         let prepareStart = DispatchTime.now()
         let session: Session
@@ -74,6 +75,9 @@ struct Run: ParsableCommand {
         graph.initializer = []
         graph.valueInfo = []
         loaded = nil
+        // Running allocates the same large tensors again and again: from the heap they are
+        // reused, where fresh mappings would fault every page in on every run.
+        Self.setMmapThreshold(32 << 20)
         let feedInputs = graph.input.filter { !initializers.contains($0.name ?? "") }
         if let testData { try runTestData(session, feedInputs: feedInputs, outputs: graph.output, dir: testData); return }
 
@@ -109,6 +113,21 @@ struct Run: ParsableCommand {
                 } catch { throw CLIFailure(message: "error: \(file.path): \(error)") }
             }
         }
+    }
+
+    /// Fixes glibc's mmap threshold (allocations from this size on get their own mapping,
+    /// given back on free). Preparing keeps it at glibc's initial 128 KiB: glibc would
+    /// otherwise raise it after each large free, and the arrays a large model is prepared
+    /// through (a few MB each, freed in turn) would stay in the heap instead of going
+    /// back to the system. `mallopt` is looked up because Swift's Glibc module leaves
+    /// malloc.h out.
+    static func setMmapThreshold(_ bytes: Int32) {
+        #if canImport(Glibc)
+        typealias MalloptFunction = @convention(c) (Int32, Int32) -> Int32
+        let M_MMAP_THRESHOLD: Int32 = -3   // from glibc's malloc.h
+        guard let symbol = dlsym(nil, "mallopt") else { return }
+        _ = unsafeBitCast(symbol, to: MalloptFunction.self)(M_MMAP_THRESHOLD, bytes)
+        #endif
     }
 
     func readValue(_ file: String, type: TypeProto?) throws -> Value {

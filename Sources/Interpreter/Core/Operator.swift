@@ -43,6 +43,12 @@ public struct OpContext {
         return schema?.attributes[name]?.defaultValue
     }
 
+    /// Whether `value(name)` is non-nil, found without reading deferred arrays.
+    private func present(_ name: String) -> Bool {
+        if let a = attribute(name), a.hasValue { return true }
+        return schema?.attributes[name]?.defaultValue != nil
+    }
+
     /// True when the node sets the attribute itself.
     public func has(_ name: String) -> Bool { attribute(name) != nil }
 
@@ -54,34 +60,64 @@ public struct OpContext {
         guard case .int(let v)? = value(name) else { throw wrong(name, "an INT") }
         return v
     }
-    public func int(_ name: String, default d: Int64) throws -> Int64 { value(name) == nil ? d : try int(name) }
+    public func int(_ name: String, default d: Int64) throws -> Int64 { !present(name) ? d : try int(name) }
     public func float(_ name: String) throws -> Float {
         guard case .float(let v)? = value(name) else { throw wrong(name, "a FLOAT") }
         return v
     }
-    public func float(_ name: String, default d: Float) throws -> Float { value(name) == nil ? d : try float(name) }
+    public func float(_ name: String, default d: Float) throws -> Float { !present(name) ? d : try float(name) }
     public func string(_ name: String) throws -> String {
         guard case .string(let v)? = value(name) else { throw wrong(name, "a STRING") }
         return v.string
     }
-    public func string(_ name: String, default d: String) throws -> String { value(name) == nil ? d : try string(name) }
+    public func string(_ name: String, default d: String) throws -> String { !present(name) ? d : try string(name) }
     public func ints(_ name: String) throws -> [Int64] {
         guard case .ints(let v)? = value(name) else { throw wrong(name, "INTS") }
         return v
     }
-    public func ints(_ name: String, default d: [Int64]) throws -> [Int64] { value(name) == nil ? d : try ints(name) }
+    public func ints(_ name: String, default d: [Int64]) throws -> [Int64] { !present(name) ? d : try ints(name) }
     /// nil when neither the node nor the schema gives a value.
-    public func intsIfPresent(_ name: String) throws -> [Int64]? { value(name) == nil ? nil : try ints(name) }
+    public func intsIfPresent(_ name: String) throws -> [Int64]? { !present(name) ? nil : try ints(name) }
     public func floats(_ name: String) throws -> [Float] {
         guard case .floats(let v)? = value(name) else { throw wrong(name, "FLOATS") }
         return v
     }
-    public func floats(_ name: String, default d: [Float]) throws -> [Float] { value(name) == nil ? d : try floats(name) }
+    public func floats(_ name: String, default d: [Float]) throws -> [Float] { !present(name) ? d : try floats(name) }
     public func strings(_ name: String) throws -> [String] {
         guard case .strings(let v)? = value(name) else { throw wrong(name, "STRINGS") }
         return v.map(\.string)
     }
-    public func strings(_ name: String, default d: [String]) throws -> [String] { value(name) == nil ? d : try strings(name) }
+    public func strings(_ name: String, default d: [String]) throws -> [String] { !present(name) ? d : try strings(name) }
+    /// An INTS attribute's elements passed through `transform`, or `d` when absent. When
+    /// the decoder left the elements in the file (`DeferredAttributeArrays`) they are read
+    /// from there, without an `[Int64]` in between: a large tree ensemble's node ids.
+    func ints<T>(_ name: String, default d: [T], _ transform: (Int64) -> T) throws -> [T] {
+        if let a = attribute(name), a.type == .ints, let deferred = a.deferredArrays, deferred.contains(.ints) {
+            return deferred.ints(transform)
+        }
+        return !present(name) ? d : try ints(name).map(transform)
+    }
+
+    /// A FLOATS attribute's elements passed through `transform`, or `d` when absent; read
+    /// from the file when deferred (see `ints(_:default:_:)`).
+    func floats<T>(_ name: String, default d: [T], _ transform: (Float) -> T) throws -> [T] {
+        if let a = attribute(name), a.type == .floats, let deferred = a.deferredArrays, deferred.contains(.floats) {
+            return deferred.floats(transform)
+        }
+        return !present(name) ? d : try floats(name).map(transform)
+    }
+
+    /// A STRINGS attribute's elements, as their bytes, passed through `transform`, or `d`
+    /// when absent; read from the file when deferred (see `ints(_:default:_:)`).
+    func strings<T>(_ name: String, default d: [T], _ transform: (UnsafeRawBufferPointer) -> T) throws -> [T] {
+        if let a = attribute(name), a.type == .strings, let deferred = a.deferredArrays, deferred.contains(.strings) {
+            return deferred.strings(transform)
+        }
+        guard present(name) else { return d }
+        guard case .strings(let v)? = value(name) else { throw wrong(name, "STRINGS") }
+        return v.map { $0.withUnsafeBytes(transform) }
+    }
+
     /// A TENSOR attribute as a runtime tensor.
     public func tensor(_ name: String) throws -> TensorValue {
         guard case .tensor(let t)? = value(name) else { throw wrong(name, "a TENSOR") }
@@ -89,7 +125,7 @@ public struct OpContext {
             throw InterpreterError.badAttribute(node: nodeName, attribute: name, message: "\(error)")
         }
     }
-    public func tensorIfPresent(_ name: String) throws -> TensorValue? { value(name) == nil ? nil : try tensor(name) }
+    public func tensorIfPresent(_ name: String) throws -> TensorValue? { !present(name) ? nil : try tensor(name) }
     /// A GRAPH attribute, prepared to run.
     public func graph(_ name: String) throws -> PreparedGraph {
         guard case .graph(let g)? = value(name) else { throw wrong(name, "a GRAPH") }
@@ -98,6 +134,15 @@ public struct OpContext {
 
     /// An error about this node's inputs.
     public func invalid(_ message: String) -> InterpreterError { .invalidInput(node: nodeName, message: message) }
+
+    /// This context without the means to prepare subgraphs, which hold on to the
+    /// session being prepared: for an op that keeps its context to read attributes again
+    /// later (a tree op building its float64 engine on first use).
+    func detached() -> OpContext {
+        let name = nodeName
+        return OpContext(node: node, nodeName: nodeName, sinceVersion: sinceVersion, opsetVersion: opsetVersion, schema: schema,
+                         prepareSubgraph: { _ in throw InterpreterError.invalidInput(node: name, message: "a detached context prepares no subgraphs") })
+    }
 }
 
 /// What an op sees while it runs.

@@ -36,6 +36,16 @@ struct TreeEnsemble: Operator {
         let n = try c.int("n_targets")
         guard n >= 1, n < Int64(Int32.max) else { throw bad("n_targets", "must be at least 1") }
         nTargets = Int(n)
+        let (ir, thresholdsDouble) = try Self.forest(c, nTargets: n)
+        nTrees = ir.roots.count
+        let source = c.detached()
+        engines = try TreeEngines(consume ir, rebuild: { try Self.forest(source, nTargets: n).ir }, aggregate: aggregate,
+                                  thresholdsDouble: thresholdsDouble, nodeName: c.nodeName)
+    }
+
+    /// The trees, and whether splits or leaf weights are float64.
+    static func forest(_ c: OpContext, nTargets n: Int64) throws -> (ir: TreeForestIR, double: Bool) {
+        func bad(_ a: String, _ m: String) -> InterpreterError { .badAttribute(node: c.nodeName, attribute: a, message: m) }
         let roots = try c.ints("tree_roots")
         let features = try c.ints("nodes_featureids")
         guard let splits = try c.mlTensorDoubles("nodes_splits") else { throw bad("nodes_splits", "is required") }
@@ -57,7 +67,7 @@ struct TreeEnsemble: Operator {
         guard leafWeights.values.count == leafTargets.count else { throw bad("leaf_weights", "has \(leafWeights.values.count) entries; leaf_targetids has \(leafTargets.count)") }
 
         var ir = TreeForestIR()
-        ir.nTargets = nTargets
+        ir.nTargets = Int(n)
         ir.reserve(count + leafTargets.count)
         let leafBase = count
         var nextMember = 0
@@ -93,9 +103,7 @@ struct TreeEnsemble: Operator {
             guard r >= 0, r < Int64(count) else { throw bad("tree_roots", "root \(r) is out of range") }
             ir.roots.append(Int(r))
         }
-        nTrees = ir.roots.count
-        engines = try TreeEngines(ir, aggregate: aggregate, thresholdsDouble: splits.type == .double || leafWeights.type == .double,
-                                  nodeName: c.nodeName)
+        return (ir, splits.type == .double || leafWeights.type == .double)
     }
 
     func run(_ inputs: [Value?], _ context: RunContext) throws -> [Value] {

@@ -23,22 +23,23 @@ struct TreeEnsembleClassifier: Operator {
         }
         labels = ints.isEmpty ? .strings(strings) : .ints(ints)
         let post = try MLPostTransform.parse(try c.string("post_transform", default: "NONE"), c)
-        let values = try c.mlFloatsOrTensor("nodes_values", tensor: "nodes_values_as_tensor")
-        let weights = try c.mlFloatsOrTensor("class_weights", tensor: "class_weights_as_tensor")
         let baseValues = try c.mlFloatsOrTensor("base_values", tensor: "base_values_as_tensor")
+        let (ir, weights, thresholdsDouble) = try Self.forest(c, classes: labels.count)
         let classIds = try c.ints("class_ids", default: [])
-        let ir = try TreeForestIR.fromLegacy(
-            c, treeIds: try c.ints("nodes_treeids", default: []), nodeIds: try c.ints("nodes_nodeids", default: []),
-            featureIds: try c.ints("nodes_featureids", default: []), modes: try c.strings("nodes_modes", default: []),
-            values: values.values, trueIds: try c.ints("nodes_truenodeids", default: []),
-            falseIds: try c.ints("nodes_falsenodeids", default: []), missing: try c.ints("nodes_missing_value_tracks_true", default: []),
-            targetTreeIds: try c.ints("class_treeids", default: []), targetNodeIds: try c.ints("class_nodeids", default: []),
-            targetIds: classIds, targetWeights: weights.values, nTargets: labels.count, weightPrefix: "class")
         output = TreeClassifierOutput(classes: labels.count, binaryCase: labels.count == 2 && Set(classIds).count == 1,
-                                      weightsAllPositive: weights.values.allSatisfy { $0 >= 0 }, post: post)
+                                      weightsAllPositive: weights.allSatisfy { $0 >= 0 }, post: post)
         base = baseValues.values
-        engines = try TreeEngines(ir, aggregate: .sum, thresholdsDouble: values.isDouble || weights.isDouble || baseValues.isDouble,
-                                  nodeName: c.nodeName)
+        let source = c.detached(), classes = labels.count
+        engines = try TreeEngines(consume ir, rebuild: { try Self.forest(source, classes: classes).ir }, aggregate: .sum,
+                                  thresholdsDouble: thresholdsDouble || baseValues.isDouble, nodeName: c.nodeName)
+    }
+
+    /// The trees, the class weights, and whether thresholds or weights are float64.
+    static func forest(_ c: OpContext, classes: Int) throws -> (ir: TreeForestIR, weights: [Double], double: Bool) {
+        let weights = try c.mlFloatsOrTensor("class_weights", tensor: "class_weights_as_tensor")
+        let (values, valuesDouble) = try c.mlFloatsOrTensor("nodes_values", tensor: "nodes_values_as_tensor")
+        let ir = try TreeForestIR.fromLegacy(c, prefix: "class", values: consume values, weights: weights.values, nTargets: classes)
+        return (ir, weights.values, valuesDouble || weights.isDouble)
     }
 
     func run(_ inputs: [Value?], _ context: RunContext) throws -> [Value] {

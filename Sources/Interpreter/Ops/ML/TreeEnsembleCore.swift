@@ -36,6 +36,14 @@ enum TreeNodeMode: UInt8, Sendable {
         default: return nil
         }
     }
+
+    /// The mode whose name is these UTF-8 bytes.
+    static func parse(bytes b: UnsafeRawBufferPointer) -> TreeNodeMode? {
+        // The common names first, without making a String.
+        if b.elementsEqual("BRANCH_LEQ".utf8) { return .leq }
+        if b.elementsEqual("LEAF".utf8) { return .leaf }
+        return parse(String(decoding: b, as: UTF8.self))
+    }
 }
 
 enum TreeAggregate: Sendable {
@@ -53,8 +61,8 @@ enum TreeAggregate: Sendable {
 }
 
 /// A tree ensemble as read from attributes, before compilation: one flat array per
-/// node field (interior nodes and leaves alike), leaf weights and member sets in flat
-/// arrays addressed by (start, count).
+/// node field (interior nodes and leaves alike), leaf weights in flat arrays addressed
+/// by (start, count), and the member sets of BRANCH_MEMBER nodes (few, so kept by node).
 struct TreeForestIR {
     var mode: [TreeNodeMode] = []
     var feature: [Int32] = []
@@ -64,8 +72,8 @@ struct TreeForestIR {
     var missingTrue: [Bool] = []
     var weightStart: [Int32] = []
     var weightCount: [Int32] = []
-    var memberStart: [Int32] = []
-    var memberCount: [Int32] = []
+    /// Where each BRANCH_MEMBER node's set lies in `members`.
+    var memberRange: [Int32: Range<Int>] = [:]
     var weightTarget: [Int32] = []
     var weightValue: [Double] = []
     var members: [Double] = []
@@ -78,7 +86,6 @@ struct TreeForestIR {
         mode.reserveCapacity(n); feature.reserveCapacity(n); threshold.reserveCapacity(n)
         trueChild.reserveCapacity(n); falseChild.reserveCapacity(n); missingTrue.reserveCapacity(n)
         weightStart.reserveCapacity(n); weightCount.reserveCapacity(n)
-        memberStart.reserveCapacity(n); memberCount.reserveCapacity(n)
     }
 
     /// Appends an interior node; returns its index.
@@ -88,8 +95,10 @@ struct TreeForestIR {
         mode.append(m); feature.append(Int32(f)); threshold.append(t)
         trueChild.append(Int32(tc)); falseChild.append(Int32(fc)); missingTrue.append(mt)
         weightStart.append(0); weightCount.append(0)
-        memberStart.append(Int32(members.count)); memberCount.append(Int32(set.count))
-        members.append(contentsOf: set)
+        if m == .member {
+            memberRange[Int32(mode.count - 1)] = members.count..<(members.count + set.count)
+            members.append(contentsOf: set)
+        }
         return mode.count - 1
     }
 
@@ -99,7 +108,6 @@ struct TreeForestIR {
         mode.append(.leaf); feature.append(0); threshold.append(0)
         trueChild.append(0); falseChild.append(0); missingTrue.append(false)
         weightStart.append(Int32(weightTarget.count)); weightCount.append(0)
-        memberStart.append(0); memberCount.append(0)
         return mode.count - 1
     }
 
@@ -111,6 +119,9 @@ struct TreeForestIR {
         weightCount[i] += 1
     }
 
+    /// The member set of node `i` (empty unless it is a BRANCH_MEMBER node).
+    func memberSet(_ i: Int) -> ArraySlice<Double> { memberRange[Int32(i)].map { members[$0] } ?? [] }
+
     /// The largest feature index an interior node reads (-1 when none).
     var maxFeature: Int {
         var m = -1
@@ -118,70 +129,131 @@ struct TreeForestIR {
         return m
     }
 
-    /// Builds the IR from the v1/v3 attribute layout (tree and node ids, LEAF mode,
-    /// targets attached by (tree id, node id)). The first node of each run of equal
-    /// tree ids is that tree's root, as in onnxruntime.
-    static func fromLegacy(
-        _ c: OpContext, treeIds: [Int64], nodeIds: [Int64], featureIds: [Int64], modes: [String], values: [Double],
-        trueIds: [Int64], falseIds: [Int64], missing: [Int64],
-        targetTreeIds: [Int64], targetNodeIds: [Int64], targetIds: [Int64], targetWeights: [Double], nTargets: Int,
-        weightPrefix: String
-    ) throws -> TreeForestIR {
+    /// Builds the IR from the v1/v3 attribute layout of TreeEnsembleRegressor (`prefix`
+    /// "target") and TreeEnsembleClassifier ("class"): tree and node ids, LEAF mode,
+    /// weights attached by (tree id, node id). The first node of each run of equal tree
+    /// ids is that tree's root, as in onnxruntime.
+    ///
+    /// The attributes are read one at a time, each straight into the IR's own arrays
+    /// where it can be (`OpContext.ints(_:default:_:)`), so that a large ensemble is not
+    /// held as a dozen `[Int64]` arrays at once. `values` and `weights` are the node
+    /// thresholds and the leaf weights (FLOATS or their `*_as_tensor` twins).
+    static func fromLegacy(_ c: OpContext, prefix: String, values: consuming [Double], weights: [Double], nTargets: Int) throws -> TreeForestIR {
         func bad(_ a: String, _ m: String) -> InterpreterError { .badAttribute(node: c.nodeName, attribute: a, message: m) }
-        let n = nodeIds.count
-        for (name, count) in [("nodes_treeids", treeIds.count), ("nodes_featureids", featureIds.count), ("nodes_modes", modes.count),
-                              ("nodes_values", values.count), ("nodes_truenodeids", trueIds.count), ("nodes_falsenodeids", falseIds.count)]
-        where count != n {
-            throw bad(name, "has \(count) entries; nodes_nodeids has \(n)")
-        }
-        guard targetTreeIds.count == targetIds.count, targetNodeIds.count == targetIds.count, targetWeights.count == targetIds.count else {
-            throw bad(weightPrefix + "_ids", "\(weightPrefix)_ids, _nodeids, _treeids and _weights must have the same length")
-        }
-        guard nTargets >= 1 else { throw bad(weightPrefix == "class" ? "classlabels_int64s" : "n_targets", "must be at least 1") }
-        guard n < Int(Int32.max) / 2 else { throw bad("nodes_nodeids", "too many nodes") }
-        let index = try LegacyNodeIndex(treeIds: treeIds, nodeIds: nodeIds, bad: bad)
+        guard nTargets >= 1 else { throw bad(prefix == "class" ? "classlabels_int64s" : "n_targets", "must be at least 1") }
         var ir = TreeForestIR()
         ir.nTargets = nTargets
-        ir.reserve(n)
-        var modeCache: [String: TreeNodeMode] = [:]
-        for i in 0..<n {
-            let mode: TreeNodeMode
-            if let m = modeCache[modes[i]] { mode = m } else {
-                guard let m = TreeNodeMode.parse(modes[i]), m != .member else { throw bad("nodes_modes", "'\(modes[i])' is not a node mode") }
-                modeCache[modes[i]] = m
-                mode = m
-            }
-            if mode == .leaf {
-                ir.appendLeaf()
-            } else {
-                guard featureIds[i] >= 0, featureIds[i] < Int64(Int32.max) / 2 else { throw bad("nodes_featureids", "feature \(featureIds[i]) is out of range") }
-                guard let t = index.find(treeIds[i], trueIds[i]) else { throw bad("nodes_truenodeids", "node \(trueIds[i]) of tree \(treeIds[i]) does not exist") }
-                guard let f = index.find(treeIds[i], falseIds[i]) else { throw bad("nodes_falsenodeids", "node \(falseIds[i]) of tree \(treeIds[i]) does not exist") }
-                ir.appendNode(mode, feature: Int(featureIds[i]), threshold: values[i], trueChild: t, falseChild: f,
-                              missingTrue: i < missing.count && missing[i] == 1)
-            }
-            if i == 0 || treeIds[i] != treeIds[i - 1] { ir.roots.append(i) }
+
+        // Tree and node ids: the index of (tree, node) -> position, and each node's tree.
+        var index: LegacyNodeIndex
+        do {
+            let nodeIds = try c.ints("nodes_nodeids", default: []) { $0 }
+            guard nodeIds.count < Int(Int32.max) / 2 else { throw bad("nodes_nodeids", "too many nodes") }
+            let treeIds = try c.ints("nodes_treeids", default: []) { $0 }
+            guard treeIds.count == nodeIds.count else { throw bad("nodes_treeids", "has \(treeIds.count) entries; nodes_nodeids has \(nodeIds.count)") }
+            index = try LegacyNodeIndex(treeIds: treeIds, nodeIds: nodeIds, bad: bad)
+            for i in treeIds.indices where i == 0 || treeIds[i] != treeIds[i - 1] { ir.roots.append(i) }
         }
+        let n = index.nodeSlot.count
+        func sameCount(_ name: String, _ k: Int) throws {
+            guard k == n else { throw bad(name, "has \(k) entries; nodes_nodeids has \(n)") }
+        }
+
+        // Modes, parsed from the bytes (no String per node).
+        var unknownMode: String?
+        ir.mode = try c.strings("nodes_modes", default: []) { b -> TreeNodeMode in
+            if let m = TreeNodeMode.parse(bytes: b), m != .member { return m }
+            if unknownMode == nil { unknownMode = String(decoding: b, as: UTF8.self) }
+            return .leaf
+        }
+        try sameCount("nodes_modes", ir.mode.count)
+        if let unknownMode { throw bad("nodes_modes", "'\(unknownMode)' is not a node mode") }
+
+        let modes = ir.mode
+        // Features (0 on leaves), checked on interior nodes.
+        var k = 0
+        var badFeature: Int64?
+        ir.feature = try c.ints("nodes_featureids", default: []) { v -> Int32 in
+            defer { k += 1 }
+            guard k < n, modes[k] != .leaf else { return 0 }
+            if v < 0 || v >= Int64(Int32.max) / 2 { if badFeature == nil { badFeature = v }; return 0 }
+            return Int32(v)
+        }
+        try sameCount("nodes_featureids", ir.feature.count)
+        if let badFeature { throw bad("nodes_featureids", "feature \(badFeature) is out of range") }
+
+        // Taken as they are: a leaf's threshold is never read.
+        ir.threshold = values
+        try sameCount("nodes_values", ir.threshold.count)
+
+        // Children, as positions (0 on leaves).
+        func children(_ name: String) throws -> [Int32] {
+            var k = 0
+            var missingChild: (tree: Int64, node: Int64)?
+            let out = try c.ints(name, default: []) { id -> Int32 in
+                defer { k += 1 }
+                guard k < n, modes[k] != .leaf else { return 0 }
+                if let p = index.find(slot: Int(index.nodeSlot[k]), id) { return Int32(p) }
+                if missingChild == nil { missingChild = (index.treeId(slot: Int(index.nodeSlot[k])), id) }
+                return 0
+            }
+            try sameCount(name, out.count)
+            if let (tree, node) = missingChild { throw bad(name, "node \(node) of tree \(tree) does not exist") }
+            return out
+        }
+        ir.trueChild = try children("nodes_truenodeids")
+        ir.falseChild = try children("nodes_falsenodeids")
+        index.nodeSlot = []   // the weights below are attached by tree id
+        k = 0
+        ir.missingTrue = try c.ints("nodes_missing_value_tracks_true", default: []) { v -> Bool in
+            defer { k += 1 }
+            return k < n && modes[k] != .leaf && v == 1
+        }
+        if ir.missingTrue.count < n { ir.missingTrue += [Bool](repeating: false, count: n - ir.missingTrue.count) }
+        if ir.missingTrue.count > n { ir.missingTrue.removeLast(ir.missingTrue.count - n) }
+        ir.weightStart = [Int32](repeating: 0, count: n)
+        ir.weightCount = [Int32](repeating: 0, count: n)
+
         // Weights in (tree id, node id, position) order, as onnxruntime sorts them.
-        var order = Array(0..<targetIds.count)
+        let targetTreeIds = try c.ints(prefix + "_treeids", default: []) { $0 }
+        let targetNodeIds = try c.ints(prefix + "_nodeids", default: []) { $0 }
+        // Target ids as Int32, an out-of-range one kept aside for the message.
+        var badTarget: Int64?
+        let targetIds = try c.ints(prefix + "_ids", default: []) { v -> Int32 in
+            if v >= 0 && v < Int64(nTargets) { return Int32(v) }
+            if badTarget == nil { badTarget = v }
+            return -1
+        }
+        guard targetTreeIds.count == targetIds.count, targetNodeIds.count == targetIds.count, weights.count == targetIds.count else {
+            throw bad(prefix + "_ids", "\(prefix)_ids, _nodeids, _treeids and _weights must have the same length")
+        }
+        func attach(_ k: Int) throws {
+            guard let i = index.find(targetTreeIds[k], targetNodeIds[k]) else {
+                throw bad(prefix + "_nodeids", "node \(targetNodeIds[k]) of tree \(targetTreeIds[k]) does not exist")
+            }
+            // Weights on interior nodes are ignored (old converters wrote some).
+            guard ir.mode[i] == .leaf else { return }
+            guard targetIds[k] >= 0 else {
+                // Read again for the message (the compact copy has -1 there).
+                let v = (try? c.ints(prefix + "_ids", default: []) { $0 })?[k] ?? badTarget ?? -1
+                throw bad(prefix + "_ids", "\(v) is out of range for \(nTargets) \(prefix == "class" ? "classes" : "targets")")
+            }
+            ir.appendWeight(i, target: Int(targetIds[k]), value: weights[k])
+        }
+        ir.weightTarget.reserveCapacity(targetIds.count)
+        ir.weightValue.reserveCapacity(targetIds.count)
         var alreadySorted = true
-        for k in order.dropFirst() where (targetTreeIds[k], targetNodeIds[k]) < (targetTreeIds[k - 1], targetNodeIds[k - 1]) {
+        for k in targetIds.indices.dropFirst() where (targetTreeIds[k], targetNodeIds[k]) < (targetTreeIds[k - 1], targetNodeIds[k - 1]) {
             alreadySorted = false
             break
         }
-        if !alreadySorted {
-            order.sort { (targetTreeIds[$0], targetNodeIds[$0], $0) < (targetTreeIds[$1], targetNodeIds[$1], $1) }
-        }
-        for k in order {
-            guard let i = index.find(targetTreeIds[k], targetNodeIds[k]) else {
-                throw bad(weightPrefix + "_nodeids", "node \(targetNodeIds[k]) of tree \(targetTreeIds[k]) does not exist")
+        if alreadySorted {
+            for k in targetIds.indices { try attach(k) }
+        } else {
+            let order = Array(targetIds.indices).sorted {
+                (targetTreeIds[$0], targetNodeIds[$0], $0) < (targetTreeIds[$1], targetNodeIds[$1], $1)
             }
-            // Weights on interior nodes are ignored (old converters wrote some).
-            guard ir.mode[i] == .leaf else { continue }
-            guard targetIds[k] >= 0, targetIds[k] < Int64(nTargets) else {
-                throw bad(weightPrefix + "_ids", "\(targetIds[k]) is out of range for \(nTargets) \(weightPrefix == "class" ? "classes" : "targets")")
-            }
-            ir.appendWeight(i, target: Int(targetIds[k]), value: targetWeights[k])
+            for k in order { try attach(k) }
         }
         return ir
     }
@@ -190,9 +262,11 @@ struct TreeForestIR {
 /// (tree id, node id) -> position, with a dense table per tree when its node ids are
 /// compact (the usual 0..<n) and a dictionary otherwise.
 private struct LegacyNodeIndex {
-    struct Tree { var minId: Int64; var maxId: Int64; var count: Int; var dense: [Int32]; var sparse: [Int64: Int32] }
+    struct Tree { var id: Int64; var minId: Int64; var maxId: Int64; var count: Int; var dense: [Int32]; var sparse: [Int64: Int32] }
     var slot: [Int64: Int] = [:]
     var trees: [Tree] = []
+    /// Each node's tree, as an index into `trees`.
+    var nodeSlot: [Int32] = []
 
     init(treeIds: [Int64], nodeIds: [Int64], bad: (String, String) -> InterpreterError) throws {
         var lastTree: Int64? = nil
@@ -203,7 +277,7 @@ private struct LegacyNodeIndex {
                 if let s = slot[t] { lastSlot = s } else {
                     lastSlot = trees.count
                     slot[t] = lastSlot
-                    trees.append(Tree(minId: nodeIds[i], maxId: nodeIds[i], count: 0, dense: [], sparse: [:]))
+                    trees.append(Tree(id: t, minId: nodeIds[i], maxId: nodeIds[i], count: 0, dense: [], sparse: [:]))
                 }
                 lastTree = t
             }
@@ -216,9 +290,11 @@ private struct LegacyNodeIndex {
             if span >= 0, span < Int64(4 * trees[s].count + 16) { trees[s].dense = [Int32](repeating: -1, count: Int(span) + 1) }
         }
         lastTree = nil
+        nodeSlot.reserveCapacity(nodeIds.count)
         for i in nodeIds.indices {
             let t = treeIds[i]
             if t != lastTree { lastSlot = slot[t]!; lastTree = t }
+            nodeSlot.append(Int32(lastSlot))
             let id = nodeIds[i]
             let dup: Bool
             if trees[lastSlot].dense.isEmpty {
@@ -234,6 +310,13 @@ private struct LegacyNodeIndex {
 
     func find(_ tree: Int64, _ node: Int64) -> Int? {
         guard let s = slot[tree] else { return nil }
+        return find(slot: s, node)
+    }
+
+    /// The tree id of slot `s`.
+    func treeId(slot s: Int) -> Int64 { trees[s].id }
+
+    func find(slot s: Int, _ node: Int64) -> Int? {
         let t = trees[s]
         if t.dense.isEmpty { return t.sparse[node].map { Int($0) } }
         guard node >= t.minId, node <= t.maxId else { return nil }
@@ -309,10 +392,10 @@ final class TreeEngine<T: BinaryFloatingPoint & Sendable>: @unchecked Sendable {
     let nTargets: Int
     let nTrees: Int
     let aggregate: TreeAggregate
-    /// Single-target path: the first weight of each leaf (onnxruntime uses only that one).
-    let nodeValue: [T]
+    /// Single-target path: whether a leaf has a weight; the first one (onnxruntime uses
+    /// only that one) is the leaf's `threshold` in `nodes`.
     let nodeHasValue: [UInt8]
-    /// Multi-target path: each leaf's weights.
+    /// Multi-target path: each leaf's weights (empty with one target).
     let nodeWeightStart: [Int32]
     let nodeWeightCount: [Int32]
     let weightTarget: [Int32]
@@ -320,7 +403,7 @@ final class TreeEngine<T: BinaryFloatingPoint & Sendable>: @unchecked Sendable {
 
     static var blockRows: Int { 128 }
 
-    init(_ ir: TreeForestIR, aggregate: TreeAggregate, nodeName: String) throws {
+    init(_ ir: consuming TreeForestIR, aggregate: TreeAggregate, nodeName: String) throws {
         func bad(_ m: String) -> InterpreterError { .invalidInput(node: nodeName, message: m) }
         self.aggregate = aggregate
         nTargets = ir.nTargets
@@ -361,9 +444,10 @@ final class TreeEngine<T: BinaryFloatingPoint & Sendable>: @unchecked Sendable {
             }
         }
 
-        // Per-IR-node scratch, valid for the tree whose index is in `stamp`.
-        var stamp = [Int32](repeating: -1, count: count)
-        var local = [Int32](repeating: 0, count: count)      // layout position within the tree
+        // Per-IR-node scratch. `slot` first holds the last tree that visited the node (a
+        // node shared within a tree is laid out once), then, tree by tree while the nodes
+        // are emitted, the node's position within its tree.
+        var slot = [Int32](repeating: -1, count: count)
         var depthOf = [Int32](repeating: 0, count: count)
         var state = [UInt8](repeating: 0, count: count)       // 1 open, 2 done (depth known)
 
@@ -380,10 +464,9 @@ final class TreeEngine<T: BinaryFloatingPoint & Sendable>: @unchecked Sendable {
             var simple = true
             var leafDepthSum = 0, leafCount = 0
             while let (i, d) = stack.popLast() {
-                if stamp[i] == tag { continue }
-                stamp[i] = tag
+                if slot[i] == tag { continue }
+                slot[i] = tag
                 state[i] = 0
-                local[i] = Int32(order.count)
                 order.append(Int32(i))
                 if !isSimple(i) { simple = false }
                 if ir.mode[i] == .leaf {
@@ -431,38 +514,65 @@ final class TreeEngine<T: BinaryFloatingPoint & Sendable>: @unchecked Sendable {
             guard total < Int(Int32.max) / 2 else { throw bad("too many tree nodes") }
         }
         negated = anyNegated
+        // Only the layout positions are needed from here on.
+        depthOf = []
+        state = []
+
+        // With one target a leaf's value lives in its threshold slot: the weight lists are
+        // folded in here and let go before the layout is allocated.
+        let multiTarget = nTargets > 1
+        var leafHasValue: [UInt8] = []
+        if !multiTarget {
+            leafHasValue = [UInt8](repeating: 0, count: count)
+            for i in 0..<count where ir.mode[i] == .leaf && ir.weightCount[i] > 0 {
+                leafHasValue[i] = 1
+                ir.threshold[i] = ir.weightValue[Int(ir.weightStart[i])]
+            }
+            ir.weightStart = []
+            ir.weightCount = []
+            ir.weightTarget = []
+            ir.weightValue = []
+        }
 
         // Emit the nodes tree by tree.
         var packed: [PackedTreeNode<T>] = []
         packed.reserveCapacity(total)
         var gMode: [UInt8] = [], gMissing: [Bool] = [], gSet: [Int32] = []
         var sets: [[T]] = []
-        var value: [T] = [], hasValue: [UInt8] = []
+        var hasValue: [UInt8] = []
         var wStart: [Int32] = [], wCount: [Int32] = [], wTarget: [Int32] = [], wValue: [T] = []
-        value.reserveCapacity(total); hasValue.reserveCapacity(total)
-        wStart.reserveCapacity(total); wCount.reserveCapacity(total)
+        hasValue.reserveCapacity(total)
+        if multiTarget { wStart.reserveCapacity(total); wCount.reserveCapacity(total) }
         var roots: [Int32] = []
         for (t, order) in orders.enumerated() {
             let base = Int32(packed.count)
-            // Re-stamp this tree's positions (a later tree may have overwritten them).
-            for (k, i) in order.enumerated() { local[Int(i)] = Int32(k); stamp[Int(i)] = Int32(t) }
+            // This tree's positions (a node shared with another tree has one per tree).
+            for (k, i) in order.enumerated() { slot[Int(i)] = Int32(k) }
             roots.append(base)
             for i32 in order {
                 let i = Int(i32)
-                let me = base + local[i]
+                let me = base + slot[i]
                 if ir.mode[i] == .leaf {
-                    let ws = Int(ir.weightStart[i]), wc = Int(ir.weightCount[i])
-                    value.append(wc > 0 ? T(ir.weightValue[ws]) : 0)
-                    hasValue.append(wc > 0 ? 1 : 0)
-                    wStart.append(Int32(wTarget.count))
-                    wCount.append(Int32(wc))
-                    for j in ws..<(ws + wc) { wTarget.append(ir.weightTarget[j]); wValue.append(T(ir.weightValue[j])) }
-                    packed.append(PackedTreeNode(threshold: 0, feature: 0, left: me, right: me))
+                    var first: T = 0
+                    if multiTarget {
+                        let ws = Int(ir.weightStart[i]), wc = Int(ir.weightCount[i])
+                        hasValue.append(wc > 0 ? 1 : 0)
+                        if wc > 0 { first = T(ir.weightValue[ws]) }
+                        wStart.append(Int32(wTarget.count))
+                        wCount.append(Int32(wc))
+                        for j in ws..<(ws + wc) { wTarget.append(ir.weightTarget[j]); wValue.append(T(ir.weightValue[j])) }
+                    } else {
+                        hasValue.append(leafHasValue[i])
+                        first = T(ir.threshold[i])
+                    }
+                    // A leaf's threshold is never compared: it holds the leaf's (first) value.
+                    packed.append(PackedTreeNode(threshold: first, feature: 0, left: me, right: me))
                     if anyGeneral { gMode.append(TreeNodeMode.leaf.rawValue); gMissing.append(false); gSet.append(-1) }
                     continue
                 }
-                value.append(0); hasValue.append(0); wStart.append(0); wCount.append(0)
-                let tc = base + local[Int(ir.trueChild[i])], fc = base + local[Int(ir.falseChild[i])]
+                hasValue.append(0)
+                if multiTarget { wStart.append(0); wCount.append(0) }
+                let tc = base + slot[Int(ir.trueChild[i])], fc = base + slot[Int(ir.falseChild[i])]
                 let f = anyNegated ? 2 * ir.feature[i] : ir.feature[i]
                 if simpleTree[t] {
                     let r = rewrite(i)
@@ -476,8 +586,7 @@ final class TreeEngine<T: BinaryFloatingPoint & Sendable>: @unchecked Sendable {
                     gMissing.append(ir.missingTrue[i])
                     if ir.mode[i] == .member {
                         gSet.append(Int32(sets.count))
-                        let ms = Int(ir.memberStart[i]), mc = Int(ir.memberCount[i])
-                        sets.append(ir.members[ms..<(ms + mc)].filter { !$0.isNaN }.map { T($0) }.sorted())
+                        sets.append(ir.memberSet(i).filter { !$0.isNaN }.map { T($0) }.sorted())
                     } else {
                         gSet.append(-1)
                     }
@@ -492,7 +601,6 @@ final class TreeEngine<T: BinaryFloatingPoint & Sendable>: @unchecked Sendable {
         self.roots = roots
         self.depths = depths
         self.kinds = kinds
-        nodeValue = value
         nodeHasValue = hasValue
         nodeWeightStart = wStart
         nodeWeightCount = wCount
@@ -561,11 +669,11 @@ final class TreeEngine<T: BinaryFloatingPoint & Sendable>: @unchecked Sendable {
 
     @inline(__always)
     private func leaf<A: TreeAccumulator>(_: A.Type, _ n: Int, _ s: UnsafeMutablePointer<T>, _ h: UnsafeMutablePointer<UInt8>,
-                                         _ vals: UnsafePointer<T>, _ hasV: UnsafePointer<UInt8>,
+                                         _ nd: UnsafePointer<PackedTreeNode<T>>, _ hasV: UnsafePointer<UInt8>,
                                          _ ws: UnsafePointer<Int32>, _ wc: UnsafePointer<Int32>,
                                          _ wt: UnsafePointer<Int32>, _ wv: UnsafePointer<T>) {
         if nTargets == 1 {
-            if hasV[n] != 0 { A.add(&s[0], &h[0], vals[n]) }
+            if hasV[n] != 0 { A.add(&s[0], &h[0], nd[n].threshold) }
         } else {
             let start = Int(ws[n])
             for j in start..<(start + Int(wc[n])) {
@@ -579,20 +687,19 @@ final class TreeEngine<T: BinaryFloatingPoint & Sendable>: @unchecked Sendable {
                                               _ s: UnsafeMutablePointer<T>, _ h: UnsafeMutablePointer<UInt8>, _ sink: LeafSink?) {
         let k = nTargets
         nodes.withUnsafeBufferPointer { np in
-        nodeValue.withUnsafeBufferPointer { vp in
         nodeHasValue.withUnsafeBufferPointer { hvp in
         nodeWeightStart.withUnsafeBufferPointer { wsp in
         nodeWeightCount.withUnsafeBufferPointer { wcp in
         weightTarget.withUnsafeBufferPointer { wtp in
         weightValue.withUnsafeBufferPointer { wvp in
             let nd = np.baseAddress!
-            let vals = vp.baseAddress!, hasV = hvp.baseAddress!
-            let ws = wsp.baseAddress!, wc = wcp.baseAddress!
-            // Weight arrays may be empty; give them a valid address.
+            let hasV = hvp.baseAddress!
+            // Weight arrays may be empty (always with one target); give them a valid address.
             var dummyT: Int32 = 0
             var dummyV: T = 0
             withUnsafeMutablePointer(to: &dummyT) { dT in
             withUnsafeMutablePointer(to: &dummyV) { dV in
+                let ws = wsp.baseAddress ?? UnsafePointer(dT), wc = wcp.baseAddress ?? UnsafePointer(dT)
                 let wt = wtp.baseAddress ?? UnsafePointer(dT)
                 let wv = wvp.baseAddress ?? UnsafePointer(dV)
                 @inline(__always) func step(_ n: Int32, _ x: UnsafePointer<T>) -> Int32 {
@@ -620,10 +727,10 @@ final class TreeEngine<T: BinaryFloatingPoint & Sendable>: @unchecked Sendable {
                                     n0 = step(n0, p0); n1 = step(n1, p1); n2 = step(n2, p2); n3 = step(n3, p3)
                                 }
                             }
-                            leaf(A.self, Int(n0), s + r * k, h + r * k, vals, hasV, ws, wc, wt, wv)
-                            leaf(A.self, Int(n1), s + (r + 1) * k, h + (r + 1) * k, vals, hasV, ws, wc, wt, wv)
-                            leaf(A.self, Int(n2), s + (r + 2) * k, h + (r + 2) * k, vals, hasV, ws, wc, wt, wv)
-                            leaf(A.self, Int(n3), s + (r + 3) * k, h + (r + 3) * k, vals, hasV, ws, wc, wt, wv)
+                            leaf(A.self, Int(n0), s + r * k, h + r * k, nd, hasV, ws, wc, wt, wv)
+                            leaf(A.self, Int(n1), s + (r + 1) * k, h + (r + 1) * k, nd, hasV, ws, wc, wt, wv)
+                            leaf(A.self, Int(n2), s + (r + 2) * k, h + (r + 2) * k, nd, hasV, ws, wc, wt, wv)
+                            leaf(A.self, Int(n3), s + (r + 3) * k, h + (r + 3) * k, nd, hasV, ws, wc, wt, wv)
                             if let sink {
                                 sink.record(r, tree, n0); sink.record(r + 1, tree, n1); sink.record(r + 2, tree, n2); sink.record(r + 3, tree, n3)
                             }
@@ -633,7 +740,7 @@ final class TreeEngine<T: BinaryFloatingPoint & Sendable>: @unchecked Sendable {
                             let p = xs + r * stride
                             var n = root
                             for _ in 0..<depth { n = step(n, p) }
-                            leaf(A.self, Int(n), s + r * k, h + r * k, vals, hasV, ws, wc, wt, wv)
+                            leaf(A.self, Int(n), s + r * k, h + r * k, nd, hasV, ws, wc, wt, wv)
                             sink?.record(r, tree, n)
                             r += 1
                         }
@@ -646,20 +753,19 @@ final class TreeEngine<T: BinaryFloatingPoint & Sendable>: @unchecked Sendable {
                                 if next == n { break }
                                 n = next
                             }
-                            leaf(A.self, Int(n), s + r * k, h + r * k, vals, hasV, ws, wc, wt, wv)
+                            leaf(A.self, Int(n), s + r * k, h + r * k, nd, hasV, ws, wc, wt, wv)
                             sink?.record(r, tree, n)
                         }
                     case .general:
                         for r in 0..<count {
                             let n = generalLeaf(root, xs + r * stride, nd)
-                            leaf(A.self, Int(n), s + r * k, h + r * k, vals, hasV, ws, wc, wt, wv)
+                            leaf(A.self, Int(n), s + r * k, h + r * k, nd, hasV, ws, wc, wt, wv)
                             sink?.record(r, tree, n)
                         }
                     }
                 }
             }
             }
-        }
         }
         }
         }
@@ -742,18 +848,29 @@ enum TreeInput {
 
 /// The compiled engines of one tree op: float32 (built when the model is prepared,
 /// unless its thresholds are float64) and float64 (built on first use otherwise).
+///
+/// The IR is not kept for the engine that may never be needed: it is as large as the
+/// engine, and `rebuild` reads it again from the node's attributes (which, decoded with
+/// deferred arrays, are still in the file) if a float64 input ever comes.
 final class TreeEngines: @unchecked Sendable {
     let maxFeature: Int
     let thresholdsDouble: Bool
     let float: MLLazy<TreeEngine<Float>>
     let double: MLLazy<TreeEngine<Double>>
 
-    init(_ ir: TreeForestIR, aggregate: TreeAggregate, thresholdsDouble: Bool, nodeName: String) throws {
+    init(_ ir: consuming TreeForestIR, rebuild: @escaping () throws -> TreeForestIR, aggregate: TreeAggregate, thresholdsDouble: Bool,
+         nodeName: String) throws {
         maxFeature = ir.maxFeature
         self.thresholdsDouble = thresholdsDouble
-        float = MLLazy { try TreeEngine<Float>(ir, aggregate: aggregate, nodeName: nodeName) }
-        double = MLLazy { try TreeEngine<Double>(ir, aggregate: aggregate, nodeName: nodeName) }
-        if thresholdsDouble { _ = try double.get() } else { _ = try float.get() }
+        if thresholdsDouble {
+            let engine = try TreeEngine<Double>(consume ir, aggregate: aggregate, nodeName: nodeName)
+            double = MLLazy { engine }
+            float = MLLazy { try TreeEngine<Float>(try rebuild(), aggregate: aggregate, nodeName: nodeName) }
+        } else {
+            let engine = try TreeEngine<Float>(consume ir, aggregate: aggregate, nodeName: nodeName)
+            float = MLLazy { engine }
+            double = MLLazy { try TreeEngine<Double>(try rebuild(), aggregate: aggregate, nodeName: nodeName) }
+        }
     }
 
     /// Whether an input of this type is evaluated in float64.

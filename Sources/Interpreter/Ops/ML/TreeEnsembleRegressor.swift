@@ -20,24 +20,25 @@ struct TreeEnsembleRegressor: Operator {
     init(_ c: OpContext) throws {
         aggregate = try TreeAggregate.parse(try c.string("aggregate_function", default: "SUM"), c)
         post = try MLPostTransform.parse(try c.string("post_transform", default: "NONE"), c)
-        let values = try c.mlFloatsOrTensor("nodes_values", tensor: "nodes_values_as_tensor")
-        let weights = try c.mlFloatsOrTensor("target_weights", tensor: "target_weights_as_tensor")
         let baseValues = try c.mlFloatsOrTensor("base_values", tensor: "base_values_as_tensor")
-        let targetIds = try c.ints("target_ids", default: [])
-        let n = try c.int("n_targets", default: (targetIds.max() ?? 0) + 1)
+        let maxTarget = try c.ints("target_ids", default: []) { $0 }.max() ?? 0
+        let n = try c.int("n_targets", default: maxTarget + 1)
         guard n >= 1, n < Int64(Int32.max) else { throw InterpreterError.badAttribute(node: c.nodeName, attribute: "n_targets", message: "must be at least 1") }
         nTargets = Int(n)
-        let ir = try TreeForestIR.fromLegacy(
-            c, treeIds: try c.ints("nodes_treeids", default: []), nodeIds: try c.ints("nodes_nodeids", default: []),
-            featureIds: try c.ints("nodes_featureids", default: []), modes: try c.strings("nodes_modes", default: []),
-            values: values.values, trueIds: try c.ints("nodes_truenodeids", default: []),
-            falseIds: try c.ints("nodes_falsenodeids", default: []), missing: try c.ints("nodes_missing_value_tracks_true", default: []),
-            targetTreeIds: try c.ints("target_treeids", default: []), targetNodeIds: try c.ints("target_nodeids", default: []),
-            targetIds: targetIds, targetWeights: weights.values, nTargets: nTargets, weightPrefix: "target")
-        nTrees = ir.roots.count
         base = baseValues.values
-        engines = try TreeEngines(ir, aggregate: aggregate, thresholdsDouble: values.isDouble || weights.isDouble || baseValues.isDouble,
-                                  nodeName: c.nodeName)
+        let (ir, thresholdsDouble) = try Self.forest(c, nTargets: nTargets)
+        nTrees = ir.roots.count
+        let source = c.detached()
+        engines = try TreeEngines(consume ir, rebuild: { [nTargets] in try Self.forest(source, nTargets: nTargets).ir }, aggregate: aggregate,
+                                  thresholdsDouble: thresholdsDouble || baseValues.isDouble, nodeName: c.nodeName)
+    }
+
+    /// The trees, and whether thresholds or weights are float64.
+    static func forest(_ c: OpContext, nTargets: Int) throws -> (ir: TreeForestIR, double: Bool) {
+        let weights = try c.mlFloatsOrTensor("target_weights", tensor: "target_weights_as_tensor")
+        let (values, valuesDouble) = try c.mlFloatsOrTensor("nodes_values", tensor: "nodes_values_as_tensor")
+        let ir = try TreeForestIR.fromLegacy(c, prefix: "target", values: consume values, weights: weights.values, nTargets: nTargets)
+        return (ir, valuesDouble || weights.isDouble)
     }
 
     func run(_ inputs: [Value?], _ context: RunContext) throws -> [Value] {
