@@ -29,6 +29,9 @@ struct LargePayloadStripper {
         var count: Int
     }
 
+    /// The most runs of array fields one message may have for its arrays to be cut.
+    static let maximumRuns = 1024
+
     /// The unknown field that stands for a message's cut arrays: the largest field
     /// number protobuf allows, which no ONNX message declares.
     static let markerField: UInt32 = 0x1FFF_FFFF
@@ -109,36 +112,74 @@ struct LargePayloadStripper {
         return nil
     }
 
-    /// The fields of the message in `start..<end` whose occurrences together reach
-    /// `arrayThreshold` bytes, as a mask of `1 << number`; nil if the message is irregular.
-    private func fieldsToCut(from start: Int, to end: Int, kinds: [StrippedArrays.Kind?]) -> UInt32? {
+    /// One pass over the message in `start..<end`: the fields whose occurrences together
+    /// reach `arrayThreshold` bytes (a mask of `1 << number`), their element counts, and
+    /// the runs of consecutive occurrences, so that neither the rewrite nor the decoder
+    /// walks them element by element again. Every occurrence of a field that may be cut is
+    /// checked against what protobuf-c accepts; nil if one fails or the message is
+    /// irregular (the caller then decodes the plain way, which reports the problem).
+    private func scan(from start: Int, to end: Int, kinds: [StrippedArrays.Kind?]) -> (mask: UInt32, counts: [Int], runs: [StrippedArrays.Run])? {
         var sizes = [Int](repeating: 0, count: 32)
+        var counts = [Int](repeating: 0, count: 32)
+        var runs: [StrippedArrays.Run] = []
         var p = start
         while p < end {
             guard let f = StrippedArrays.field(in: input, at: p, end: end) else { return nil }
-            if f.number < 32, kinds[Int(f.number)] != nil { sizes[Int(f.number)] += f.next - p }
+            if f.number < 32, let kind = kinds[Int(f.number)] {
+                guard var n = elements(f, kind: kind) else { return nil }
+                var next = f.next
+                if kind == .varint && f.wire == 0 && p + 1 == f.valueStart {
+                    // More single varints under the same one-byte tag (how a repeated
+                    // int64 is written): counted without parsing each as a field.
+                    let tagByte = input[p]
+                    while next < end && input[next] == tagByte {
+                        var q = next + 1
+                        let limit = min(end, q + 10)
+                        while q < limit && input[q] & 0x80 != 0 { q += 1 }
+                        guard q < limit else { break }   // truncated or overlong: the general path decides
+                        next = q + 1
+                        n += 1
+                    }
+                }
+                sizes[Int(f.number)] += next - p
+                counts[Int(f.number)] += n
+                if let last = runs.last, last.number == f.number, last.end == p {
+                    runs[runs.count - 1].end = next
+                } else {
+                    // Fields interleaved element by element would make a run each: such
+                    // a message is left whole to protobuf-c rather than described at 24
+                    // bytes per element.
+                    guard runs.count < Self.maximumRuns else { return (0, [], []) }
+                    runs.append(StrippedArrays.Run(number: f.number, start: p, end: next))
+                }
+                p = next
+                continue
+            }
             p = f.next
         }
         var mask: UInt32 = 0
         for (number, size) in sizes.enumerated() where size >= arrayThreshold { mask |= 1 << UInt32(number) }
-        return mask
+        return (mask, counts, runs.filter { mask & (1 << $0.number) != 0 })
     }
 
-    /// Whether protobuf-c accepts this occurrence of a field of the given kind: the wire
-    /// types it reads for a repeated field, and packed contents that divide exactly.
-    private func acceptable(_ f: StrippedArrays.Field, kind: StrippedArrays.Kind) -> Bool {
+    /// How many elements this occurrence of a field of the given kind holds, or nil when
+    /// protobuf-c would not accept it: the wire types it reads for a repeated field, and
+    /// packed contents that divide exactly.
+    private func elements(_ f: StrippedArrays.Field, kind: StrippedArrays.Kind) -> Int? {
         switch (kind, f.wire) {
-        case (.varint, 0), (.fixed32, 5), (.fixed64, 1), (.bytes, 2): return true
-        case (.fixed32, 2): return (f.valueEnd - f.valueStart) % 4 == 0
-        case (.fixed64, 2): return (f.valueEnd - f.valueStart) % 8 == 0
+        case (.varint, 0), (.fixed32, 5), (.fixed64, 1), (.bytes, 2): return 1
+        case (.fixed32, 2): return (f.valueEnd - f.valueStart) % 4 == 0 ? (f.valueEnd - f.valueStart) / 4 : nil
+        case (.fixed64, 2): return (f.valueEnd - f.valueStart) % 8 == 0 ? (f.valueEnd - f.valueStart) / 8 : nil
         case (.varint, 2):
             var q = f.valueStart
+            var n = 0
             while q < f.valueEnd {
-                guard let (_, m) = WireFormat.varint(in: input, at: q, end: f.valueEnd) else { return false }
+                guard let (_, m) = WireFormat.varint(in: input, at: q, end: f.valueEnd) else { return nil }
                 q += m
+                n += 1
             }
-            return true
-        default: return false
+            return n
+        default: return nil
         }
     }
 
@@ -147,22 +188,24 @@ struct LargePayloadStripper {
         let d = raw.assumingMemoryBound(to: ProtobufCMessageDescriptor.self)
         let isTensor = raw == tensorDescriptor
         var cut: UInt32 = 0
-        let kinds = arrayFields(of: raw)
-        if let kinds {
-            guard let mask = fieldsToCut(from: start, to: end, kinds: kinds) else { return false }
-            cut = mask
+        var counts: [Int] = []
+        var runs: [StrippedArrays.Run] = []
+        if let kinds = arrayFields(of: raw) {
+            guard let found = scan(from: start, to: end, kinds: kinds) else { return false }
+            (cut, counts, runs) = found
         }
+        var nextRun = 0
         var p = start
         while p < end {
             let fieldStart = p
-            guard let (tag, n) = WireFormat.varint(in: input, at: p, end: end) else { return false }
-            let wire = tag & 7
-            if cut != 0, tag >> 3 < 32, cut & (1 << UInt32(tag >> 3)) != 0, let kinds {
-                // A cut array element: checked, then left out (fieldsToCut walked it).
-                guard let f = StrippedArrays.field(in: input, at: p, end: end), let kind = kinds[Int(f.number)], acceptable(f, kind: kind) else { return false }
-                p = f.next
+            if nextRun < runs.count && runs[nextRun].start == p {
+                // A run of cut array elements, checked by scan(): left out.
+                p = runs[nextRun].end
+                nextRun += 1
                 continue
             }
+            guard let (tag, n) = WireFormat.varint(in: input, at: p, end: end) else { return false }
+            let wire = tag & 7
             p += n
             switch wire {
             case 0:
@@ -201,12 +244,12 @@ struct LargePayloadStripper {
             guard p <= end else { return false }
             out.append(contentsOf: UnsafeRawBufferPointer(rebasing: input[fieldStart..<p]))
         }
-        guard p == end else { return false }
+        guard p == end, nextRun == runs.count else { return false }
         if cut != 0 {
             appendVarint(UInt64(Self.markerField) << 3 | 2, &out)
             appendVarint(16, &out)
             out.append(contentsOf: marker(arrays.count))
-            arrays.append(StrippedArrays.Cut(start: start, end: end, fields: cut))
+            arrays.append(StrippedArrays.Cut(start: start, end: end, fields: cut, counts: counts, runs: runs))
         }
         return true
     }

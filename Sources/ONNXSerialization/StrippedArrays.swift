@@ -17,12 +17,22 @@ final class StrippedArrays {
     /// How a field's elements are encoded.
     enum Kind { case varint, fixed32, fixed64, bytes }
 
-    /// One message whose arrays were cut: its body in the input and a mask of the cut
-    /// field numbers (`1 << number`).
+    /// One message whose arrays were cut: its body in the input, a mask of the cut field
+    /// numbers (`1 << number`), each cut field's element count (by number), and where
+    /// its occurrences lie.
     struct Cut {
         var start: Int
         var end: Int
         var fields: UInt32
+        var counts: [Int]
+        var runs: [Run]
+    }
+
+    /// Consecutive occurrences of one field, `start..<end` in the input.
+    struct Run {
+        var number: UInt32
+        var start: Int
+        var end: Int
     }
 
     /// One field occurrence: its number and wire type, where its value lies (for wire
@@ -114,40 +124,45 @@ final class StrippedArrays {
 
     /// Calls `body` with every occurrence of field `number` in the cut message, in order.
     private func forEach(_ cut: Cut, _ number: UInt32, _ body: (Field) -> Void) {
-        var p = cut.start
-        while p < cut.end, let f = Self.field(in: input, at: p, end: cut.end) {
-            if f.number == number { body(f) }
-            p = f.next
-        }
-    }
-
-    /// The number of varint elements of field `number`.
-    func varintCount(_ cut: Cut, _ number: UInt32) -> Int {
-        var n = 0
-        forEach(cut, number) { f in
-            if f.wire == 0 { n += 1; return }
-            for q in f.valueStart..<f.valueEnd where input[q] & 0x80 == 0 { n += 1 }
-        }
-        return n
-    }
-
-    /// Calls `body` with each varint element of field `number`, in order.
-    func visitVarints(_ cut: Cut, _ number: UInt32, _ body: (UInt64) -> Void) {
-        forEach(cut, number) { f in
-            var q = f.valueStart
-            while q < f.valueEnd, let (v, m) = WireFormat.varint(in: input, at: q, end: f.valueEnd) {
-                body(v)
-                q += m
+        for run in cut.runs where run.number == number {
+            var p = run.start
+            while p < run.end, let f = Self.field(in: input, at: p, end: run.end) {
+                body(f)
+                p = f.next
             }
         }
     }
 
-    /// The number of fixed-size (`size` 4 or 8 bytes) elements of field `number`.
-    func fixedCount(_ cut: Cut, _ number: UInt32, size: Int) -> Int {
-        var n = 0
-        forEach(cut, number) { n += ($0.valueEnd - $0.valueStart) / size }
-        return n
+    /// The number of elements of cut field `number` (the stripper counted them).
+    func count(_ cut: Cut, _ number: UInt32) -> Int { Int(number) < cut.counts.count ? cut.counts[Int(number)] : 0 }
+
+
+    /// Calls `body` with each varint element of field `number`, in order.
+    func visitVarints(_ cut: Cut, _ number: UInt32, _ body: (UInt64) -> Void) {
+        // Straight over the runs (the stripper checked every occurrence): a tag, then one
+        // varint (wire type 0) or a length and packed varints (2).
+        for run in cut.runs where run.number == number {
+            var p = run.start
+            while p < run.end, let (tag, n) = WireFormat.varint(in: input, at: p, end: run.end) {
+                p += n
+                if tag & 7 == 0 {
+                    guard let (v, m) = WireFormat.varint(in: input, at: p, end: run.end) else { return }
+                    body(v)
+                    p += m
+                } else {
+                    guard let (len, m) = WireFormat.varint(in: input, at: p, end: run.end) else { return }
+                    var q = p + m
+                    let end = q + Int(len)
+                    while q < end, let (v, k) = WireFormat.varint(in: input, at: q, end: end) {
+                        body(v)
+                        q += k
+                    }
+                    p = end
+                }
+            }
+        }
     }
+
 
     /// Calls `body` with the little-endian bit pattern of each fixed-size element of
     /// field `number`, in order.
@@ -163,12 +178,6 @@ final class StrippedArrays {
         }
     }
 
-    /// The number of elements of a repeated bytes field.
-    func bytesCount(_ cut: Cut, _ number: UInt32) -> Int {
-        var n = 0
-        forEach(cut, number) { _ in n += 1 }
-        return n
-    }
 
     /// Calls `body` with each element of a repeated bytes field, in the input.
     func visitBytes(_ cut: Cut, _ number: UInt32, _ body: (UnsafeRawBufferPointer) -> Void) {
@@ -179,7 +188,7 @@ final class StrippedArrays {
     func varints<T>(_ cut: Cut, _ number: UInt32, _ convert: (UInt64) -> T) -> [T]? {
         guard cut.fields & (1 << number) != 0 else { return nil }
         var out: [T] = []
-        out.reserveCapacity(varintCount(cut, number))
+        out.reserveCapacity(count(cut, number))
         visitVarints(cut, number) { out.append(convert($0)) }
         return out
     }
@@ -189,7 +198,7 @@ final class StrippedArrays {
     func fixed<T>(_ cut: Cut, _ number: UInt32, size: Int, _ convert: (UInt64) -> T) -> [T]? {
         guard cut.fields & (1 << number) != 0 else { return nil }
         var out: [T] = []
-        out.reserveCapacity(fixedCount(cut, number, size: size))
+        out.reserveCapacity(count(cut, number))
         visitFixed(cut, number, size: size) { out.append(convert($0)) }
         return out
     }
@@ -206,9 +215,9 @@ final class StrippedArrays {
             fields: fields,
             count: { field in
                 switch field {
-                case .floats: return reader.arrays.fixedCount(cut, 7, size: 4)
-                case .ints: return reader.arrays.varintCount(cut, 8)
-                case .strings: return reader.arrays.bytesCount(cut, 9)
+                case .floats: return reader.arrays.count(cut, 7)
+                case .ints: return reader.arrays.count(cut, 8)
+                case .strings: return reader.arrays.count(cut, 9)
                 }
             },
             visitFloats: { body in reader.arrays.visitFixed(cut, 7, size: 4) { body(Float(bitPattern: UInt32(truncatingIfNeeded: $0))) } },
@@ -230,7 +239,7 @@ final class StrippedArrays {
     func byteStrings(_ cut: Cut, _ number: UInt32) -> [ByteBuffer]? {
         guard cut.fields & (1 << number) != 0 else { return nil }
         var out: [ByteBuffer] = []
-        out.reserveCapacity(bytesCount(cut, number))
+        out.reserveCapacity(count(cut, number))
         var distinct: [ByteBuffer] = []
         forEach(cut, number) { f in
             let len = f.valueEnd - f.valueStart

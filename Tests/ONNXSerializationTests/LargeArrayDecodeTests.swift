@@ -293,6 +293,24 @@ final class LargeArrayDecodeTests: XCTestCase {
         XCTAssertEqual(tensor.uint64Data, (0..<20_000).map { UInt64.max - UInt64($0) })
     }
 
+    func testFieldsInterleavedElementByElementAreLeftToProtobufC() throws {
+        // ints and floats alternating one element at a time would make a run per element:
+        // the attribute is not cut (the other one is), and both decode as protobuf-c does.
+        var interleaved = delimited(1, Array("interleaved".utf8))
+        for i in 0..<(LargePayloadStripper.maximumRuns + 10) {
+            interleaved += tag(8, 0) + varint(UInt64(i)) + tag(7, 5) + fixed32(Float(i))
+        }
+        var plainRun = delimited(1, Array("run".utf8))
+        for i in 0..<300_000 { plainRun += tag(8, 0) + varint(UInt64(i * 7)) }
+        let bytes = model(attributes: [interleaved, plainRun])
+        XCTAssertEqual(cutCount(bytes), 1)
+        let (mapped, plain) = try decodeBothWays(bytes, "interleaved")
+        XCTAssertEqual(mapped, plain)
+        let attr = try XCTUnwrap(mapped.graph?.node.first?.attribute.first)
+        XCTAssertEqual(attr.ints, (0..<Int64(LargePayloadStripper.maximumRuns + 10)).map { $0 })
+        XCTAssertEqual(mapped.graph?.node.first?.attribute.last?.ints.count, 300_000)
+    }
+
     func testASingularTensorGivenTwiceIsMergedAsByProtobufC() throws {
         // AttributeProto.t twice: protobuf-c merges the two tensors (int64_data of both,
         // in order). The cut bookkeeping cannot follow a merge, so the decode falls back
