@@ -47,7 +47,14 @@ struct TreeEnsemble: Operator {
     static func forest(_ c: OpContext, nTargets n: Int64) throws -> (ir: TreeForestIR, double: Bool) {
         func bad(_ a: String, _ m: String) -> InterpreterError { .badAttribute(node: c.nodeName, attribute: a, message: m) }
         let roots = try c.ints("tree_roots")
-        let features = try c.ints("nodes_featureids")
+        // Features straight into Int32 (an out-of-range one kept for the message).
+        guard c.has("nodes_featureids") else { throw bad("nodes_featureids", "is required") }
+        var badFeature: Int64?
+        var features = try c.ints("nodes_featureids", default: [Int32]()) { v -> Int32 in
+            if v >= 0 && v < Int64(Int32.max) / 2 { return Int32(v) }
+            if badFeature == nil { badFeature = v }
+            return 0
+        }
         guard let splits = try c.mlTensorDoubles("nodes_splits") else { throw bad("nodes_splits", "is required") }
         guard let modesT = try c.tensorIfPresent("nodes_modes") else { throw bad("nodes_modes", "is required") }
         let modes = try modesT.int64s()
@@ -66,39 +73,61 @@ struct TreeEnsemble: Operator {
         if !missing.isEmpty && missing.count != count { throw bad("nodes_missing_value_tracks_true", "has \(missing.count) entries; nodes_featureids has \(count)") }
         guard leafWeights.values.count == leafTargets.count else { throw bad("leaf_weights", "has \(leafWeights.values.count) entries; leaf_targetids has \(leafTargets.count)") }
 
+        // Built column by column: the interior nodes, then one IR leaf per leaf weight.
+        let leafCount = leafTargets.count, total = count + leafCount
         var ir = TreeForestIR()
         ir.nTargets = Int(n)
-        ir.reserve(count + leafTargets.count)
-        let leafBase = count
-        var nextMember = 0
-        for i in 0..<count {
-            guard modes[i] >= 0, modes[i] <= 6, let mode = TreeNodeMode(rawValue: UInt8(modes[i])) else { throw bad("nodes_modes", "\(modes[i]) is not in 0...6") }
-            guard features[i] >= 0, features[i] < Int64(Int32.max) / 2 else { throw bad("nodes_featureids", "feature \(features[i]) is out of range") }
-            func child(_ id: Int64, _ isLeaf: Int64, _ attr: String) throws -> Int {
-                if isLeaf != 0 {
-                    guard id >= 0, id < Int64(leafTargets.count) else { throw bad(attr, "leaf \(id) is out of range") }
-                    return leafBase + Int(id)
+        ir.mode.reserveCapacity(total)
+        for m in modes {
+            guard m >= 0, m <= 6, let mode = TreeNodeMode(rawValue: UInt8(m)) else { throw bad("nodes_modes", "\(m) is not in 0...6") }
+            ir.mode.append(mode)
+        }
+        ir.mode.append(contentsOf: repeatElement(.leaf, count: leafCount))
+        if let badFeature { throw bad("nodes_featureids", "feature \(badFeature) is out of range") }
+        features.append(contentsOf: repeatElement(0, count: leafCount))
+        ir.feature = features
+        ir.threshold = splits.values
+        ir.threshold.append(contentsOf: repeatElement(0, count: leafCount))
+        func children(_ ids: [Int64], _ leafs: [Int64], _ attr: String) throws -> [Int32] {
+            var out = [Int32]()
+            out.reserveCapacity(total)
+            for i in 0..<count {
+                let id = ids[i]
+                if leafs[i] != 0 {
+                    guard id >= 0, id < Int64(leafCount) else { throw bad(attr, "leaf \(id) is out of range") }
+                    out.append(Int32(count + Int(id)))
+                } else {
+                    guard id >= 0, id < Int64(count) else { throw bad(attr, "node \(id) is out of range") }
+                    out.append(Int32(id))
                 }
-                guard id >= 0, id < Int64(count) else { throw bad(attr, "node \(id) is out of range") }
-                return Int(id)
             }
-            var set: ArraySlice<Double> = []
-            if mode == .member {
-                let first = nextMember
-                while nextMember < members.count && !members[nextMember].isNaN { nextMember += 1 }
-                set = members[first..<nextMember]
-                nextMember += 1
-            }
-            ir.appendNode(mode, feature: Int(features[i]), threshold: splits.values[i],
-                          trueChild: try child(trueIds[i], trueLeafs[i], "nodes_truenodeids"),
-                          falseChild: try child(falseIds[i], falseLeafs[i], "nodes_falsenodeids"),
-                          missingTrue: !missing.isEmpty && missing[i] == 1, members: set)
+            out.append(contentsOf: repeatElement(0, count: leafCount))
+            return out
         }
-        for (k, t) in leafTargets.enumerated() {
+        ir.trueChild = try children(trueIds, trueLeafs, "nodes_truenodeids")
+        ir.falseChild = try children(falseIds, falseLeafs, "nodes_falsenodeids")
+        ir.missingTrue = missing.isEmpty ? [Bool](repeating: false, count: count) : missing.map { $0 == 1 }
+        ir.missingTrue.append(contentsOf: repeatElement(false, count: leafCount))
+        // Member sets, separated by NaN, in the order of the BRANCH_MEMBER nodes.
+        var nextMember = 0
+        for i in 0..<count where ir.mode[i] == .member {
+            let first = nextMember
+            while nextMember < members.count && !members[nextMember].isNaN { nextMember += 1 }
+            ir.memberRange[Int32(i)] = first..<nextMember
+            nextMember += 1
+        }
+        ir.members = members
+        // Leaf k holds weight k.
+        ir.weightStart = [Int32](repeating: 0, count: count)
+        ir.weightStart.append(contentsOf: (0..<Int32(leafCount)))
+        ir.weightCount = [Int32](repeating: 0, count: count)
+        ir.weightCount.append(contentsOf: repeatElement(1, count: leafCount))
+        ir.weightTarget.reserveCapacity(leafCount)
+        for t in leafTargets {
             guard t >= 0, t < n else { throw bad("leaf_targetids", "\(t) is out of range for \(n) targets") }
-            let leaf = ir.appendLeaf()
-            ir.appendWeight(leaf, target: Int(t), value: leafWeights.values[k])
+            ir.weightTarget.append(Int32(t))
         }
+        ir.weightValue = leafWeights.values
         for r in roots {
             guard r >= 0, r < Int64(count) else { throw bad("tree_roots", "root \(r) is out of range") }
             ir.roots.append(Int(r))
