@@ -60,13 +60,18 @@ public enum FormatSniffer {
     }
 
     /// The format of content starting with `prefix`; `fileName` breaks ties.
+    ///
+    /// The tests look at bytes (every needle is ASCII), not at a decoded String: Foundation's
+    /// `contains` on a String goes through UTF-16 and made `list-models` spend most of its
+    /// time here.
     public static func sniff(prefix b: [UInt8], fileName: String) -> SourceFormat? {
         let name = fileName.lowercased()
-        func starts(_ s: [UInt8]) -> Bool { b.count >= s.count && Array(b.prefix(s.count)) == s }
-        let text = String(decoding: b.prefix(2048), as: UTF8.self)
+        let head = b.prefix(2048)
+        func starts(_ s: [UInt8]) -> Bool { b.count >= s.count && b.prefix(s.count).elementsEqual(s) }
+        func has(_ needle: String) -> Bool { Self.contains(head, Array(needle.utf8)) }
         if starts([0x93] + Array("NUMPY".utf8)) { return .npy }
         if starts([0x50, 0x4B, 0x03, 0x04]) {
-            if text.contains("schema.json") || name.hasSuffix(".skops") { return .skops }
+            if has("schema.json") || name.hasSuffix(".skops") { return .skops }
             return .torchCheckpoint
         }
         // Before pickles: a safetensors header length can begin with 0x80.
@@ -76,31 +81,73 @@ public enum FormatSniffer {
         }
         if starts([0x78]) || starts([0x1F, 0x8B]) { if name.hasSuffix(".joblib") || name.hasSuffix(".z") || name.hasSuffix(".gz") { return .joblib } }
         if starts(Array("{L".utf8)) || starts(Array("{U".utf8)) || starts(Array("{i".utf8)) || starts(Array("{$".utf8)) || starts(Array("{#".utf8)) {
-            if text.contains("learner") { return .xgboostUBJSON }
+            if has("learner") { return .xgboostUBJSON }
         }
-        let trimmed = text.drop { $0 == " " || $0 == "\n" || $0 == "\r" || $0 == "\t" }
-        if trimmed.hasPrefix("{") || trimmed.hasPrefix("[") {
-            if text.contains("\"layerspec/") { return .layerSpec }
-            if text.contains("\"learner\"") {
+        let trimmed = head.drop { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
+        func trimmedStarts(_ s: String) -> Bool { trimmed.starts(with: s.utf8) }
+        if trimmedStarts("{") || trimmedStarts("[") {
+            if has("\"layerspec/") { return .layerSpec }
+            if has("\"learner\"") {
                 // save_config() output names its parameter groups and has no trees.
-                if text.contains("\"generic_param\"") && !text.contains("\"trees\"") { return .xgboostConfig }
+                if has("\"generic_param\"") && !has("\"trees\"") { return .xgboostConfig }
                 return .xgboostJSON
             }
             // dump_model() opens with "name": "tree"; tree_info may start past the prefix
             // when feature_infos is long.
-            if text.contains("\"tree_info\"") || text.contains("\"tree_structure\"")
-                || text.range(of: #"^\{\s*"name"\s*:\s*"tree""#, options: .regularExpression) != nil { return .lightgbmJSON }
-            if text.contains("\"py/object\"") || text.contains("\"py/reduce\"") || text.contains("\"py/state\"") { return .jsonpickle }
-            if text.contains("\"nodeid\"") && text.contains("\"split\"") { return .xgboostJSONDump }
+            if has("\"tree_info\"") || has("\"tree_structure\"") || opensWithNameTree(head) { return .lightgbmJSON }
+            if has("\"py/object\"") || has("\"py/reduce\"") || has("\"py/state\"") { return .jsonpickle }
+            if has("\"nodeid\"") && has("\"split\"") { return .xgboostJSONDump }
             return nil
         }
         if name.hasSuffix(".layers.yaml") || name.hasSuffix(".layers.yml") { return .layerSpec }
-        if trimmed.hasPrefix("tree\n") || text.contains("\nversion=v") && text.contains("num_class=") { return .lightgbmText }
-        if trimmed.hasPrefix("booster[") || trimmed.range(of: #"^0:\[[^\]]+\] yes="#, options: .regularExpression) != nil || trimmed.hasPrefix("0:leaf=") {
+        if trimmedStarts("tree\n") || has("\nversion=v") && has("num_class=") { return .lightgbmText }
+        if trimmedStarts("booster[") || opensWithTextDumpRoot(trimmed) || trimmedStarts("0:leaf=") {
             return .xgboostTextDump
         }
         if name.hasSuffix(".onnx") || looksLikeONNX(b) { return .onnx }
         return nil
+    }
+
+    /// Whether `needle` occurs in `haystack`.
+    static func contains(_ haystack: ArraySlice<UInt8>, _ needle: [UInt8]) -> Bool {
+        guard let first = needle.first, haystack.count >= needle.count else { return needle.isEmpty }
+        var i = haystack.startIndex
+        let last = haystack.endIndex - needle.count
+        while i <= last {
+            if haystack[i] == first && haystack[i..<(i + needle.count)].elementsEqual(needle) { return true }
+            i += 1
+        }
+        return false
+    }
+
+    /// `{`, then `"name"`, `:` and `"tree"` with any whitespace between: how LightGBM's
+    /// dump_model() JSON begins.
+    static func opensWithNameTree(_ b: ArraySlice<UInt8>) -> Bool {
+        var i = b.startIndex
+        func space(_ c: UInt8) -> Bool { c == 0x20 || (0x09...0x0D).contains(c) }
+        func skipSpace() { while i < b.endIndex && space(b[i]) { i += 1 } }
+        func take(_ s: String) -> Bool {
+            guard b[i...].starts(with: s.utf8) else { return false }
+            i += s.utf8.count
+            return true
+        }
+        guard take("{") else { return false }
+        skipSpace()
+        guard take("\"name\"") else { return false }
+        skipSpace()
+        guard take(":") else { return false }
+        skipSpace()
+        return take("\"tree\"")
+    }
+
+    /// `0:[`, one or more characters other than `]`, then `] yes=`: the root line of an
+    /// XGBoost text dump.
+    static func opensWithTextDumpRoot(_ b: ArraySlice<UInt8>) -> Bool {
+        guard b.starts(with: "0:[".utf8) else { return false }
+        var i = b.startIndex + 3
+        let condition = i
+        while i < b.endIndex && b[i] != UInt8(ascii: "]") { i += 1 }
+        return i > condition && b[i...].starts(with: "] yes=".utf8)
     }
 
     /// ModelProto almost always opens with ir_version (field 1, varint: byte 0x08).
