@@ -135,7 +135,7 @@ struct Convert: ParsableCommand {
     func run() throws {
         var command = self
         do { try command.applyOptionsFile() } catch let f as CLIFailure {
-            emit(["input": input, "output": output ?? "", "status": "error", "error": f.message])
+            emit(["input": .string(input), "output": .string(output ?? ""), "status": "error", "error": .string(f.message)])
             throw f
         }
         try command.convert()
@@ -221,10 +221,11 @@ struct Convert: ParsableCommand {
     }
 
     /// The JSON result: printed with --json, written to --result-file when given.
-    func emit(_ object: [String: Any]) {
-        guard json || resultFile != nil, let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else { return }
-        if json { print(String(decoding: data, as: UTF8.self)) }
-        if let resultFile { try? (data + Data("\n".utf8)).write(to: URL(fileURLWithPath: resultFile), options: .atomic) }
+    func emit(_ object: ResultJSON) {
+        guard json || resultFile != nil else { return }
+        let text = object.text
+        if json { print(text) }
+        if let resultFile { try? Data((text + "\n").utf8).write(to: URL(fileURLWithPath: resultFile), options: .atomic) }
     }
 
     func convert() throws {
@@ -308,28 +309,30 @@ struct Convert: ParsableCommand {
             if showProgress { FileHandle.standardError.write(Data(clear.utf8)) }
         } catch let e as ConversionError {
             if showProgress { FileHandle.standardError.write(Data(clear.utf8)) }
-            emit(["input": input, "output": output, "status": "error", "error": "error: \(e)", "warnings": warnings,
-                  "seconds": Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9])
+            emit(["input": .string(input), "output": .string(output), "status": "error", "error": .string("error: \(e)"),
+                  "warnings": .strings(warnings), "seconds": .double(Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)])
             throw CLIFailure(message: "error: \(e)")
         }
         if json || resultFile != nil {
-            var object: [String: Any] = [
-                "input": input, "output": output, "status": "ok", "format": outcome.format.rawValue, "summary": outcome.summary,
-                "bytes": outcome.bytesWritten, "warnings": warnings, "seconds": Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9,
-                "ops": outcome.ops, "opsets": outcome.opsets,
-                "timings": Dictionary(outcome.timings.map { ($0.step, $0.seconds) }, uniquingKeysWith: { a, _ in a }),
+            var object: [String: ResultJSON] = [
+                "input": .string(input), "output": .string(output), "status": "ok", "format": .string(outcome.format.rawValue),
+                "summary": .string(outcome.summary), "bytes": .int(outcome.bytesWritten), "warnings": .strings(warnings),
+                "seconds": .double(Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9),
+                "ops": .strings(outcome.ops), "opsets": .strings(outcome.opsets),
+                "timings": .object(Dictionary(outcome.timings.map { ($0.step, ResultJSON.double($0.seconds)) }, uniquingKeysWith: { a, _ in a })),
             ]
             if let r = outcome.report {
                 object["verification"] = [
-                    "passed": r.passed, "rows": r.rowsChecked, "values": r.valuesCompared, "max_abs_error": r.maxAbsError,
-                    "values_outside_tolerance": r.valuesOutsideTolerance, "labels": r.labelsCompared, "labels_differing": r.labelsDiffering,
-                    "leaf_choices": r.leafChoicesChecked, "leaf_choices_differing": r.leafChoicesDiffering, "summary": r.summary,
-                ] as [String: Any]
+                    "passed": .bool(r.passed), "rows": .int(r.rowsChecked), "values": .int(r.valuesCompared), "max_abs_error": .double(r.maxAbsError),
+                    "values_outside_tolerance": .int(r.valuesOutsideTolerance), "labels": .int(r.labelsCompared),
+                    "labels_differing": .int(r.labelsDiffering), "leaf_choices": .int(r.leafChoicesChecked),
+                    "leaf_choices_differing": .int(r.leafChoicesDiffering), "summary": .string(r.summary),
+                ]
             } else {
-                object["verification"] = NSNull()
-                object["not_verified"] = noVerify ? "--no-verify" : "no native evaluator for this kind of model"
+                object["verification"] = .null
+                object["not_verified"] = .string(noVerify ? "--no-verify" : "no native evaluator for this kind of model")
             }
-            emit(object)
+            emit(.object(object))
             if json { return }
         }
         if !quiet {
