@@ -36,7 +36,7 @@ LGB_VENV := $(BUILD_DATA)/venv-lgb
 LGB_PIP_PACKAGES := lightgbm==4.7.0 numpy==2.4.6 onnx==1.23.2 onnxmltools==1.16.0 packaging==26.4 onnxruntime==1.32.0
 
 .PHONY: all deps venv build release test roundtrip checker-agreement interop interop-check backend-tests demo \
-        proto proto-check schemas backend-data bench-io bench-interpreter bench-xgboost fixtures-xgboost bench-lightgbm fixtures-lightgbm fixtures-python bench-pickle bench-sklearn bench-layerspec fixtures-layerspec convert api-dump bench-batch test-tsan test-asan fuzz-build fuzz clean
+        proto proto-check schemas backend-data backend-tests-release bench-io bench-interpreter bench-xgboost fixtures-xgboost bench-lightgbm fixtures-lightgbm fixtures-python bench-pickle bench-sklearn bench-layerspec fixtures-layerspec convert api-dump bench-batch test-tsan test-asan fuzz-build fuzz clean
 
 all: build
 
@@ -68,9 +68,13 @@ venv: $(VENV)/.stamp
 build: deps
 	$(SWIFT) build
 
-## AVX2=1 builds the float kernels for AVX2+FMA CPUs (Haswell and later): about 2x on
-## GEMM and convolution, but the binary then needs such a CPU.
-AVX2_FLAGS := $(if $(AVX2),-Xswiftc -target-cpu -Xswiftc haswell -Xswiftc -DNN_AVX2,)
+## The release build is tuned for the machine that builds it: where the CPU has AVX2 and
+## FMA (x86-64 since Haswell, 2013, and Zen), the float kernels use them, about 2x on GEMM
+## and convolution, and the binary then needs such a CPU. AVX2=0 builds the portable
+## baseline (SSE2) kernels; AVX2=1 forces the AVX2 ones. `swift build` alone, and a
+## package that depends on this one, get the portable kernels.
+AVX2 ?= $(shell grep -qw avx2 /proc/cpuinfo 2>/dev/null && grep -qw fma /proc/cpuinfo 2>/dev/null && echo 1 || echo 0)
+AVX2_FLAGS := $(if $(filter 1,$(AVX2)),-Xswiftc -target-cpu -Xswiftc haswell -Xswiftc -DNN_AVX2,)
 
 release: deps
 	$(SWIFT) build -c release $(AVX2_FLAGS)
@@ -87,7 +91,7 @@ test: deps $(VENV)/.stamp
 	$(MAKE) proto-check
 	rm -rf $(WRITTEN) && mkdir -p $(WRITTEN)
 	ONNX_WRITTEN_DIR=$(CURDIR)/$(WRITTEN) $(SWIFT) test --disable-swift-testing
-	$(MAKE) roundtrip checker-agreement interop-check backend-tests
+	$(MAKE) roundtrip checker-agreement interop-check backend-tests backend-tests-release
 
 roundtrip: backend-data build
 	$(VPY) scripts/roundtrip.py --cli $(CLI_DEBUG) --models $(BACKEND) --jobs $(JOBS)
@@ -101,6 +105,13 @@ backend-tests: backend-data build
 	$(VPY) scripts/backend_tests.py --cli $(CLI_DEBUG) --jobs $(JOBS) \
 	  $(foreach d,node simple pytorch-converted pytorch-operator,--cases $(BACKEND)/$(d)) \
 	  --report-dir $(BUILD_DATA) $(if $(UPDATE),--update,)
+
+## The same ratchet through the release binary, whose kernels differ from the debug
+## build's where the machine has AVX2 (see AVX2 above): every listed case must pass there too.
+backend-tests-release: backend-data release
+	$(VPY) scripts/backend_tests.py --cli $(CLI_RELEASE) --jobs $(JOBS) \
+	  $(foreach d,node simple pytorch-converted pytorch-operator,--cases $(BACKEND)/$(d)) \
+	  --report-dir $(BUILD_DATA)/release
 
 ## onnx.checker (full_check) and onnxruntime on every .onnx the project ships and every
 ## model the Swift tests write (they copy them into build-data/written).

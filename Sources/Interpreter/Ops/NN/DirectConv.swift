@@ -157,8 +157,10 @@ enum DirectConv {
     }
 
 #if NN_AVX2
-    /// FloatGemm's 6x16 kernel with B row p read at b + offsets[p].
-    @inline(__always)
+    /// FloatGemm's 6x16 kernel with B row p read at b + offsets[p]. Not inlined: inlined
+    /// into the single-thread caller, its twelve accumulators were spilled to the stack
+    /// (CNN convolutions ran four times slower on one thread than on two).
+    @inline(never)
     static func kernel(
         kl: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, offsets: UnsafePointer<Int>,
         c: UnsafeMutablePointer<Float>, ldc: Int, rows: Int, cols: Int, accumulate: Bool, epilogue: FloatGemm.Epilogue
