@@ -255,8 +255,8 @@ struct CDecoder {
         if let arrays, let cut = arrays.take(from: &r.unknownFields) {
             // Every occurrence of a cut field was cut, so its C array is empty.
             if let owner = deferredArraysOwner {
+                // Nothing read: the stripper has already handed the pages back.
                 r.deferredArrays = arrays.deferredAttributeArrays(cut, owner: owner)
-                arrays.release(cut)
                 return r
             }
             if let v = arrays.fixed(cut, 7, size: 4, { Float(bitPattern: UInt32(truncatingIfNeeded: $0)) }) { r.floats = v }

@@ -136,7 +136,6 @@ final class StrippedArrays {
     /// The number of elements of cut field `number` (the stripper counted them).
     func count(_ cut: Cut, _ number: UInt32) -> Int { Int(number) < cut.counts.count ? cut.counts[Int(number)] : 0 }
 
-
     /// Calls `body` with each varint element of field `number`, in order.
     func visitVarints(_ cut: Cut, _ number: UInt32, _ body: (UInt64) -> Void) {
         // Straight over the runs (the stripper checked every occurrence): a tag, then one
@@ -163,7 +162,6 @@ final class StrippedArrays {
         }
     }
 
-
     /// Calls `body` with the little-endian bit pattern of each fixed-size element of
     /// field `number`, in order.
     func visitFixed(_ cut: Cut, _ number: UInt32, size: Int, _ body: (UInt64) -> Void) {
@@ -177,7 +175,6 @@ final class StrippedArrays {
             }
         }
     }
-
 
     /// Calls `body` with each element of a repeated bytes field, in the input.
     func visitBytes(_ cut: Cut, _ number: UInt32, _ body: (UnsafeRawBufferPointer) -> Void) {

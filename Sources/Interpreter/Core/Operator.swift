@@ -92,30 +92,31 @@ public struct OpContext {
     /// the decoder left the elements in the file (`DeferredAttributeArrays`) they are read
     /// from there, without an `[Int64]` in between: a large tree ensemble's node ids.
     func ints<T>(_ name: String, default d: [T], _ transform: (Int64) -> T) throws -> [T] {
-        if let a = attribute(name), a.type == .ints, let deferred = a.deferredArrays, deferred.contains(.ints) {
-            return deferred.ints(transform)
-        }
+        if let deferred = deferred(name, .ints, .ints) { return deferred.ints(transform) }
         return !present(name) ? d : try ints(name).map(transform)
     }
 
     /// A FLOATS attribute's elements passed through `transform`, or `d` when absent; read
     /// from the file when deferred (see `ints(_:default:_:)`).
     func floats<T>(_ name: String, default d: [T], _ transform: (Float) -> T) throws -> [T] {
-        if let a = attribute(name), a.type == .floats, let deferred = a.deferredArrays, deferred.contains(.floats) {
-            return deferred.floats(transform)
-        }
+        if let deferred = deferred(name, .floats, .floats) { return deferred.floats(transform) }
         return !present(name) ? d : try floats(name).map(transform)
     }
 
     /// A STRINGS attribute's elements, as their bytes, passed through `transform`, or `d`
     /// when absent; read from the file when deferred (see `ints(_:default:_:)`).
     func strings<T>(_ name: String, default d: [T], _ transform: (UnsafeRawBufferPointer) -> T) throws -> [T] {
-        if let a = attribute(name), a.type == .strings, let deferred = a.deferredArrays, deferred.contains(.strings) {
-            return deferred.strings(transform)
-        }
+        if let deferred = deferred(name, .strings, .strings) { return deferred.strings(transform) }
         guard present(name) else { return d }
         guard case .strings(let v)? = value(name) else { throw wrong(name, "STRINGS") }
         return v.map { $0.withUnsafeBytes(transform) }
+    }
+
+    /// The attribute's deferred arrays when it has the given type and its `field` is
+    /// among them.
+    private func deferred(_ name: String, _ type: AttributeType, _ field: DeferredAttributeArrays.Field) -> DeferredAttributeArrays? {
+        guard let a = attribute(name), a.type == type, let d = a.deferredArrays, d.contains(field) else { return nil }
+        return d
     }
 
     /// A TENSOR attribute as a runtime tensor.

@@ -135,9 +135,17 @@ public struct Attribute: Hashable, Sendable {
         case .graph?: return g.map { .graph($0) }
         case .sparseTensor?: return sparseTensor.map { .sparseTensor($0) }
         case .typeProto?: return tp.map { .typeProto($0) }
-        case .floats?: return .floats(deferredArrays?.contains(.floats) == true ? deferredArrays!.floats { $0 } : floats)
-        case .ints?: return .ints(deferredArrays?.contains(.ints) == true ? deferredArrays!.ints { $0 } : ints)
-        case .strings?: return .strings(deferredArrays?.contains(.strings) == true ? deferredArrays!.strings { ByteBuffer($0) } : strings)
+        case .floats?, .ints?, .strings?:
+            if deferredArrays != nil {
+                var loaded = self
+                loaded.loadDeferredArrays()
+                return loaded.value
+            }
+            switch type {
+            case .floats?: return .floats(floats)
+            case .ints?: return .ints(ints)
+            default: return .strings(strings)
+            }
         case .tensors?: return .tensors(tensors)
         case .graphs?: return .graphs(graphs)
         case .sparseTensors?: return .sparseTensors(sparseTensors)

@@ -148,7 +148,7 @@ extension OpContext {
             }
             return (t.values, t.type == .double)
         }
-        return (try floats(name, default: []).map { Double($0) }, false)
+        return (try floats(name, default: [Double]()) { Double($0) }, false)
     }
 }
 

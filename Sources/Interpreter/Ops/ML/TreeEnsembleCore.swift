@@ -82,35 +82,6 @@ struct TreeForestIR {
 
     var count: Int { mode.count }
 
-    mutating func reserve(_ n: Int) {
-        mode.reserveCapacity(n); feature.reserveCapacity(n); threshold.reserveCapacity(n)
-        trueChild.reserveCapacity(n); falseChild.reserveCapacity(n); missingTrue.reserveCapacity(n)
-        weightStart.reserveCapacity(n); weightCount.reserveCapacity(n)
-    }
-
-    /// Appends an interior node; returns its index.
-    @discardableResult
-    mutating func appendNode(_ m: TreeNodeMode, feature f: Int, threshold t: Double, trueChild tc: Int, falseChild fc: Int,
-                             missingTrue mt: Bool, members set: ArraySlice<Double> = []) -> Int {
-        mode.append(m); feature.append(Int32(f)); threshold.append(t)
-        trueChild.append(Int32(tc)); falseChild.append(Int32(fc)); missingTrue.append(mt)
-        weightStart.append(0); weightCount.append(0)
-        if m == .member {
-            memberRange[Int32(mode.count - 1)] = members.count..<(members.count + set.count)
-            members.append(contentsOf: set)
-        }
-        return mode.count - 1
-    }
-
-    /// Appends a leaf whose weights are appended afterwards with `appendWeight`.
-    @discardableResult
-    mutating func appendLeaf() -> Int {
-        mode.append(.leaf); feature.append(0); threshold.append(0)
-        trueChild.append(0); falseChild.append(0); missingTrue.append(false)
-        weightStart.append(Int32(weightTarget.count)); weightCount.append(0)
-        return mode.count - 1
-    }
-
     /// Adds a weight to leaf `i`, which must be the last leaf given weights.
     mutating func appendWeight(_ i: Int, target: Int, value: Double) {
         if weightCount[i] == 0 { weightStart[i] = Int32(weightTarget.count) }
@@ -217,13 +188,8 @@ struct TreeForestIR {
         // Weights in (tree id, node id, position) order, as onnxruntime sorts them.
         let targetTreeIds = try c.ints(prefix + "_treeids", default: []) { $0 }
         let targetNodeIds = try c.ints(prefix + "_nodeids", default: []) { $0 }
-        // Target ids as Int32, an out-of-range one kept aside for the message.
-        var badTarget: Int64?
-        let targetIds = try c.ints(prefix + "_ids", default: []) { v -> Int32 in
-            if v >= 0 && v < Int64(nTargets) { return Int32(v) }
-            if badTarget == nil { badTarget = v }
-            return -1
-        }
+        // Target ids as Int32, -1 for one out of range.
+        let targetIds = try c.ints(prefix + "_ids", default: []) { v -> Int32 in v >= 0 && v < Int64(nTargets) ? Int32(v) : -1 }
         guard targetTreeIds.count == targetIds.count, targetNodeIds.count == targetIds.count, weights.count == targetIds.count else {
             throw bad(prefix + "_ids", "\(prefix)_ids, _nodeids, _treeids and _weights must have the same length")
         }
@@ -235,7 +201,7 @@ struct TreeForestIR {
             guard ir.mode[i] == .leaf else { return }
             guard targetIds[k] >= 0 else {
                 // Read again for the message (the compact copy has -1 there).
-                let v = (try? c.ints(prefix + "_ids", default: []) { $0 })?[k] ?? badTarget ?? -1
+                let v = (try? c.ints(prefix + "_ids", default: []) { $0 })?[k] ?? -1
                 throw bad(prefix + "_ids", "\(v) is out of range for \(nTargets) \(prefix == "class" ? "classes" : "targets")")
             }
             ir.appendWeight(i, target: Int(targetIds[k]), value: weights[k])
