@@ -7,6 +7,9 @@
 
 MODELS := $(shell $(CLI) list-models $(SRC))
 TARGETS := $(MODELS:%=$(OUT)/%.onnx)
+# The output folders are named targets, not matches of a pattern rule: make deletes the
+# intermediate files of a pattern chain at the end, and tried to unlink each folder.
+FOLDERS := $(sort $(dir $(TARGETS)))
 
 all: $(TARGETS)
 
@@ -15,7 +18,7 @@ all: $(TARGETS)
 $(OUT)/%.onnx: $(SRC)/% $$(wildcard $(SRC)/%.convert.json) | $$(@D)/
 	@$(CLI) $< -o $@ --result-file $@.result.json $(if $(wildcard $<.convert.json),--options-file $<.convert.json)
 
-%/:
+$(FOLDERS):
 	@mkdir -p $@
 
 .PHONY: all

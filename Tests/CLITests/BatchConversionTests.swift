@@ -79,6 +79,15 @@ final class BatchConversionTests: XCTestCase {
         let report = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: out.file("report.json"))) as? [String: Any])
         XCTAssertEqual(report["models"] as? Int, 5)
         XCTAssertEqual(report["failed"] as? Int, 1)
+        let rows = try XCTUnwrap(report["results"] as? [[String: Any]])
+        XCTAssertEqual(rows.map { $0["model"] as? String ?? "" }, ["broken.txt", "lgb.txt", "mlp.layers.json", "model.json", "sub/dump.txt"])
+        XCTAssertEqual(rows.map { $0["status"] as? String ?? "" }, ["error", "ok", "ok", "ok", "ok"])
+        XCTAssertEqual(rows[3]["bytes"] as? Int, try FileManager.default.attributesOfItem(atPath: out.file("model.json.onnx").path)[.size] as? Int)
+        XCTAssertTrue((rows[0]["error"] as? String ?? "").contains("broken.txt"), "\(rows[0])")
+        // make says which file failed and nothing else: the output folders are not
+        // intermediate files for it to delete (it used to try, and complain).
+        let makeLines = r.stderr.split(separator: "\n").filter { !$0.contains("broken.txt") && !$0.contains("not remade") && !$0.contains("] Error") }
+        XCTAssertEqual(makeLines, [], r.stderr)
         let md = try String(contentsOf: out.file("report.md"), encoding: .utf8)
         XCTAssertTrue(md.contains("| broken.txt | FAILED |") && md.contains("Tree=0 has no leaf_value"), md)
         XCTAssertTrue(md.contains("| model.json | ok | xgboost-json |"), md)
