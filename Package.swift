@@ -86,7 +86,7 @@ let package = Package(
         .executableTarget(
             name: "convert-cli",
             dependencies: [
-                "ONNX", "ONNXSerialization", "ConversionKit", "Interpreter", "XGBoostConverter", "LightGBMConverter", "SklearnConverter", "LayerSpecConverter", "PythonObjects", "ReaderLimits",
+                "ONNX", "ONNXSerialization", "ConversionKit", "Interpreter", "XGBoostConverter", "LightGBMConverter", "SklearnConverter", "LayerSpecConverter", "PythonObjects", "ReaderLimits", "DocumentReaders",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/convert-cli"),

@@ -8,6 +8,7 @@ import ReaderLimits
 /// against the source model's own evaluation before putting it in place.
 struct Convert: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "convert",
         abstract: "Convert a trained model file to ONNX (the default subcommand).",
         discussion: """
             The format is recognised from the file's content, with the extension as a hint.
@@ -225,7 +226,9 @@ struct Convert: ParsableCommand {
         guard json || resultFile != nil else { return }
         let text = object.text
         if json { print(text) }
-        if let resultFile { try? Data((text + "\n").utf8).write(to: URL(fileURLWithPath: resultFile), options: .atomic) }
+        if let resultFile, let problem = ResultJSON.replaceFile(at: resultFile, with: text + "\n") {
+            FileHandle.standardError.write(Data("warning: --result-file \(resultFile): \(problem)\n".utf8))
+        }
     }
 
     func convert() throws {
@@ -350,6 +353,7 @@ struct Convert: ParsableCommand {
 /// Lists the formats the toolkit recognises.
 struct Formats: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "formats",
         abstract: "List the model formats, with an example file name each.",
         discussion: "Example:\n  convert-cli formats")
 
