@@ -6,6 +6,7 @@ import ONNXSerialization
 /// Runs the structural checker on a model.
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "check",
         abstract: "Check a model against the structural rules of the ONNX specification.",
         discussion: """
             Exit status 0 when the model is valid, 1 when it is not (each issue is printed

@@ -7,6 +7,7 @@ import ReaderLimits
 /// Prints the object tree of a pickle or joblib file, read as data (nothing in it runs).
 struct Dump: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "dump",
         abstract: "Print what a pickle, joblib or skops file holds (classes, arrays, values) without running it.",
         discussion: """
             The file is read by a pickle machine that never imports or calls anything; a

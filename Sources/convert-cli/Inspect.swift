@@ -6,6 +6,7 @@ import ONNXSerialization
 /// Prints what a model holds.
 struct Inspect: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "inspect",
         abstract: "Show a model's IR version, producer, opsets, inputs and outputs, ops and initializers.",
         discussion: """
             Examples:

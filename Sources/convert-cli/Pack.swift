@@ -6,6 +6,7 @@ import ONNXSerialization
 /// Re-serializes a model, moving large tensors into or out of an external data file.
 struct Pack: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "pack",
         abstract: "Re-serialize a model; move large tensors into (or back out of) an external data file.",
         discussion: """
             Without --external-data every tensor is written inline (tensors the input kept in

@@ -7,6 +7,7 @@ import ONNXSerialization
 /// Runs a model with the bundled interpreter.
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "run",
         abstract: "Run a model with the bundled reference interpreter.",
         discussion: """
             Inputs come from .npy files, TensorProto .pb files or .csv files (rows of numbers,
