@@ -74,7 +74,7 @@ build: deps
 ## baseline (SSE2) kernels; AVX2=1 forces the AVX2 ones. `swift build` alone, and a
 ## package that depends on this one, get the portable kernels.
 AVX2 ?= $(shell grep -qw avx2 /proc/cpuinfo 2>/dev/null && grep -qw fma /proc/cpuinfo 2>/dev/null && echo 1 || echo 0)
-AVX2_FLAGS := $(if $(filter 1,$(AVX2)),-Xswiftc -target-cpu -Xswiftc haswell -Xswiftc -DNN_AVX2,)
+AVX2_FLAGS = $(if $(filter 1,$(AVX2)),-Xswiftc -target-cpu -Xswiftc haswell -Xswiftc -DNN_AVX2,)
 
 release: deps
 	$(SWIFT) build -c release $(AVX2_FLAGS)
@@ -129,10 +129,11 @@ interop-check: $(VENV)/.stamp
 ## on after a failure (make -k); exits non-zero when any file failed. Options per file come
 ## from a sidecar FILE.convert.json. Ends with OUT/report.md and OUT/report.json.
 ## CONVERT_CLI=path uses that binary instead of building the release one.
+# One shell for the whole recipe (each recipe line would start its own).
 convert:
-	@test -n "$(SRC)" && test -n "$(OUT)" || { echo "usage: make convert SRC=DIR OUT=DIR [-j N] [CONVERT_CLI=path]"; exit 2; }
-	@$(if $(CONVERT_CLI),true,$(MAKE) --no-print-directory release)
-	@mkdir -p $(OUT); cli=$(abspath $(or $(CONVERT_CLI),$(CLI_RELEASE))); \
+	@test -n "$(SRC)" && test -n "$(OUT)" || { echo "usage: make convert SRC=DIR OUT=DIR [-j N] [CONVERT_CLI=path]"; exit 2; }; \
+	  $(if $(CONVERT_CLI),,$(MAKE) --no-print-directory release || exit $$?;) \
+	  mkdir -p $(OUT); cli=$(abspath $(or $(CONVERT_CLI),$(CLI_RELEASE))); \
 	  $(MAKE) --no-print-directory -k -f $(CURDIR)/scripts/convert.mk SRC=$(abspath $(SRC)) OUT=$(abspath $(OUT)) CLI=$$cli all; \
 	  status=$$?; $$cli report $(OUT); exit $$status
 
