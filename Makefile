@@ -134,7 +134,7 @@ convert:
 	@test -n "$(SRC)" && test -n "$(OUT)" || { echo "usage: make convert SRC=DIR OUT=DIR [-j N] [CONVERT_CLI=path]"; exit 2; }; \
 	  $(if $(CONVERT_CLI),,$(MAKE) --no-print-directory release || exit $$?;) \
 	  mkdir -p $(OUT); cli=$(abspath $(or $(CONVERT_CLI),$(CLI_RELEASE))); \
-	  $(MAKE) --no-print-directory -k -f $(CURDIR)/scripts/convert.mk SRC=$(abspath $(SRC)) OUT=$(abspath $(OUT)) CLI=$$cli all; \
+	  $(MAKE) --no-print-directory -k -r -f $(CURDIR)/scripts/convert.mk SRC=$(abspath $(SRC)) OUT=$(abspath $(OUT)) CLI=$$cli all; \
 	  status=$$?; $$cli report $(OUT); exit $$status
 
 ## The main job: `make convert` on Fixtures/ into build-data/demo/ (every XGBoost, LightGBM,

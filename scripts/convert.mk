@@ -3,7 +3,9 @@
 # whose source (or its FILE.convert.json sidecar) is newer than the output, and, with
 # -k (which the Makefile passes), goes on after a failure. Each conversion leaves its
 # result (as --json prints it) in OUT/REL.onnx.result.json for `convert-cli report`.
-# File names must not contain spaces (make cannot express them in targets).
+# File names must not contain spaces (make cannot express them in targets). The Makefile
+# runs this with -r: without make's built-in rules it does not look for ways to remake
+# every model file (an RCS file, a .c source, ...): a quarter of its own CPU time.
 
 MODELS := $(shell $(CLI) list-models $(SRC))
 TARGETS := $(MODELS:%=$(OUT)/%.onnx)
