@@ -148,6 +148,11 @@ let package = Package(
             name: "CLITests",
             dependencies: ["TestSupport", "ONNX", "ONNXSerialization", "ConversionKit", "XGBoostConverter", "LightGBMConverter", "SklearnConverter", "LayerSpecConverter"],
             path: "Tests/CLITests"),
+        // The command line's own reading (QuickConvertLine) against ArgumentParser's.
+        .testTarget(
+            name: "ConvertCLITests",
+            dependencies: ["convert-cli", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Tests/ConvertCLITests"),
         .testTarget(name: "ReaderFuzzTests", dependencies: ["ReaderFuzzTargets", "TestSupport"], path: "Tests/ReaderFuzzTests"),
     ],
     swiftLanguageModes: [.v5]

@@ -37,7 +37,15 @@ struct ConvertCLI: ParsableCommand {
         ConverterRegistry.shared.registerSklearn()
         ConverterRegistry.shared.registerLayerSpec()
         do {
-            var command = try parseAsRoot()
+            // The common convert line is read directly (QuickConvertLine); everything
+            // else, and every usage error, is ArgumentParser's.
+            var command: ParsableCommand
+            if var quick = QuickConvertLine.parse(Array(CommandLine.arguments.dropFirst())) {
+                try quick.validate()
+                command = quick
+            } else {
+                command = try parseAsRoot()
+            }
             try command.run()
         } catch let failure as CLIFailure {
             FileHandle.standardError.write(Data((failure.message + "\n").utf8))
