@@ -9,18 +9,19 @@
 
 MODELS := $(shell $(CLI) list-models $(SRC))
 TARGETS := $(MODELS:%=$(OUT)/%.onnx)
-# The output folders are named targets, not matches of a pattern rule: make deletes the
-# intermediate files of a pattern chain at the end, and tried to unlink each folder.
 FOLDERS := $(sort $(dir $(TARGETS)))
 
 all: $(TARGETS)
 
 .SECONDEXPANSION:
 # One simple command per file (no shell): convert-cli writes the result file itself.
-$(OUT)/%.onnx: $(SRC)/% $$(wildcard $(SRC)/%.convert.json) | $$(@D)/
+$(OUT)/%.onnx: $(SRC)/% $$(wildcard $(SRC)/%.convert.json) | folders
 	@$(CLI) $< -o $@ --result-file $@.result.json $(if $(wildcard $<.convert.json),--options-file $<.convert.json)
 
-$(FOLDERS):
-	@mkdir -p $@
+# Every output folder in one mkdir before the first conversion: one process, not one job
+# per folder. (A named phony target, not a `%/` pattern rule: make deletes the
+# intermediate files of a pattern chain at the end, and tried to unlink each folder.)
+folders:
+	@$(if $(FOLDERS),mkdir -p $(FOLDERS),true)
 
-.PHONY: all
+.PHONY: all folders
