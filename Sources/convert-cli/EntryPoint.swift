@@ -40,7 +40,7 @@ struct ConvertCLI: ParsableCommand {
             // The common convert line is read directly (QuickConvertLine); everything
             // else, and every usage error, is ArgumentParser's.
             var command: ParsableCommand
-            if var quick = QuickConvertLine.parse(Array(CommandLine.arguments.dropFirst())) {
+            if var quick = QuickConvertLine.command(Array(CommandLine.arguments.dropFirst())) {
                 try quick.validate()
                 command = quick
             } else {

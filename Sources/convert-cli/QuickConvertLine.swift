@@ -1,5 +1,8 @@
+import ArgumentParser
+
 /// The command line that `make convert` runs for every file, and that people type most:
-/// `INPUT -o OUTPUT` followed by a few common flags, read without ArgumentParser.
+/// `INPUT -o OUTPUT` followed by a few common flags, read without ArgumentParser (and
+/// the `list-models DIR` and `report DIR` that make runs around the conversions).
 ///
 /// ArgumentParser builds its picture of the commands by reflection and protocol lookups,
 /// about 3 ms of every start, when a small model's whole conversion takes 5. Only a
@@ -19,6 +22,26 @@ enum QuickConvertLine {
     /// to read. Written out, because asking the commands for their configurations costs
     /// a third of what this shortcut saves; the test compares them.
     static let subcommandNames: Set<String> = ["convert", "inspect", "check", "pack", "run", "dump", "formats", "list-models", "report", "help"]
+
+    /// The command for `arguments` (without the program name): a convert line as
+    /// below, or `list-models DIR` / `report DIR`, the two that `make convert` runs
+    /// once each; nil for any other line.
+    static func command(_ arguments: [String]) -> ParsableCommand? {
+        if arguments.count == 2, !arguments[1].hasPrefix("-") {
+            switch arguments[0] {
+            case "list-models":
+                var c = ListModels()
+                c.folder = arguments[1]
+                return c
+            case "report":
+                var c = Report()
+                c.folder = arguments[1]
+                return c
+            default: break
+            }
+        }
+        return parse(arguments)
+    }
 
     /// The `Convert` command for `arguments` (without the program name), or nil when
     /// the line is not one of the quick kind.

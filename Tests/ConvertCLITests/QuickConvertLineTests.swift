@@ -32,6 +32,23 @@ final class QuickConvertLineTests: XCTestCase {
         }
     }
 
+    func testListModelsAndReportLinesGiveArgumentParsersCommands() throws {
+        func properties(_ c: ParsableCommand) -> [String] {
+            Mirror(reflecting: c).children.map { "\($0.label ?? "?") = \(String(describing: $0.value))" }
+        }
+        for line in [["list-models", "some/folder"], ["report", "out"]] {
+            let quick = try XCTUnwrap(QuickConvertLine.command(line), "\(line)")
+            let parsed = try ConvertCLI.parseAsRoot(line)
+            XCTAssertTrue(type(of: quick) == type(of: parsed), "\(line)")
+            XCTAssertEqual(properties(quick), properties(parsed), "\(line)")
+        }
+        for line in [["list-models"], ["report", "--help"], ["report", "a", "b"], ["list-models", "-h"]] {
+            XCTAssertNil(QuickConvertLine.command(line), "\(line)")
+        }
+        // A convert line is still read as one.
+        XCTAssertTrue(QuickConvertLine.command(["m.json", "-o", "m.onnx"]) is Convert)
+    }
+
     func testSubcommandNamesAreTheConfiguredOnes() {
         let configured = ConvertCLI.configuration.subcommands.compactMap { $0.configuration.commandName }
         XCTAssertEqual(configured.count, ConvertCLI.configuration.subcommands.count, "every subcommand names itself")
