@@ -28,20 +28,7 @@ struct ListModels: ParsableCommand {
         for relative in Self.regularFiles(under: root) {
             let name = relative.split(separator: "/").last.map(String.init) ?? relative
             if name.hasSuffix(".convert.json") || name.hasSuffix(".onnx") { continue }
-            // The first bytes read with open/read: URL and FileHandle (a stat and several
-            // objects per file) took half of list-models' time.
-            let fd = open(root + "/" + relative, O_RDONLY | O_CLOEXEC)
-            guard fd >= 0 else { continue }
-            var prefix = [UInt8](repeating: 0, count: FormatSniffer.prefixLength)
-            var count = 0
-            while count < prefix.count {
-                let n = prefix.withUnsafeMutableBytes { read(fd, $0.baseAddress! + count, $0.count - count) }
-                if n < 0 && errno == EINTR { continue }
-                guard n > 0 else { break }
-                count += n
-            }
-            close(fd)
-            guard let format = FormatSniffer.sniff(prefix: Array(prefix[..<count]), fileName: name),
+            guard let format = try? FormatSniffer.sniff(path: root + "/" + relative),
                   ConverterRegistry.shared.converter(for: format) != nil else { continue }
             found.append(relative)
         }

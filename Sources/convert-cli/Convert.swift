@@ -227,7 +227,7 @@ struct Convert: ParsableCommand {
         let text = object.text
         if json { print(text) }
         if let resultFile, let problem = ResultJSON.replaceFile(at: resultFile, with: text + "\n") {
-            FileHandle.standardError.write(Data("warning: --result-file \(resultFile): \(problem)\n".utf8))
+            printError("warning: --result-file \(resultFile): \(problem)")
         }
     }
 
