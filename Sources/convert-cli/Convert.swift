@@ -338,15 +338,22 @@ struct Convert: ParsableCommand {
             emit(.object(object))
             if json { return }
         }
-        if !quiet {
-            print("\(input) -> \(output): \(outcome.summary), \(outcome.bytesWritten) bytes")
-            if let r = outcome.report { print(r.summary) } else if noVerify { print("not verified (--no-verify)") } else {
-                print("not verified: this kind of model has no native evaluator yet (its tests compare with the source library's own outputs)")
-            }
-        }
+        if !quiet { print(Self.successLine(input: input, output: output, outcome: outcome, noVerify: noVerify)) }
         if timings {
             for t in outcome.timings { print("  \(t.step.padding(toLength: 18, withPad: " ", startingAt: 0)) \(String(format: "%8.1f ms", t.seconds * 1000))") }
         }
+    }
+}
+
+extension Convert {
+    /// The one line a successful conversion prints: where it went, what it holds, its size,
+    /// opsets and ops, and the verification result.
+    static func successLine(input: String, output: String, outcome: Conversion.Outcome, noVerify: Bool) -> String {
+        let verification = outcome.report?.summary
+            ?? (noVerify ? "not verified (--no-verify)"
+                : "not verified: this kind of model has no native evaluator yet (its tests compare with the source library's own outputs)")
+        return "\(input) -> \(output): \(outcome.summary); \(outcome.bytesWritten) bytes; opsets \(outcome.opsets.joined(separator: ", "));"
+            + " ops \(outcome.ops.joined(separator: ", ")); \(verification)"
     }
 }
 

@@ -18,9 +18,14 @@ final class ConvertXGBoostTests: XCTestCase {
         let out = dir.file("m.onnx").path
         let r = try cli([fixture("multi_softprob", "model.ubj"), "-o", out])
         XCTAssertEqual(r.status, 0, r.stderr)
-        XCTAssertTrue(r.stdout.contains("XGBoost multi:softprob, 12 trees, 6 features, 3 margins"), r.stdout)
-        XCTAssertTrue(r.stdout.contains(": OK"), r.stdout)
-        XCTAssertTrue(r.stdout.contains("0 of ") && r.stdout.contains("leaf choices differ"), r.stdout)
+        // One line: output, what it holds, size, opsets, ops, verification.
+        let lines = r.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+        XCTAssertEqual(lines.count, 2, r.stdout)
+        XCTAssertEqual(lines.last, "", r.stdout)
+        let line = String(lines[0])
+        XCTAssertTrue(line.hasPrefix("\(fixture("multi_softprob", "model.ubj")) -> \(out): XGBoost multi:softprob, 12 trees, 6 features, 3 margins; "), line)
+        XCTAssertTrue(line.contains(" bytes; opsets ai.onnx.ml=5, ai.onnx=21; ops Add, ArgMax, Gather, Softmax, ai.onnx.ml:TreeEnsemble; verified 236 rows, "), line)
+        XCTAssertTrue(line.hasSuffix(" 0 of 236 labels differ, 0 of 2832 leaf choices differ: OK"), line)
         XCTAssertEqual(dir.contents, ["m.onnx"], "no staging file is left behind")
         let run = try cli(["run", out, "--input", "input=" + fixture("multi_softprob", "X.npy")])
         XCTAssertEqual(run.status, 0, run.stderr)
