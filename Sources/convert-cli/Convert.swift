@@ -40,16 +40,16 @@ struct Convert: ParsableCommand {
     @Option(name: .customLong("from"), help: "The input format, overriding detection (see `convert-cli formats`).")
     var format: String?
 
-    @Option(help: "The ai.onnx opset to target (default 21).")
+    @Option(help: "The ai.onnx opset to target.")
     var opset: Int64 = 21
 
-    @Option(name: .customLong("ml-opset"), help: "The ai.onnx.ml opset: 5 gives TreeEnsemble (default), 1-4 TreeEnsembleRegressor for older runtimes.")
+    @Option(name: .customLong("ml-opset"), help: "The ai.onnx.ml opset: 5 gives TreeEnsemble, 1-4 TreeEnsembleRegressor for older runtimes.")
     var mlOpset: Int64 = 5
 
-    @Option(help: "The input's element type: float32 (default) or float64.")
+    @Option(help: "The input's element type: float32 or float64.")
     var dtype: String = "float32"
 
-    @Option(name: .customLong("input-name"), help: "The graph input's name (default input).")
+    @Option(name: .customLong("input-name"), help: "The graph input's name.")
     var inputName: String = "input"
 
     @Flag(help: "Classifiers also output output_probability, a ZipMap of the probabilities (skl2onnx style).")

@@ -21,7 +21,7 @@ struct Dump: ParsableCommand {
     @Argument(help: "A pickle (protocols 0-5), joblib (plain, zlib or gzip) or skops file.")
     var file: String
 
-    @Option(help: "How many levels to print (default 8).")
+    @Option(help: "How many levels to print.")
     var depth: Int = 8
 
     func run() throws {
