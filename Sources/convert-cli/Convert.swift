@@ -312,8 +312,13 @@ struct Convert: ParsableCommand {
             if showProgress { FileHandle.standardError.write(Data(clear.utf8)) }
         } catch let e as ConversionError {
             if showProgress { FileHandle.standardError.write(Data(clear.utf8)) }
-            emit(["input": .string(input), "output": .string(output), "status": "error", "error": .string("error: \(e)"),
-                  "warnings": .strings(warnings), "seconds": .double(Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)])
+            var object: [String: ResultJSON] = [
+                "input": .string(input), "output": .string(output), "status": "error", "error": .string("error: \(e)"),
+                "warnings": .strings(warnings), "seconds": .double(Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9),
+            ]
+            // The report's format column for a failed file too, when its content was recognised.
+            if json || resultFile != nil, let f = detected ?? (try? FormatSniffer.sniff(path: input)) { object["format"] = .string(f.rawValue) }
+            emit(.object(object))
             throw CLIFailure(message: "error: \(e)")
         }
         if json || resultFile != nil {

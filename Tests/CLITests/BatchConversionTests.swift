@@ -55,6 +55,7 @@ final class BatchConversionTests: XCTestCase {
         XCTAssertEqual(bad.status, 1)
         let failure = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(bad.stdout.utf8)) as? [String: Any])
         XCTAssertEqual(failure["status"] as? String, "error")
+        XCTAssertEqual(failure["format"] as? String, "lightgbm-text", "the format is reported for a failed file too")
         XCTAssertTrue((failure["error"] as? String ?? "").contains("broken.txt"), "\(failure)")
         XCTAssertFalse(FileManager.default.fileExists(atPath: out.file("b.onnx").path))
     }
@@ -89,7 +90,7 @@ final class BatchConversionTests: XCTestCase {
         let makeLines = r.stderr.split(separator: "\n").filter { !$0.contains("broken.txt") && !$0.contains("not remade") && !$0.contains("] Error") }
         XCTAssertEqual(makeLines, [], r.stderr)
         let md = try String(contentsOf: out.file("report.md"), encoding: .utf8)
-        XCTAssertTrue(md.contains("| broken.txt | FAILED |") && md.contains("Tree=0 has no leaf_value"), md)
+        XCTAssertTrue(md.contains("| broken.txt | FAILED | lightgbm-text |") && md.contains("Tree=0 has no leaf_value"), md)
         XCTAssertTrue(md.contains("| model.json | ok | xgboost-json |"), md)
         // A second run converts nothing again (outputs are newer than their sources).
         let again = try runProcess(URL(fileURLWithPath: "/usr/bin/make"), args, environment: env)
