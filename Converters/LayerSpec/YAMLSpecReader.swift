@@ -39,7 +39,7 @@ enum YAMLSpecReader {
             let scalarStart = previous == 0x20 || previous == 0x09 || previous == 0x0A || previous == UInt8(ascii: "[")
                 || previous == UInt8(ascii: "{") || previous == UInt8(ascii: ",")
             switch c {
-            case UInt8(ascii: "\""), UInt8(ascii: "'") where scalarStart: quote = c
+            case UInt8(ascii: "\"") where scalarStart, UInt8(ascii: "'") where scalarStart: quote = c
             case UInt8(ascii: "#") where previous == 0x20 || previous == 0x09 || previous == 0x0A: comment = true
             case UInt8(ascii: "["), UInt8(ascii: "{"):
                 depth += 1

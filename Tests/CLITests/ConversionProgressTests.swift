@@ -20,7 +20,7 @@ final class ConversionProgressTests: XCTestCase {
         registry.registerLayerSpec()
         let dir = TemporaryFolder("progress")
         let heard = Heard()
-        _ = try Conversion.run(input: TestPaths.fixtures(fixture), output: dir.file("out.onnx"), registry: registry, progress: heard.add)
+        _ = try Conversion.run(input: TestPaths.fixtures(fixture), output: dir.file("out.onnx"), registry: registry, progress: { heard.add($0) })
         return heard.lines
     }
 

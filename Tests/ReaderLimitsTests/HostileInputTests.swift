@@ -57,6 +57,10 @@ final class HostileInputTests: XCTestCase {
         assertBreach(.maxDepth, "YAML flow after an apostrophe") {
             _ = try YAMLSpecReader.document(Array("a: don't\nb: ".utf8) + Array(repeating: UInt8(ascii: "["), count: 100_000), file: "$")
         }
+        // A double quote inside a plain scalar (5" screen) opens nothing either.
+        assertBreach(.maxDepth, "YAML flow after a double quote inside a scalar") {
+            _ = try YAMLSpecReader.document(Array("a: 5\"x\nb: ".utf8) + Array(repeating: UInt8(ascii: "["), count: 100_000), file: "$")
+        }
         assertBreach(.maxDepth, ".npy header") {
             let header = Array("{'descr': '<f8', 'fortran_order': False, 'shape': ".utf8) + Array(repeating: UInt8(ascii: "("), count: 1000)
             _ = try NPYArrayReader.read([0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(header.count & 0xFF), UInt8(header.count >> 8)] + header, name: "x.npy")
