@@ -83,7 +83,7 @@ enum SafeConstructors {
         switch n {
         case _ where numpyName(n, "multiarray._reconstruct"):
             return .object(PyObject(className: arrayPlaceholder, args: a, viaNew: true))
-        case "numpy.dtype", _ where numpyName(n, "multiarray.dtype"):
+        case _ where n == "numpy.dtype" || numpyName(n, "multiarray.dtype"):
             return .object(PyObject(className: dtypePlaceholder, args: a, viaNew: false))
         case _ where numpyName(n, "multiarray.scalar"):
             guard a.count >= 1, case .dtype(let d) = a[0] else { throw bad(": expected (dtype, bytes)") }

@@ -102,7 +102,7 @@ final class ThresholdTests: XCTestCase {
     /// `x <op> b` equals `Float(x) < t` (or `<=`) for every float64 x near the rounding
     /// boundary and near the threshold.
     func testFloat64DecisionsEqualFloat32DecisionsExhaustively() {
-        let thresholds: [Float] = [0.1, 1.0 / 3.0, 1e-40, -1e-40, 3.4e38, -3.4e38, -0.0, 0, 1, 0.5, 2.5, 16_777_216,
+        let thresholds: [Float] = [0.1, 1.0 / 3.0, Float(Double(1e-40)), Float(Double(-1e-40)), 3.4e38, -3.4e38, -0.0, 0, 1, 0.5, 2.5, 16_777_216,
                                    .greatestFiniteMagnitude, -.greatestFiniteMagnitude, .infinity, -.infinity,
                                    .leastNonzeroMagnitude, -.leastNonzeroMagnitude, .leastNormalMagnitude, Float(1).nextUp]
         var checked = 0
