@@ -1,6 +1,7 @@
 # Batch conversion, run by `make convert SRC=DIR OUT=DIR` (see the Makefile): one
 # pattern rule per model file, so make runs them in parallel (-j), reruns only those
-# whose source (or its FILE.convert.json sidecar) is newer than the output, and, with
+# whose source (its FILE.convert.json sidecar, or a file listed for it in OUT/inputs.mk)
+# is newer than the output, and, with
 # -k (which the Makefile passes), goes on after a failure. Each conversion leaves its
 # result (as --json prints it) in OUT/REL.onnx.result.json for `convert-cli report`.
 # File names must not contain spaces (make cannot express them in targets). The Makefile
@@ -12,6 +13,12 @@ TARGETS := $(MODELS:%=$(OUT)/%.onnx)
 FOLDERS := $(sort $(dir $(TARGETS)))
 
 all: $(TARGETS)
+
+# The files each converted model read besides itself and its sidecar (a layer spec's
+# weights, a dump's --config or --fmap, --verify-data rows), as `convert-cli report`
+# wrote them at the end of the last run: a change to one converts that model again, and
+# a model that failed is tried again.
+-include $(OUT)/inputs.mk
 
 .SECONDEXPANSION:
 # One simple command per file (no shell): convert-cli writes the result file itself.

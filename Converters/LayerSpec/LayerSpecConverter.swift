@@ -39,7 +39,8 @@ public struct LayerSpecConverter: Converter {
                                                             progress: { options.progress.count("lowering layers", done: $0, total: $1) })
         let layers = spec.layers.count
         return ConversionResult(model: model, verifier: nil, warnings: warnings,
-                                summary: "layer spec \(spec.name), \(layers) layer\(layers == 1 ? "" : "s"), weights \(weightsURL?.lastPathComponent ?? "none")")
+                                summary: "layer spec \(spec.name), \(layers) layer\(layers == 1 ? "" : "s"), weights \(weightsURL?.lastPathComponent ?? "none")",
+                                inputs: weightsURL.map { [$0] } ?? [])
     }
 
     /// `relative` resolved in `folder`, refused when it is absolute or leads outside

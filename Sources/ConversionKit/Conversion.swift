@@ -72,6 +72,9 @@ public enum Conversion {
         public var ops: [String] = []
         /// The opsets it imports, `domain=version`, sorted.
         public var opsets: [String] = []
+        /// The files besides the model the conversion depends on (weights, configuration,
+        /// feature map, verification rows), as absolute paths, sorted.
+        public var inputs: [String] = []
     }
 
     /// Converts `input` to `output`.
@@ -145,8 +148,11 @@ public enum Conversion {
                 throw ConversionError.write(file: output.path, message: "cannot move the verified file into place: \(String(cString: strerror(errno)))")
             }
         }
+        var inputs = result.inputs + [options.hints.configFile, options.hints.featureMapFile, options.hints.weightsFile].compactMap { $0 }
+        if case .rows(let url) = verification { inputs.append(url) }
         return Outcome(format: detected, summary: result.summary, warnings: result.warnings, report: report, bytesWritten: written.modelBytes,
-                       timings: timings, ops: ops, opsets: opsets)
+                       timings: timings, ops: ops, opsets: opsets,
+                       inputs: Set(inputs.map { $0.standardizedFileURL.path }).sorted())
     }
 
     /// Sniffs (unless `format` is given), converts, applies --strict and stamps provenance.

@@ -104,14 +104,20 @@ public struct ConversionResult: Sendable {
     /// The version of the library that wrote the source file, when the file records it
     /// (XGBoost's `version`, LightGBM's `version=`, scikit-learn's `_sklearn_version`).
     public var sourceLibraryVersion: String?
+    /// Files besides the model that the conversion read and that no hint named (a layer
+    /// spec's own weights file): with the hints' files they are the conversion's inputs,
+    /// which `make convert` tracks so that a change to one converts the model again.
+    public var inputs: [URL]
 
     /// A result.
-    public init(model: Model, verifier: ConversionVerifier?, warnings: [String] = [], summary: String, sourceLibraryVersion: String? = nil) {
+    public init(model: Model, verifier: ConversionVerifier?, warnings: [String] = [], summary: String, sourceLibraryVersion: String? = nil,
+                inputs: [URL] = []) {
         self.model = model
         self.verifier = verifier
         self.warnings = warnings
         self.summary = summary
         self.sourceLibraryVersion = sourceLibraryVersion
+        self.inputs = inputs
     }
 }
 

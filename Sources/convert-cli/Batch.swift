@@ -64,14 +64,19 @@ struct ListModels: ParsableCommand {
     }
 }
 
-/// Gathers the per-file results of `make convert` into OUT/report.json and OUT/report.md.
+/// Gathers the per-file results of `make convert` into OUT/report.json and OUT/report.md,
+/// and the files each model read besides itself into OUT/inputs.mk for make.
 struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
         abstract: "Write report.json and report.md from the *.onnx.result.json files under a folder.",
         discussion: """
             Each conversion in `make convert` leaves its --json result beside its output;
-            this gathers them, one row per model, failures with their message.
+            this gathers them, one row per model, failures with their message. It also
+            writes inputs.mk: for each converted model, the files it read besides itself
+            and its sidecar (weights, --config, --fmap, --verify-data), as make
+            prerequisites, so that the next `make convert` converts it again when one of
+            them changes.
             Example:
               convert-cli report build-data/converted
             """)
@@ -126,6 +131,47 @@ struct Report: ParsableCommand {
             for (model, r) in failures { md += "- `\(model)`: \(cell(r["error"]?.string ?? "unknown error"))\n" }
         }
         try Data(md.utf8).write(to: root.appendingPathComponent("report.md"), options: .atomic)
+        try Data(Self.makeInputs(rows.map(\.fields)).utf8).write(to: root.appendingPathComponent("inputs.mk"), options: .atomic)
         print("\(root.appendingPathComponent("report.md").path): \(rows.count) models, \(rows.count - failures.count) converted, \(failures.count) failed")
+    }
+
+    /// inputs.mk: `OUTPUT: INPUT...` for each converted model that read other files, and an
+    /// empty rule for each of those files (as `gcc -MP` writes), so that a deleted one
+    /// converts its models again instead of stopping make. A model that failed depends on
+    /// a phony target, so it is tried again on every run even though the good output of
+    /// an earlier run (which a failure never replaces) is newer than its source. A path
+    /// make cannot spell (a newline or a colon in it) leaves its model untracked.
+    static func makeInputs(_ results: [[String: ResultJSON]]) -> String {
+        func spelled(_ path: String) -> String? {
+            guard !path.contains(where: { $0 == "\n" || $0 == ":" }) else { return nil }
+            var out = ""
+            for c in path {
+                switch c {
+                case "$": out += "$$"
+                case " ", "#", "\\": out += "\\" + String(c)
+                default: out.append(c)
+                }
+            }
+            return out
+        }
+        var text = "# Written by `convert-cli report`: what each converted model read besides itself and its sidecar.\n"
+        var inputs = Set<String>()
+        var failed = false
+        for r in results {
+            guard let output = r["output"]?.string.flatMap(spelled) else { continue }
+            guard r["status"]?.string == "ok" else {
+                text += "\(output): .convert-retry\n"
+                failed = true
+                continue
+            }
+            guard let read = r["inputs"]?.strings, !read.isEmpty else { continue }
+            let spelledInputs = read.compactMap(spelled)
+            guard spelledInputs.count == read.count else { continue }
+            text += "\(output): \(spelledInputs.joined(separator: " "))\n"
+            inputs.formUnion(spelledInputs)
+        }
+        for input in inputs.sorted() { text += "\(input):\n" }
+        if failed { text += ".PHONY: .convert-retry\n.convert-retry:\n" }
+        return text
     }
 }

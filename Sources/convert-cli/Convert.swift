@@ -97,7 +97,7 @@ struct Convert: ParsableCommand {
     @Flag(help: "Print only errors.")
     var quiet = false
 
-    @Flag(help: "Print one JSON object (input, output, status, format, summary, bytes, verification, warnings, timings, error) instead of text.")
+    @Flag(help: "Print one JSON object (input, output, status, format, summary, bytes, ops, opsets, inputs, verification, warnings, timings, seconds, error) instead of text.")
     var json = false
 
     @Flag(help: "Treat warnings (an assumed base_score, unused weights) as errors: nothing is written.")
@@ -326,7 +326,7 @@ struct Convert: ParsableCommand {
                 "input": .string(input), "output": .string(output), "status": "ok", "format": .string(outcome.format.rawValue),
                 "summary": .string(outcome.summary), "bytes": .int(outcome.bytesWritten), "warnings": .strings(warnings),
                 "seconds": .double(Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9),
-                "ops": .strings(outcome.ops), "opsets": .strings(outcome.opsets),
+                "ops": .strings(outcome.ops), "opsets": .strings(outcome.opsets), "inputs": .strings(outcome.inputs),
                 "timings": .object(Dictionary(outcome.timings.map { ($0.step, ResultJSON.double($0.seconds)) }, uniquingKeysWith: { a, _ in a })),
             ]
             if let r = outcome.report {

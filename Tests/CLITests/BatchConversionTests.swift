@@ -96,5 +96,32 @@ final class BatchConversionTests: XCTestCase {
         let again = try runProcess(URL(fileURLWithPath: "/usr/bin/make"), args, environment: env)
         XCTAssertFalse(again.stdout.contains(" -> "), again.stdout)
         XCTAssertTrue(again.stdout.contains("4 converted, 1 failed"), again.stdout)
+
+        // What a model read besides itself is a prerequisite too: the layer spec's weights,
+        // the dump's config (named by its sidecar).
+        let inputs = try String(contentsOf: out.file("inputs.mk"), encoding: .utf8)
+        XCTAssertTrue(inputs.contains("\(out.file("mlp.layers.json.onnx").path): \(src.file("mlp.safetensors").path)\n"), inputs)
+        XCTAssertTrue(inputs.contains("\(out.file("sub/dump.txt.onnx").path): \(src.file("sub/config.json").path)\n"), inputs)
+        let weights = src.file("mlp.safetensors")
+        try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(60)], ofItemAtPath: weights.path)
+        let newWeights = try runProcess(URL(fileURLWithPath: "/usr/bin/make"), args, environment: env)
+        XCTAssertEqual(newWeights.stdout.split(separator: "\n").filter { $0.contains(" -> ") }.map { String($0.prefix { $0 != " " }) },
+                       [src.file("mlp.layers.json").path], "only the model whose weights changed is converted again")
+
+        // A model that fails keeps the good output of the run before, which is newer than
+        // its source; it is still tried again on the next run, and make still fails.
+        let moved = src.file("weights.moved")
+        try FileManager.default.moveItem(at: weights, to: moved)
+        let missing = try runProcess(URL(fileURLWithPath: "/usr/bin/make"), args, environment: env)
+        XCTAssertNotEqual(missing.status, 0)
+        XCTAssertTrue(missing.stderr.contains("mlp.safetensors"), missing.stderr)
+        let stillMissing = try runProcess(URL(fileURLWithPath: "/usr/bin/make"), args, environment: env)
+        XCTAssertNotEqual(stillMissing.status, 0)
+        XCTAssertTrue(stillMissing.stderr.contains("mlp.safetensors"), "a failed model is tried again: \(stillMissing.stderr)")
+        XCTAssertTrue(stillMissing.stdout.contains("3 converted, 2 failed"), stillMissing.stdout)
+        try FileManager.default.moveItem(at: moved, to: weights)
+        let restored = try runProcess(URL(fileURLWithPath: "/usr/bin/make"), args, environment: env)
+        XCTAssertTrue(restored.stdout.contains("\(src.file("mlp.layers.json").path) -> "), restored.stdout)
+        XCTAssertTrue(restored.stdout.contains("4 converted, 1 failed"), restored.stdout)
     }
 }
