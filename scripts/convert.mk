@@ -1,9 +1,9 @@
 # Batch conversion, run by `make convert SRC=DIR OUT=DIR` (see the Makefile): one
 # pattern rule per model file, so make runs them in parallel (-j), reruns only those
 # whose source (its FILE.convert.json sidecar, or a file listed for it in OUT/inputs.mk)
-# is newer than the output, and, with
-# -k (which the Makefile passes), goes on after a failure. Each conversion leaves its
-# result (as --json prints it) in OUT/REL.onnx.result.json for `convert-cli report`.
+# is newer than the output, and, with -k (which the Makefile passes), goes on after a
+# failure. Each conversion leaves its result (as --json prints it) in
+# OUT/REL.onnx.result.json for `convert-cli report`.
 # File names must not contain spaces (make cannot express them in targets). The Makefile
 # runs this with -r: without make's built-in rules it does not look for ways to remake
 # every model file (an RCS file, a .c source, ...): a quarter of its own CPU time.

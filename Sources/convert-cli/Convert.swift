@@ -297,6 +297,7 @@ struct Convert: ParsableCommand {
 
         let outcome: Conversion.Outcome
         let started = DispatchTime.now().uptimeNanoseconds
+        func elapsed() -> ResultJSON { .double(Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9) }
         // Steps on one self-overwriting stderr line, only when stderr is a terminal.
         let showProgress = !quiet && !json && isatty(2) == 1
         let clear = showProgress ? "\r\u{1B}[2K" : ""
@@ -314,7 +315,7 @@ struct Convert: ParsableCommand {
             if showProgress { FileHandle.standardError.write(Data(clear.utf8)) }
             var object: [String: ResultJSON] = [
                 "input": .string(input), "output": .string(output), "status": "error", "error": .string("error: \(e)"),
-                "warnings": .strings(warnings), "seconds": .double(Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9),
+                "warnings": .strings(warnings), "seconds": elapsed(),
             ]
             // The report's format column for a failed file too, when its content was recognised.
             if json || resultFile != nil, let f = detected ?? (try? FormatSniffer.sniff(path: input)) { object["format"] = .string(f.rawValue) }
@@ -325,7 +326,7 @@ struct Convert: ParsableCommand {
             var object: [String: ResultJSON] = [
                 "input": .string(input), "output": .string(output), "status": "ok", "format": .string(outcome.format.rawValue),
                 "summary": .string(outcome.summary), "bytes": .int(outcome.bytesWritten), "warnings": .strings(warnings),
-                "seconds": .double(Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9),
+                "seconds": elapsed(),
                 "ops": .strings(outcome.ops), "opsets": .strings(outcome.opsets), "inputs": .strings(outcome.inputs),
                 "timings": .object(Dictionary(outcome.timings.map { ($0.step, ResultJSON.double($0.seconds)) }, uniquingKeysWith: { a, _ in a })),
             ]
